@@ -1,0 +1,186 @@
+"""Plain dataclasses the core hands to the command line and the screens.
+
+Widgets never hold ORM objects or open transactions: every query in the core
+returns these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Filters in the order of SPEC §5; the keys 1..9 select them in this order.
+FILTERS: tuple[str, ...] = (
+    "all",
+    "focused",
+    "other",
+    "unread",
+    "connections",
+    "inmail",
+    "starred",
+    "archived",
+    "spam",
+)
+FILTER_LABELS: dict[str, str] = {
+    "all": "All",
+    "focused": "Focused",
+    "other": "Other",
+    "unread": "Unread",
+    "connections": "My connections",
+    "inmail": "InMail",
+    "starred": "Starred",
+    "archived": "Archived",
+    "spam": "Spam",
+}
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: int
+    handle: str
+    name: str
+    headline: str
+    company: str
+    position: str
+    location: str
+    plan: str
+    open_profile: bool
+    kind: str = "person"
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    """What sending to a recipient would do (SPEC §2), before anything is sent."""
+
+    route: str | None  # message | open-profile | inmail | None when refused
+    cost: int
+    folder: str | None  # focused | other
+    refusal: str | None = None  # the exact sentence when refused
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    """One line of the conversation list."""
+
+    id: int
+    title: str  # sender name, or the group title
+    kind: str  # direct | inmail | open_profile | group | sponsored
+    folder: str
+    unread: int
+    archived: bool
+    starred: bool
+    muted: bool
+    spam: bool
+    inmail: bool
+    subject: str
+    preview: str
+    last_at: datetime
+    inmail_status: str | None = None  # pending | accepted | ... for InMail conversations
+    reminder: bool = False  # a pending InMail that has had its 3-day reminder
+    has_attachment: bool = False
+
+    @property
+    def cursor(self) -> tuple[datetime, int]:
+        """The keyset position of this row, for fetching the next page."""
+        return (self.last_at, self.id)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many conversations each filter holds, and how many are unread."""
+
+    by_filter: dict[str, int]
+    unread_by_filter: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> int:
+        return self.by_filter[name]
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    name: str
+    size: int
+    mime: str
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    sender_id: int | None
+    sender_handle: str | None
+    sender_name: str
+    kind: str  # message | inmail | open_profile | sponsored | system
+    subject: str
+    body: str  # "This message was deleted." when recalled
+    at: datetime
+    recalled: bool = False
+    attachments: tuple[AttachmentView, ...] = ()
+    seen: bool = False  # the other side has read it and both have read receipts on
+    has_links: bool = False
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    id: int
+    title: str
+    kind: str
+    subject: str
+    folder: str
+    archived: bool
+    starred: bool
+    muted: bool
+    spam: bool
+    participants: tuple[MemberView, ...]
+    inmail_status: str | None = None
+    inmail_sender_id: int | None = None
+    can_quick_reply: bool = False  # the viewer is the recipient of a pending InMail
+    link_warning: bool = False  # show "This message may contain unwanted or harmful content."
+    message_count: int = 0
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    member: MemberView
+    degree: str  # "1st" | "2nd" | "3rd+" | "you"
+    shared: tuple[MemberView, ...]
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    at: datetime
+    kind: str
+    amount: int
+    reason: str
+    balance: int  # running balance after this entry
+
+
+@dataclass(frozen=True)
+class ExpiringCredits:
+    amount: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CreditsView:
+    plan: str
+    plan_label: str
+    balance: int
+    cap: int
+    monthly: int
+    next_grant: datetime | None
+    expiring: tuple[ExpiringCredits, ...]
+    ledger: tuple[LedgerLine, ...]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    conversation: int
+    message: int
+    route: str  # message | open-profile | inmail
+    credits_left: int
+    spam: bool = False  # the recipient's copy went to Spam by the bulk rule

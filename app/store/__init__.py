@@ -1,0 +1,1 @@
+"""The Peewee store: models, database setup, migrations and the search index."""

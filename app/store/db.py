@@ -1,0 +1,223 @@
+"""Opening, creating and migrating a Parley store.
+
+A target is a path (SQLite, the embedded default) or a ``postgresql://`` URL. The
+SQLite file is created readable by its owner only and runs in WAL mode with
+foreign keys on and a busy timeout; every write goes through ``write()``, which
+takes the write lock up front (``BEGIN IMMEDIATE``) so two writers queue rather
+than fail half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from peewee import Database, OperationalError, SqliteDatabase
+
+from app.store import models, search
+from app.store.models import ALL_MODELS, Meta, database
+
+SCHEMA_VERSION = 1
+APP_MARK = "parley"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A store that cannot be used; the message is one sentence for the user."""
+
+
+@dataclass
+class Store:
+    target: str
+    db: Database
+
+    @property
+    def is_postgres(self) -> bool:
+        return not isinstance(self.db, SqliteDatabase)
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("parley", appauthor=False)) / "parley.db"
+
+
+def resolve_target(target: str | None) -> str:
+    """--db, then PARLEY_DB, then the config file, then the default path."""
+    if target:
+        return target
+    env = os.environ.get("PARLEY_DB")
+    if env:
+        return env
+    from app.config import load_config
+
+    configured = load_config().get("db")
+    if configured:
+        return str(configured)
+    return str(default_path())
+
+
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(target: str | None = None, *, create: bool = True) -> Store:
+    """Open (and if needed create and migrate) the store, binding the models to it."""
+    resolved = resolve_target(target)
+    if is_postgres_url(resolved):
+        from app.store.postgres import connect_postgres
+
+        db = connect_postgres(resolved)
+    else:
+        db = _connect_sqlite(Path(resolved).expanduser(), create=create)
+    database.initialize(db)
+    store = Store(resolved, db)
+    _ensure_schema(store)
+    return store
+
+
+def _connect_sqlite(path: Path, *, create: bool) -> SqliteDatabase:
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a Parley store.")
+    exists = path.exists() and path.stat().st_size > 0
+    if exists:
+        with open(path, "rb") as fh:
+            if fh.read(16) != SQLITE_HEADER:
+                raise StoreError(f"{path} is not a Parley store.")
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"Can't write to {path}: check its permissions.")
+    else:
+        if not create:
+            raise StoreError(f"There is no Parley store at {path}.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except OSError as exc:
+            raise StoreError(f"Can't create a store at {path}: {exc.strerror}.") from None
+    old_umask = os.umask(0o077)  # the -wal and -shm files are private too
+    try:
+        db = SqliteDatabase(
+            str(path),
+            pragmas={
+                "journal_mode": "wal",
+                "foreign_keys": 1,
+                "busy_timeout": 15000,
+                "synchronous": "normal",
+                "cache_size": -64000,
+                "temp_store": "memory",
+            },
+            check_same_thread=False,
+        )
+        db.connect(reuse_if_open=True)
+    except OperationalError as exc:
+        raise StoreError(f"Can't open {path}: {exc}.") from None
+    finally:
+        os.umask(old_umask)
+    return db
+
+
+def _ensure_schema(store: Store) -> None:
+    db = store.db
+    tables = set(db.get_tables())
+    if not tables:
+        with db.atomic():
+            db.create_tables(ALL_MODELS)
+            search.create_index(store)
+            Meta.create(key="app", value=APP_MARK)
+            Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
+        return
+    if "meta" not in tables:
+        raise StoreError(f"{store.target} is not a Parley store.")
+    mark = Meta.get_or_none(Meta.key == "app")
+    if mark is None or mark.value != APP_MARK:
+        raise StoreError(f"{store.target} is not a Parley store.")
+    version = int(Meta.get(Meta.key == "schema_version").value)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{store.target} was written by a newer Parley (schema {version}); upgrade Parley to open it."
+        )
+    migrate(store, version)
+
+
+# Each step takes the store from version N-1 to N inside one transaction.
+MIGRATIONS: dict[int, Callable[[Store], None]] = {}
+
+
+def migrate(store: Store, version: int) -> None:
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS[version + 1]
+        with store.db.atomic():
+            step(store)
+            Meta.update(value=str(version + 1)).where(Meta.key == "schema_version").execute()
+        version += 1
+
+
+def _is_busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "could not serialize" in text or "deadlock" in text
+
+
+@contextmanager
+def write(attempts: int = 8) -> Iterator[None]:
+    """One write transaction; on SQLite it holds the write lock from the start.
+
+    Use ``retrying(fn)`` to re-run a whole unit of work when the store is busy;
+    this context manager alone never retries, because a half-run body cannot be
+    replayed safely from here.
+    """
+    db = database.obj
+    if db.transaction_depth() > 0:
+        with db.atomic():
+            yield
+        return
+    if isinstance(db, SqliteDatabase):
+        with db.atomic("IMMEDIATE"):
+            yield
+    else:
+        with db.atomic():
+            yield
+
+
+def retrying(fn: Callable[[], object], attempts: int = 10):
+    """Run ``fn`` (a whole write transaction) again with backoff while the store is busy."""
+    delay = 0.02
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as exc:
+            if not _is_busy(exc) or attempt == attempts - 1:
+                raise StoreError("The store is busy; try again in a moment.") from exc
+            time.sleep(delay + random.random() * delay)
+            delay = min(delay * 2, 1.0)
+    return None
+
+
+def data_version() -> int:
+    """A number that changes when another connection commits (cheap change check)."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return db.execute_sql("PRAGMA data_version").fetchone()[0]
+    row = db.execute_sql("SELECT coalesce(max(id), 0) FROM change").fetchone()
+    return int(row[0])
+
+
+__all__ = [
+    "Store",
+    "StoreError",
+    "open_store",
+    "write",
+    "retrying",
+    "data_version",
+    "default_path",
+    "models",
+]

@@ -1,0 +1,286 @@
+"""Peewee models of the Parley store.
+
+Times are naive UTC datetimes. Booleans that a filter reads are kept beside a
+derived `box` column on ConversationState so that every inbox filter is an
+equality prefix of one composite index (no scan, no partial-index tricks, the
+same plan on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BigIntegerField,
+    BlobField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value facts about the store itself (schema version, creation time)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Member(BaseModel):
+    handle = CharField(max_length=100, unique=True)
+    name = CharField(max_length=200)
+    headline = CharField(max_length=300, default="")
+    company = CharField(max_length=200, default="", index=True)
+    position = CharField(max_length=200, default="")
+    location = CharField(max_length=200, default="")
+    plan = CharField(max_length=32, default="basic")
+    # When the current plan started: the billing day and time of day of its grants.
+    plan_started_at = DateTimeField()
+    open_profile = BooleanField(default=False)
+    # person | company (sends sponsored messages) | anonymous ("LinkedIn Member")
+    kind = CharField(max_length=16, default="person")
+    profile_url = CharField(max_length=500, default="")
+    created_at = DateTimeField()
+
+
+class MemberSettings(BaseModel):
+    member = ForeignKeyField(Member, primary_key=True, backref="settings", on_delete="CASCADE")
+    allow_inmail = BooleanField(default=True)
+    allow_open_profile = BooleanField(default=True)
+    allow_sponsored = BooleanField(default=True)
+    focused_inbox = BooleanField(default=True)
+    read_receipts = BooleanField(default=True)
+    notifications = BooleanField(default=True)
+
+
+class Connection(BaseModel):
+    """One row per direction: (a, b) and (b, a) both exist for a connection."""
+
+    member = ForeignKeyField(Member, backref="connections", on_delete="CASCADE")
+    other = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    connected_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("member", "other"), True), (("other", "member"), False))
+
+
+class Block(BaseModel):
+    blocker = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    blocked = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    at = DateTimeField()
+
+    class Meta:
+        indexes = ((("blocker", "blocked"), True), (("blocked", "blocker"), False))
+
+
+class Conversation(BaseModel):
+    # direct | inmail | open_profile | group | sponsored
+    kind = CharField(max_length=16, default="direct")
+    title = CharField(max_length=300, default="")
+    subject = CharField(max_length=300, default="")
+    created_by = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField()
+    last_at = DateTimeField()
+    preview = CharField(max_length=300, default="")
+    message_count = IntegerField(default=0)
+    # Stable key from an imported archive, so a second import adds nothing.
+    external_id = CharField(max_length=200, null=True, unique=True)
+
+
+# ConversationState.box values: which top-level box a conversation sits in for a member.
+BOX_INBOX, BOX_ARCHIVED, BOX_SPAM, BOX_DELETED = 0, 1, 2, 3
+
+
+class ConversationState(BaseModel):
+    """One member's view of one conversation (§5)."""
+
+    conversation = ForeignKeyField(Conversation, backref="states", on_delete="CASCADE")
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    folder = CharField(max_length=8, default="focused")  # focused | other
+    unread = IntegerField(default=0)
+    has_unread = BooleanField(default=False)
+    archived = BooleanField(default=False)
+    muted = BooleanField(default=False)
+    starred = BooleanField(default=False)
+    spam = BooleanField(default=False)
+    deleted = BooleanField(default=False)
+    # Derived from archived/spam/deleted by app.store.state.refresh_box().
+    box = SmallIntegerField(default=BOX_INBOX)
+    # Denormalised for filters: the other side in a 1:1 conversation, whether it is a
+    # 1st-degree connection, whether the conversation is InMail.
+    peer = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    connected = BooleanField(default=False)
+    inmail = BooleanField(default=False)
+    has_attachment = BooleanField(default=False)
+    last_at = DateTimeField()
+    read_upto = BigIntegerField(default=0)  # id of the last message this member has read
+    marked_safe = BooleanField(default=False)
+    left = BooleanField(default=False)
+
+    class Meta:
+        indexes = (
+            (("conversation", "member"), True),
+            (("member", "box", "last_at", "id"), False),
+            (("member", "box", "folder", "last_at", "id"), False),
+            (("member", "box", "has_unread", "last_at", "id"), False),
+            (("member", "box", "connected", "last_at", "id"), False),
+            (("member", "box", "inmail", "last_at", "id"), False),
+            (("member", "box", "starred", "last_at", "id"), False),
+            (("member", "peer"), False),
+            # Covering index for the filter counts.
+            (("member", "box", "folder", "has_unread", "connected", "inmail", "starred"), False),
+        )
+
+
+class Message(BaseModel):
+    conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE")
+    sender = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    # message | inmail | open_profile | sponsored | system
+    kind = CharField(max_length=16, default="message")
+    subject = CharField(max_length=300, default="")
+    body = TextField()
+    sent_at = DateTimeField()
+    recalled_at = DateTimeField(null=True)
+    has_links = BooleanField(default=False)
+    # Hash of the body with case and white space folded: the bulk-outreach rule.
+    body_hash = CharField(max_length=64, default="")
+    external_id = CharField(max_length=200, null=True, unique=True)
+
+    class Meta:
+        indexes = (
+            (("conversation", "sent_at", "id"), False),
+            (("sender", "body_hash", "sent_at"), False),
+        )
+
+
+class Attachment(BaseModel):
+    message = ForeignKeyField(Message, backref="attachments", on_delete="CASCADE")
+    name = CharField(max_length=255)
+    size = IntegerField()
+    mime = CharField(max_length=120, default="application/octet-stream")
+    data = BlobField()
+
+
+INMAIL_STATUSES = ("pending", "accepted", "declined", "replied", "expired")
+
+
+class InMail(BaseModel):
+    message = ForeignKeyField(Message, unique=True, backref="+", on_delete="CASCADE")
+    conversation = ForeignKeyField(Conversation, backref="+", on_delete="CASCADE")
+    sender = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    recipient = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    sent_at = DateTimeField()
+    status = CharField(max_length=10, default="pending")
+    responded_at = DateTimeField(null=True)
+    refunded = BooleanField(default=False)
+    reminded_at = DateTimeField(null=True)
+    # False for InMail recognised in an imported archive: it never touches credits.
+    billed = BooleanField(default=True)
+
+    class Meta:
+        table_name = "inmail"
+        indexes = (
+            (("status", "sent_at"), False),
+            (("sender", "recipient", "status"), False),
+            (("recipient", "status"), False),
+        )
+
+
+class CreditLot(BaseModel):
+    """Credits granted together, spent soonest-expiring first."""
+
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    granted_at = DateTimeField()
+    expires_at = DateTimeField()
+    amount = IntegerField()
+    remaining = IntegerField()
+    source = CharField(max_length=10, default="grant")  # grant | refund
+
+    class Meta:
+        indexes = ((("member", "remaining", "expires_at"), False),)
+
+
+LEDGER_KINDS = ("grant", "spend", "refund", "expire", "forfeit", "cap-trim")
+
+
+class LedgerEntry(BaseModel):
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    at = DateTimeField()
+    kind = CharField(max_length=10)
+    amount = IntegerField()
+    reason = CharField(max_length=300, default="")
+    inmail = ForeignKeyField(InMail, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("member", "at", "id"), False),)
+
+
+REPORT_REASONS = (
+    "spam",
+    "scam or fraud",
+    "harassment",
+    "fake account",
+    "inappropriate content",
+    "something else",
+)
+
+
+class Report(BaseModel):
+    reporter = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    reported = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    conversation = ForeignKeyField(Conversation, backref="+", on_delete="CASCADE")
+    reason = CharField(max_length=40)
+    at = DateTimeField()
+
+
+class Draft(BaseModel):
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    conversation = ForeignKeyField(Conversation, null=True, backref="+", on_delete="CASCADE")
+    to_handles = CharField(max_length=2000, default="")
+    subject = CharField(max_length=300, default="")
+    body = TextField(default="")
+    updated_at = DateTimeField()
+    external_id = CharField(max_length=200, null=True, unique=True)
+
+
+class Change(BaseModel):
+    """Append-only feed of writes, read by open screens to refresh live."""
+
+    at = DateTimeField()
+    member = ForeignKeyField(Member, null=True, backref="+", on_delete="CASCADE")
+    conversation = ForeignKeyField(Conversation, null=True, backref="+", on_delete="CASCADE")
+    kind = CharField(max_length=16)  # message | state | credits | member
+
+    class Meta:
+        indexes = ((("member", "id"), False),)
+
+
+ALL_MODELS = [
+    Meta,
+    Member,
+    MemberSettings,
+    Connection,
+    Block,
+    Conversation,
+    ConversationState,
+    Message,
+    Attachment,
+    InMail,
+    CreditLot,
+    LedgerEntry,
+    Report,
+    Draft,
+    Change,
+]
