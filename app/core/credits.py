@@ -1,0 +1,347 @@
+"""InMail credits: grants, spending, refunds, expiry and the ledger (SPEC §3).
+
+The ledger is the truth: every change to a balance is one LedgerEntry and the
+balance is their sum. Credit lots say which credits expire when, so spending
+can take the soonest-expiring credit first.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime
+
+from peewee import SqliteDatabase, fn
+
+from app.core import clock, members
+from app.core.errors import BadInput
+from app.core.plans import LIMITS, PLANS
+from app.core.views import CreditsView, ExpiringCredits, LedgerLine
+from app.store import changes
+from app.store.db import write
+from app.store.models import (
+    ConversationState,
+    CreditLot,
+    InMail,
+    LedgerEntry,
+    Member,
+    database,
+)
+
+
+def lock_member(member_id: int) -> None:
+    """Hold the member's row until the transaction ends (PostgreSQL; SQLite's write lock covers it)."""
+    if not isinstance(database.obj, SqliteDatabase):
+        list(Member.select(Member.id).where(Member.id == member_id).for_update())
+
+
+# ---- balance and the ledger ----------------------------------------------------------
+
+
+def balance(member_id: int) -> int:
+    total = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount), 0)).where(
+        LedgerEntry.member == member_id
+    ).scalar()
+    return int(total or 0)
+
+
+def _enter(member_id: int, at: datetime, kind: str, amount: int, reason: str, inmail=None) -> None:
+    LedgerEntry.create(member=member_id, at=at, kind=kind, amount=amount, reason=reason, inmail=inmail)
+
+
+def _grant(member: Member, amount: int, at: datetime, kind: str, reason: str, inmail=None) -> None:
+    """Add credits as one lot; what would lift the balance above the cap is trimmed and lost."""
+    cap = members.plan_for(member.plan).cap
+    kept = max(0, min(amount, cap - balance(member.id)))
+    _enter(member.id, at, kind, amount, reason, inmail)
+    if kept < amount:
+        lost = amount - kept
+        _enter(member.id, at, "cap-trim", -lost, f"{lost} over the cap of {cap}", inmail)
+    if kept:
+        CreditLot.create(
+            member=member.id,
+            granted_at=at,
+            expires_at=at + LIMITS.credit_lifetime,
+            amount=kept,
+            remaining=kept,
+            source="refund" if kind == "refund" else "grant",
+        )
+
+
+def _held_lots(member_id: int):
+    return (
+        CreditLot.select()
+        .where((CreditLot.member == member_id) & (CreditLot.remaining > 0))
+        .order_by(CreditLot.expires_at, CreditLot.id)
+    )
+
+
+def spend(member_id: int, inmail: InMail, at: datetime, reason: str) -> None:
+    """Spend one credit on an InMail, taking the credit that expires soonest."""
+    lot = _held_lots(member_id).first()
+    if lot is None:
+        raise BadInput("There is no InMail credit to spend.")
+    CreditLot.update(remaining=CreditLot.remaining - 1).where(CreditLot.id == lot.id).execute()
+    _enter(member_id, at, "spend", -1, reason, inmail)
+
+
+def refund(inmail: InMail, at: datetime) -> bool:
+    """Give the sender one credit back for a response within the refund window (once per InMail)."""
+    if not inmail.billed or inmail.refunded or at - inmail.sent_at >= LIMITS.refund_window:
+        return False
+    sender = members.member_by_id(inmail.sender_id)
+    _grant(sender, 1, at, "refund", "response to your InMail", inmail)
+    InMail.update(refunded=True).where(InMail.id == inmail.id).execute()
+    inmail.refunded = True
+    return True
+
+
+# ---- plans and the billing day --------------------------------------------------------
+
+
+def grant_time(plan_started_at: datetime, months: int) -> datetime:
+    """The grant ``months`` after the plan started: same day of month (or the month's last), same time."""
+    index = plan_started_at.month - 1 + months
+    year, month = plan_started_at.year + index // 12, index % 12 + 1
+    day = min(plan_started_at.day, calendar.monthrange(year, month)[1])
+    return plan_started_at.replace(year=year, month=month, day=day)
+
+
+def _grant_after(plan_started_at: datetime, after: datetime) -> datetime:
+    months = max(0, (after.year - plan_started_at.year) * 12 + after.month - plan_started_at.month)
+    while grant_time(plan_started_at, months) <= after:
+        months += 1
+    return grant_time(plan_started_at, months)
+
+
+def _due_grant(member: Member, last_grant_at: datetime | None) -> datetime | None:
+    """When the member's next monthly grant falls, whether or not it is due yet."""
+    if members.plan_for(member.plan).monthly <= 0:
+        return None
+    if last_grant_at is None or last_grant_at < member.plan_started_at:
+        return member.plan_started_at
+    return _grant_after(member.plan_started_at, last_grant_at)
+
+
+def _last_grant_at(member_id: int) -> datetime | None:
+    return (
+        LedgerEntry.select(fn.MAX(LedgerEntry.at))
+        .where((LedgerEntry.member == member_id) & (LedgerEntry.kind == "grant"))
+        .scalar()
+    )
+
+
+def next_grant(member_id: int, now: datetime | None = None) -> datetime | None:
+    """When credits next arrive after ``now`` (None on a plan that grants none)."""
+    at = now or clock.now()
+    member = members.member_by_id(member_id)
+    if members.plan_for(member.plan).monthly <= 0:
+        return None
+    return _grant_after(member.plan_started_at, at)
+
+
+def start_plan(member: Member, now: datetime) -> None:
+    """The plan's first allotment arrives when the plan starts."""
+    allotment = members.plan_for(member.plan).monthly
+    if allotment:
+        _grant(member, allotment, now, "grant", f"{members.plan_for(member.plan).label} allotment")
+
+
+def _forfeit_all(member: Member, at: datetime, reason: str) -> None:
+    held = balance(member.id)
+    if held:
+        _enter(member.id, at, "forfeit", -held, reason)
+    CreditLot.update(remaining=0).where((CreditLot.member == member.id) & (CreditLot.remaining > 0)).execute()
+
+
+def change_plan(member_id: int, plan_name: str, now: datetime | None = None) -> CreditsView:
+    """Forfeit the credits held, then start the new plan (its allotment, its billing day)."""
+    at = now or clock.now()
+    chosen = members.plan_for(plan_name)
+    with write():
+        lock_member(member_id)
+        settle(at)
+        member = members.member_by_id(member_id)
+        if member.plan == chosen.name:
+            raise BadInput(f"{member.handle} is already on {chosen.label}.")
+        _forfeit_all(member, at, f"plan changed to {chosen.label}")
+        member.plan = chosen.name
+        member.plan_started_at = at
+        fields = [Member.plan, Member.plan_started_at]
+        if not chosen.premium and member.open_profile:
+            # Open Profile is a premium feature; it ends with the plan.
+            member.open_profile = False
+            fields.append(Member.open_profile)
+        member.save(only=fields)
+        start_plan(member, at)
+        changes.record("credits", at, member_ids=[member.id])
+    return credits_view(member_id, at)
+
+
+def forfeit_preview(member_id: int, plan_name: str) -> str:
+    """What a plan change will do, in one sentence for the confirm dialog."""
+    member = members.member_by_id(member_id)
+    chosen = members.plan_for(plan_name)
+    if member.plan == chosen.name:
+        return f"You are already on {chosen.label}."
+    held = balance(member_id)
+    held_text = f"{held} InMail credit{'' if held == 1 else 's'}"
+    if not chosen.premium:
+        return f"Cancelling to {chosen.label} sets your InMail credits to zero: you lose {held_text}."
+    return (
+        f"Changing to {chosen.label} forfeits your {held_text}, then grants {chosen.monthly} "
+        f"and moves your billing day to day {clock.now().day} of each month."
+    )
+
+
+# ---- settling time-driven effects ----------------------------------------------------
+
+
+def _expire_lots(member: Member, at: datetime) -> int:
+    lots = list(
+        CreditLot.select().where(
+            (CreditLot.member == member.id) & (CreditLot.remaining > 0) & (CreditLot.expires_at == at)
+        )
+    )
+    for lot in lots:
+        _enter(member.id, at, "expire", -lot.remaining, f"credits granted {lot.granted_at:%Y-%m-%d} expired")
+        CreditLot.update(remaining=0).where(CreditLot.id == lot.id).execute()
+    return len(lots)
+
+
+def _next_expiry(member: Member, now: datetime) -> datetime | None:
+    return (
+        CreditLot.select(fn.MIN(CreditLot.expires_at))
+        .where((CreditLot.member == member.id) & (CreditLot.remaining > 0) & (CreditLot.expires_at <= now))
+        .scalar()
+    )
+
+
+def _settle_member(member: Member, now: datetime) -> int:
+    """Apply the member's due grants and expiries in time order; expiries first at one instant."""
+    lock_member(member.id)
+    applied = 0
+    chosen = members.plan_for(member.plan)
+    while True:
+        expiry = _next_expiry(member, now)
+        grant_at = _due_grant(member, _last_grant_at(member.id))
+        if grant_at is not None and grant_at > now:
+            grant_at = None
+        if expiry is None and grant_at is None:
+            return applied
+        if expiry is not None and (grant_at is None or expiry <= grant_at):
+            applied += _expire_lots(member, expiry)
+        else:
+            _grant(member, chosen.monthly, grant_at, "grant", f"{chosen.label} monthly allotment")
+            applied += 1
+
+
+def _members_with_due_credits(now: datetime) -> list[Member]:
+    """Members with a lot expired or a monthly grant fallen due by ``now`` (one pass each)."""
+    expiring = {
+        member_id
+        for (member_id,) in CreditLot.select(CreditLot.member)
+        .where((CreditLot.remaining > 0) & (CreditLot.expires_at <= now))
+        .distinct()
+        .tuples()
+    }
+    granting = [name for name, p in PLANS.items() if p.monthly > 0]
+    last_grants = dict(
+        LedgerEntry.select(LedgerEntry.member, fn.MAX(LedgerEntry.at))
+        .where(LedgerEntry.kind == "grant")
+        .group_by(LedgerEntry.member)
+        .tuples()
+    )
+    candidates = Member.select().where(
+        Member.id.in_(list(expiring)) | (Member.plan.in_(granting) & (Member.plan_started_at <= now))
+    ).order_by(Member.id)
+    due = []
+    for member in candidates:
+        grant_at = _due_grant(member, last_grants.get(member.id))
+        if member.id in expiring or (grant_at is not None and grant_at <= now):
+            due.append(member)
+    return due
+
+
+def _remind_pending(now: datetime) -> int:
+    """One reminder to the recipient of each InMail still pending after the reminder delay."""
+    due = list(
+        InMail.select().where(
+            (InMail.status == "pending")
+            & InMail.reminded_at.is_null()
+            & (InMail.billed == True)  # noqa: E712 (a SQL comparison)
+            & (InMail.sent_at <= now - LIMITS.reminder_after)
+        )
+    )
+    for inmail in due:
+        reminded_at = inmail.sent_at + LIMITS.reminder_after
+        InMail.update(reminded_at=reminded_at).where(InMail.id == inmail.id).execute()
+        ConversationState.update(unread=ConversationState.unread + 1, has_unread=True).where(
+            (ConversationState.conversation == inmail.conversation_id)
+            & (ConversationState.member == inmail.recipient_id)
+        ).execute()
+        changes.record("state", reminded_at, member_ids=[inmail.recipient_id], conversation_id=inmail.conversation_id)
+    return len(due)
+
+
+def _expire_inmail(now: datetime) -> int:
+    """InMail without a response after the window is expired; its credit is gone."""
+    return (
+        InMail.update(status="expired")
+        .where((InMail.status == "pending") & (InMail.sent_at <= now - LIMITS.inmail_expiry))
+        .execute()
+    )
+
+
+def settle(now: datetime | None = None) -> int:
+    """Apply every time-driven effect due by ``now``; running it again changes nothing.
+
+    Credits are settled member by member (members' balances are independent), each
+    in time order; reminders precede InMail expiry since they fall 3 days after
+    sending and expiry 90 days after.
+    """
+    at = now or clock.now()
+    with write():
+        applied = 0
+        for member in _members_with_due_credits(at):
+            applied += _settle_member(member, at)
+        applied += _remind_pending(at)
+        applied += _expire_inmail(at)
+    return applied
+
+
+# ---- what the member sees --------------------------------------------------------------
+
+
+def _ledger_lines(member_id: int) -> tuple[LedgerLine, ...]:
+    running = 0
+    lines = []
+    entries = LedgerEntry.select().where(LedgerEntry.member == member_id).order_by(LedgerEntry.at, LedgerEntry.id)
+    for entry in entries:
+        running += entry.amount
+        lines.append(LedgerLine(at=entry.at, kind=entry.kind, amount=entry.amount, reason=entry.reason, balance=running))
+    return tuple(lines)
+
+
+def _expiring(member_id: int) -> tuple[ExpiringCredits, ...]:
+    by_time: dict[datetime, int] = {}
+    for lot in _held_lots(member_id):
+        by_time[lot.expires_at] = by_time.get(lot.expires_at, 0) + lot.remaining
+    return tuple(ExpiringCredits(amount=n, expires_at=t) for t, n in by_time.items())
+
+
+def credits_view(member_id: int, now: datetime | None = None) -> CreditsView:
+    """Plan, balance, cap, next grant, credits expiring soonest and the ledger (settled to ``now``)."""
+    at = now or clock.now()
+    settle(at)
+    member = members.member_by_id(member_id)
+    chosen = members.plan_for(member.plan)
+    return CreditsView(
+        plan=member.plan,
+        plan_label=chosen.label,
+        balance=balance(member_id),
+        cap=chosen.cap,
+        monthly=chosen.monthly,
+        next_grant=next_grant(member_id, at),
+        expiring=_expiring(member_id),
+        ledger=_ledger_lines(member_id),
+    )

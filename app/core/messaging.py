@@ -1,0 +1,712 @@
+"""Sending, replying, recalling, groups, sponsored messages and drafts (SPEC §2, §4, §6).
+
+Every send settles time-driven effects first, then decides the route and spends
+the credit inside the same write transaction, so two sends can never spend the
+same credit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from peewee import fn
+
+from app.core import clock, credits, routing
+from app.core.errors import BadInput, NotFound, Refused
+from app.core.members import is_blocked_either, is_connected, member_by_handle, member_by_id
+from app.core.plans import LIMITS
+from app.core.views import SendResult
+from app.store import changes
+from app.store.db import write
+from app.store.models import (
+    BOX_ARCHIVED,
+    BOX_DELETED,
+    BOX_INBOX,
+    BOX_SPAM,
+    Attachment,
+    Conversation,
+    ConversationState,
+    Draft,
+    InMail,
+    Member,
+    MemberSettings,
+    Message,
+)
+from app.store.search import index_messages, unindex_message
+
+EMPTY = "A message can't be empty."
+SUBJECT_NEEDED = "An InMail needs a subject."
+RECALL_TOO_LATE = "You can only recall a message within 60 minutes of sending it."
+RECALLED_TEXT = "This message was deleted."
+QUICK_ACCEPT = "Yes, interested"
+QUICK_DECLINE = "No thanks"
+PREVIEW_LENGTH = 140
+MEGABYTE = 1024 * 1024
+
+LINK = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
+ONE_TO_ONE = ("direct", "inmail", "open_profile")
+# route -> (conversation kind, message kind)
+KINDS = {
+    "message": ("direct", "message"),
+    "open-profile": ("open_profile", "open_profile"),
+    "inmail": ("inmail", "inmail"),
+}
+
+
+@dataclass(frozen=True)
+class DraftView:
+    id: int
+    to_handles: tuple[str, ...]
+    subject: str
+    body: str
+    conversation_id: int | None
+    updated_at: datetime
+
+
+# ---- what a message is ------------------------------------------------------------------
+
+
+def body_hash(body: str) -> str:
+    """The same text ignoring case and white space hashes the same (the bulk-outreach rule)."""
+    folded = " ".join(body.casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def has_links(body: str) -> bool:
+    return LINK.search(body) is not None
+
+
+def preview_of(body: str) -> str:
+    return " ".join(body.split())[:PREVIEW_LENGTH]
+
+
+def box_of(state: ConversationState) -> int:
+    """The box a member's conversation sits in: deleted, then spam, then archived."""
+    if state.deleted:
+        return BOX_DELETED
+    if state.spam:
+        return BOX_SPAM
+    if state.archived:
+        return BOX_ARCHIVED
+    return BOX_INBOX
+
+
+# ---- the limits of §4 --------------------------------------------------------------------
+
+
+def check_body(body: str | None, limit: int, what: str) -> str:
+    if body is None or not body.strip():
+        raise BadInput(EMPTY)
+    if len(body) > limit:
+        raise BadInput(f"{what} can be at most {limit:,} characters.")
+    return body
+
+
+def check_subject(subject: str | None, *, required: bool) -> str:
+    subject = subject or ""
+    if required and not subject.strip():
+        raise BadInput(SUBJECT_NEEDED)
+    if len(subject) > LIMITS.subject_max:
+        raise BadInput(f"A subject can be at most {LIMITS.subject_max:,} characters.")
+    return subject
+
+
+def check_attachments(attachments: Sequence[tuple[str, bytes, str]], limit: int, what: str) -> None:
+    for name, data, _mime in attachments:
+        if not (name or "").strip():
+            raise BadInput("An attachment needs a file name.")
+        if len(data) > limit:
+            raise BadInput(f"{name} is larger than {limit // MEGABYTE} MB, the most {what} can carry.")
+
+
+def check_content(route: str, body: str, subject: str | None, attachments) -> str:
+    """Validate a 1:1 message for its route; returns the subject to store."""
+    if route == "inmail":
+        check_body(body, LIMITS.inmail_body_max, "An InMail")
+        check_attachments(attachments, LIMITS.inmail_attachment_max_bytes, "an InMail")
+        return check_subject(subject, required=True)
+    check_body(body, LIMITS.message_body_max, "A message")
+    check_attachments(attachments, LIMITS.attachment_max_bytes, "a message")
+    return check_subject(subject, required=False)
+
+
+# ---- delivery (the rules every writer keeps) -----------------------------------------------
+
+
+def _people_text(conversation: Conversation, members: Iterable[Member]) -> str:
+    parts = [conversation.title]
+    for member in members:
+        parts.extend((member.name, member.company, member.headline))
+    return " ".join(p for p in parts if p)
+
+
+def _open_state(conversation: Conversation, member: Member, peer: Member | None, folder: str, at: datetime):
+    return ConversationState.create(
+        conversation=conversation,
+        member=member,
+        folder=folder,
+        peer=peer,
+        connected=peer is not None and is_connected(member.id, peer.id),
+        inmail=conversation.kind == "inmail",
+        last_at=at,
+    )
+
+
+def _deliver(
+    conversation: Conversation,
+    sender: Member,
+    body: str,
+    *,
+    kind: str,
+    subject: str,
+    attachments: Sequence[tuple[str, bytes, str]],
+    at: datetime,
+    folder: str | None = None,
+    spam_for: frozenset[int] = frozenset(),
+) -> Message:
+    """Store a message and bring every participant's view of the conversation up to date."""
+    message = Message.create(
+        conversation=conversation,
+        sender=sender,
+        kind=kind,
+        subject=subject,
+        body=body,
+        sent_at=at,
+        has_links=has_links(body),
+        body_hash=body_hash(body),
+    )
+    for name, data, mime in attachments:
+        Attachment.create(message=message, name=name, size=len(data), mime=mime or "application/octet-stream", data=data)
+    Conversation.update(
+        last_at=at, preview=preview_of(body), message_count=Conversation.message_count + 1
+    ).where(Conversation.id == conversation.id).execute()
+    states = list(
+        ConversationState.select().where(
+            (ConversationState.conversation == conversation.id) & (ConversationState.left == False)  # noqa: E712
+        )
+    )
+    for state in states:
+        state.last_at = at
+        state.has_attachment = state.has_attachment or bool(attachments)
+        if state.member_id != sender.id:
+            _arrive(state, folder, spam=state.member_id in spam_for)
+        state.save()
+    members = list(Member.select().where(Member.id.in_([s.member_id for s in states])))
+    index_messages([(message.id, subject, body, _people_text(conversation, members))])
+    changes.record("message", at, member_ids=[s.member_id for s in states], conversation_id=conversation.id)
+    return message
+
+
+def _arrive(state: ConversationState, folder: str | None, *, spam: bool) -> None:
+    """A new message for this member: unread again, back from archive and delete."""
+    state.unread += 1
+    state.has_unread = True
+    state.archived = False
+    state.deleted = False
+    state.spam = state.spam or spam
+    if folder:
+        state.folder = folder
+    state.box = box_of(state)
+
+
+def _looks_like_bulk(sender_id: int, recipient_id: int, text_hash: str, at: datetime) -> bool:
+    """The same text already went to enough other non-connections within the window."""
+    others = (
+        ConversationState.select(fn.COUNT(fn.DISTINCT(ConversationState.member)))
+        .join(Message, on=(Message.conversation == ConversationState.conversation))
+        .where(
+            (Message.sender == sender_id)
+            & (Message.body_hash == text_hash)
+            & (Message.sent_at > at - LIMITS.bulk_spam_window)
+            & (ConversationState.peer == sender_id)
+            & (ConversationState.member != recipient_id)
+            & (ConversationState.connected == False)  # noqa: E712
+        )
+        .scalar()
+    )
+    return (others or 0) + 1 >= LIMITS.bulk_spam_copies
+
+
+def _answer_pending_inmail(conversation_id: int, responder_id: int, status: str, at: datetime) -> bool:
+    """A message from an InMail's recipient is its response; a response in time refunds the sender."""
+    pending = InMail.get_or_none(
+        (InMail.conversation == conversation_id) & (InMail.recipient == responder_id) & (InMail.status == "pending")
+    )
+    if pending is None:
+        return False
+    InMail.update(status=status, responded_at=at).where(InMail.id == pending.id).execute()
+    credits.refund(pending, at)
+    changes.record("credits", at, member_ids=[pending.sender_id])
+    return True
+
+
+# ---- 1:1 messages ------------------------------------------------------------------------------
+
+
+def _pair_conversation(sender: Member, recipient: Member) -> Conversation | None:
+    """The one 1:1 conversation between two members, if they have one."""
+    state = (
+        ConversationState.select(ConversationState, Conversation)
+        .join(Conversation)
+        .where(
+            (ConversationState.member == sender.id)
+            & (ConversationState.peer == recipient.id)
+            & Conversation.kind.in_(ONE_TO_ONE)
+        )
+        .order_by(ConversationState.last_at.desc(), ConversationState.id.desc())
+        .first()
+    )
+    return state.conversation if state else None
+
+
+def _start_pair(sender: Member, recipient: Member, kind: str, subject: str, folder: str, at: datetime) -> Conversation:
+    conversation = Conversation.create(
+        kind=kind, subject=subject, created_by=sender, created_at=at, last_at=at
+    )
+    _open_state(conversation, sender, recipient, "focused", at)
+    _open_state(conversation, recipient, sender, folder, at)
+    return conversation
+
+
+def _mark_inmail_thread(conversation: Conversation, subject: str) -> None:
+    """A thread that now carries an InMail counts as InMail in both inboxes."""
+    if conversation.kind == "inmail":
+        return
+    conversation.kind = "inmail"
+    conversation.subject = subject
+    conversation.save(only=[Conversation.kind, Conversation.subject])
+    ConversationState.update(inmail=True).where(ConversationState.conversation == conversation.id).execute()
+
+
+def _deliver_to_one(
+    sender: Member,
+    recipient: Member,
+    conversation: Conversation | None,
+    body: str,
+    subject: str | None,
+    attachments,
+    at: datetime,
+    response: str = "replied",
+) -> SendResult:
+    """Route, validate, deliver and bill one 1:1 message; inside the caller's transaction."""
+    decision = routing.route(sender.id, recipient.id, at)
+    if not decision.allowed:
+        raise Refused(decision.refusal)
+    if decision.route == "inmail" and not subject and conversation is not None:
+        subject = conversation.subject
+    subject = check_content(decision.route, body, subject, attachments)
+    conversation_kind, message_kind = KINDS[decision.route]
+    if conversation is None:
+        conversation = _pair_conversation(sender, recipient)
+    if conversation is None:
+        conversation = _start_pair(sender, recipient, conversation_kind, subject, decision.folder, at)
+    elif decision.route == "inmail":
+        _mark_inmail_thread(conversation, subject)
+    spam = not is_connected(sender.id, recipient.id) and _looks_like_bulk(
+        sender.id, recipient.id, body_hash(body), at
+    )
+    message = _deliver(
+        conversation,
+        sender,
+        body,
+        kind=message_kind,
+        subject=subject if decision.route == "inmail" else "",
+        attachments=attachments,
+        at=at,
+        folder=decision.folder,
+        spam_for=frozenset({recipient.id}) if spam else frozenset(),
+    )
+    if decision.route == "inmail":
+        inmail = InMail.create(
+            message=message, conversation=conversation, sender=sender, recipient=recipient, sent_at=at
+        )
+        credits.spend(sender.id, inmail, at, f"InMail to {recipient.name}")
+    _answer_pending_inmail(conversation.id, sender.id, response, at)
+    return SendResult(
+        conversation=conversation.id,
+        message=message.id,
+        route=decision.route,
+        credits_left=credits.balance(sender.id),
+        spam=spam,
+    )
+
+
+def _recipients(sender: Member, to_handles) -> list[Member]:
+    if isinstance(to_handles, str):
+        to_handles = to_handles.split(",")
+    handles = [h.strip() for h in to_handles if h and h.strip()]
+    if not handles:
+        raise BadInput("Add at least one recipient.")
+    recipients: list[Member] = []
+    for handle in handles:
+        member = member_by_handle(handle)
+        if member.id == sender.id:
+            raise BadInput(routing.CANT_MESSAGE_YOURSELF)
+        if member.id not in {r.id for r in recipients}:
+            recipients.append(member)
+    return recipients
+
+
+def send(
+    sender_id: int,
+    to_handles: list[str],
+    body: str,
+    subject: str | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    now: datetime | None = None,
+) -> SendResult:
+    """Send a message: to one member by the route of §2, to several as a group of connections."""
+    at = now or clock.now()
+    sender = member_by_id(sender_id)
+    recipients = _recipients(sender, to_handles)
+    check_body(body, LIMITS.message_body_max, "A message")
+    check_subject(subject, required=False)
+    attachments = list(attachments)
+    if len(recipients) > 1:
+        return _send_group(sender, recipients, body, subject or "", attachments, at)
+    with write():
+        credits.lock_member(sender.id)
+        credits.settle(at)
+        return _deliver_to_one(sender, recipients[0], None, body, subject, attachments, at)
+
+
+# ---- groups ----------------------------------------------------------------------------------------
+
+
+def _check_group_members(adder: Member, members: Sequence[Member], already: int) -> None:
+    """Groups are for connections only, and hold at most the group limit."""
+    if already + len(members) > LIMITS.group_max_members:
+        raise BadInput(f"A group can have at most {LIMITS.group_max_members} members.")
+    for member in members:
+        if is_blocked_either(adder.id, member.id):
+            raise Refused(routing.CANT_MESSAGE)
+        if not is_connected(adder.id, member.id):
+            raise Refused(f"Groups are for connections only: {member.name} is not one of your connections.")
+
+
+def _group_title(member_ids: Iterable[int]) -> str:
+    names = [m.name for m in Member.select(Member.name).where(Member.id.in_(list(member_ids))).order_by(Member.name)]
+    return ", ".join(names)[:300]
+
+
+def _active_member_ids(conversation_id: int) -> set[int]:
+    return {
+        s.member_id
+        for s in ConversationState.select(ConversationState.member).where(
+            (ConversationState.conversation == conversation_id) & (ConversationState.left == False)  # noqa: E712
+        )
+    }
+
+
+def _existing_group(member_ids: set[int]) -> Conversation | None:
+    """A group with exactly these members, so sending to the same people again continues it."""
+    any_member = min(member_ids)
+    candidates = (
+        Conversation.select()
+        .join(ConversationState)
+        .where(
+            (Conversation.kind == "group")
+            & (ConversationState.member == any_member)
+            & (ConversationState.left == False)  # noqa: E712
+        )
+        .order_by(Conversation.last_at.desc())
+    )
+    for conversation in candidates:
+        if _active_member_ids(conversation.id) == member_ids:
+            return conversation
+    return None
+
+
+def _start_group(sender: Member, members: Sequence[Member], subject: str, at: datetime) -> Conversation:
+    ids = {sender.id, *(m.id for m in members)}
+    conversation = Conversation.create(
+        kind="group", title=_group_title(ids), subject=subject, created_by=sender, created_at=at, last_at=at
+    )
+    for member in (sender, *members):
+        _open_state(conversation, member, None, "focused", at)
+    return conversation
+
+
+def _send_group(sender: Member, members: list[Member], body: str, subject: str, attachments, at: datetime) -> SendResult:
+    _check_group_members(sender, members, already=1)
+    check_attachments(attachments, LIMITS.attachment_max_bytes, "a message")
+    with write():
+        credits.lock_member(sender.id)
+        credits.settle(at)
+        ids = {sender.id, *(m.id for m in members)}
+        conversation = _existing_group(ids) or _start_group(sender, members, subject, at)
+        message = _deliver(conversation, sender, body, kind="message", subject="", attachments=attachments, at=at)
+        return SendResult(
+            conversation=conversation.id, message=message.id, route="message", credits_left=credits.balance(sender.id)
+        )
+
+
+def _group_state(member_id: int, conversation_id: int) -> ConversationState:
+    state = _state(member_id, conversation_id)
+    if state.conversation.kind != "group":
+        raise BadInput("Only a group conversation has members to add or leave.")
+    if state.left:
+        raise Refused("You have left this group.")
+    return state
+
+
+def add_to_group(member_id: int, conversation_id: int, handles: list[str], now: datetime | None = None) -> None:
+    """Add connections of ``member_id`` to a group they belong to."""
+    at = now or clock.now()
+    adder = member_by_id(member_id)
+    with write():
+        state = _group_state(member_id, conversation_id)
+        present = _active_member_ids(conversation_id)
+        newcomers = [m for m in _recipients(adder, handles) if m.id not in present]
+        _check_group_members(adder, newcomers, already=len(present))
+        conversation = state.conversation
+        for member in newcomers:
+            rejoining = ConversationState.get_or_none(
+                (ConversationState.conversation == conversation_id) & (ConversationState.member == member.id)
+            )
+            if rejoining:
+                ConversationState.update(left=False, last_at=at).where(ConversationState.id == rejoining.id).execute()
+            else:
+                _open_state(conversation, member, None, "focused", at)
+        _retitle_group(conversation, at)
+
+
+def leave_group(member_id: int, conversation_id: int, now: datetime | None = None) -> None:
+    """Leave a group: no more messages from it; its history stays visible."""
+    at = now or clock.now()
+    with write():
+        state = _group_state(member_id, conversation_id)
+        ConversationState.update(left=True).where(ConversationState.id == state.id).execute()
+        _retitle_group(state.conversation, at)
+
+
+def _retitle_group(conversation: Conversation, at: datetime) -> None:
+    members = _active_member_ids(conversation.id)
+    Conversation.update(title=_group_title(members)).where(Conversation.id == conversation.id).execute()
+    changes.record("state", at, member_ids=list(members), conversation_id=conversation.id)
+
+
+# ---- replies and responses -----------------------------------------------------------------------
+
+
+def _state(member_id: int, conversation_id: int) -> ConversationState:
+    state = (
+        ConversationState.select(ConversationState, Conversation)
+        .join(Conversation)
+        .where((ConversationState.member == member_id) & (ConversationState.conversation == conversation_id))
+        .first()
+    )
+    if state is None:
+        raise NotFound(f"There is no conversation {conversation_id}.")
+    return state
+
+
+def _quick_reply(body: str | None, accept: bool, decline: bool) -> tuple[str | None, str]:
+    """The text to send and the InMail status a response sets."""
+    if accept and decline:
+        raise BadInput("Choose accept or decline, not both.")
+    if accept:
+        return (QUICK_ACCEPT if body is None else body), "accepted"
+    if decline:
+        return (QUICK_DECLINE if body is None else body), "declined"
+    return body, "replied"
+
+
+def reply(
+    member_id: int,
+    conversation_id: int,
+    body: str | None = None,
+    *,
+    accept: bool = False,
+    decline: bool = False,
+    now: datetime | None = None,
+) -> SendResult:
+    """Reply in a conversation; on a pending InMail, accept and decline are quick replies."""
+    at = now or clock.now()
+    text, response = _quick_reply(body, accept, decline)
+    check_body(text, LIMITS.message_body_max, "A message")
+    member = member_by_id(member_id)
+    with write():
+        credits.lock_member(member_id)
+        credits.settle(at)
+        state = _state(member_id, conversation_id)
+        conversation = state.conversation
+        if (accept or decline) and not _awaits_answer_from(conversation_id, member_id):
+            raise Refused("There is no InMail here waiting for your answer.")
+        if conversation.kind == "sponsored":
+            raise Refused("You can't reply to a sponsored message.")
+        if conversation.kind == "group":
+            if state.left:
+                raise Refused("You have left this group.")
+            message = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at)
+            return SendResult(conversation.id, message.id, "message", credits.balance(member_id))
+        if state.peer_id is None:
+            raise Refused(routing.CANT_MESSAGE)
+        peer = member_by_id(state.peer_id)
+        return _deliver_to_one(member, peer, conversation, text, None, (), at, response=response)
+
+
+def _awaits_answer_from(conversation_id: int, member_id: int) -> bool:
+    return (
+        InMail.select()
+        .where(
+            (InMail.conversation == conversation_id) & (InMail.recipient == member_id) & (InMail.status == "pending")
+        )
+        .exists()
+    )
+
+
+# ---- recall --------------------------------------------------------------------------------------------
+
+
+def recall(member_id: int, message_id: int, now: datetime | None = None) -> None:
+    """Unsend one's own message within the recall window; both sides see it was deleted."""
+    at = now or clock.now()
+    with write():
+        message = Message.get_or_none(Message.id == message_id)
+        if message is None:
+            raise NotFound(f"There is no message {message_id}.")
+        if message.sender_id != member_id:
+            raise Refused("You can only recall your own messages.")
+        if message.recalled_at is not None:
+            return
+        if at - message.sent_at > LIMITS.recall_window:
+            raise Refused(RECALL_TOO_LATE)
+        Message.update(recalled_at=at).where(Message.id == message.id).execute()
+        unindex_message(message.id)
+        latest = (
+            Message.select(Message.id)
+            .where(Message.conversation == message.conversation_id)
+            .order_by(Message.sent_at.desc(), Message.id.desc())
+            .first()
+        )
+        if latest and latest.id == message.id:
+            Conversation.update(preview=RECALLED_TEXT).where(Conversation.id == message.conversation_id).execute()
+        changes.record(
+            "message", at, member_ids=_active_member_ids(message.conversation_id), conversation_id=message.conversation_id
+        )
+
+
+# ---- sponsored messages ------------------------------------------------------------------------------------
+
+AUDIENCE_KEYS = ("company", "location")
+
+
+def _audience(company: Member, audience: dict | None):
+    """Members a sponsored message reaches: people who allow sponsored messages, in the audience."""
+    query = (
+        Member.select()
+        .join(MemberSettings, on=(MemberSettings.member == Member.id))
+        .where((Member.kind == "person") & (Member.id != company.id) & (MemberSettings.allow_sponsored == True))  # noqa: E712
+    )
+    if audience:
+        unknown = set(audience) - set(AUDIENCE_KEYS)
+        if unknown or len(audience) != 1:
+            raise BadInput("An audience is everyone, one company or one location.")
+        key, value = next(iter(audience.items()))
+        field = Member.company if key == "company" else Member.location
+        query = query.where(fn.LOWER(field) == str(value).strip().lower())
+    return [m for m in query.order_by(Member.id) if not is_blocked_either(company.id, m.id)]
+
+
+def send_sponsored(
+    company_id: int, body: str, audience: dict | None = None, subject: str = "", now: datetime | None = None
+) -> int:
+    """A company's sponsored message: one conversation per member reached, in their Other folder."""
+    at = now or clock.now()
+    company = member_by_id(company_id)
+    if company.kind != "company":
+        raise Refused("Only a company account can send sponsored messages.")
+    check_body(body, LIMITS.message_body_max, "A message")
+    subject = check_subject(subject, required=False)
+    with write():
+        reached = _audience(company, audience)
+        for member in reached:
+            conversation = Conversation.create(
+                kind="sponsored", title=company.name, subject=subject, created_by=company, created_at=at, last_at=at
+            )
+            ConversationState.create(
+                conversation=conversation, member=member, folder="other", peer=company, last_at=at
+            )
+            _deliver(conversation, company, body, kind="sponsored", subject=subject, attachments=(), at=at, folder="other")
+    return len(reached)
+
+
+# ---- drafts ---------------------------------------------------------------------------------------------------
+
+
+def _draft_view(draft: Draft) -> DraftView:
+    return DraftView(
+        id=draft.id,
+        to_handles=tuple(h for h in draft.to_handles.split(",") if h),
+        subject=draft.subject,
+        body=draft.body,
+        conversation_id=draft.conversation_id,
+        updated_at=draft.updated_at,
+    )
+
+
+def save_draft(
+    member_id: int, to_handles, subject: str, body: str, conversation_id: int | None = None, now: datetime | None = None
+) -> int:
+    """Keep what was being written; one draft per conversation, or per set of recipients."""
+    at = now or clock.now()
+    if isinstance(to_handles, str):
+        to_handles = to_handles.split(",")
+    joined = ",".join(h.strip() for h in to_handles if h and h.strip())
+    with write():
+        member_by_id(member_id)
+        if conversation_id is not None:
+            _state(member_id, conversation_id)
+            same = (Draft.conversation == conversation_id)
+        else:
+            same = Draft.conversation.is_null() & (Draft.to_handles == joined)
+        draft = Draft.get_or_none((Draft.member == member_id) & same)
+        if draft is None:
+            draft = Draft(member=member_id, conversation=conversation_id)
+        draft.to_handles, draft.subject, draft.body, draft.updated_at = joined, subject or "", body or "", at
+        draft.save()
+    return draft.id
+
+
+def drafts(member_id: int) -> list[DraftView]:
+    query = Draft.select().where(Draft.member == member_id).order_by(Draft.updated_at.desc(), Draft.id.desc())
+    return [_draft_view(d) for d in query]
+
+
+def delete_draft(draft_id: int) -> None:
+    with write():
+        if not Draft.delete().where(Draft.id == draft_id).execute():
+            raise NotFound(f"There is no draft {draft_id}.")
+
+
+# ---- attachments -------------------------------------------------------------------------------------------------
+
+
+def save_attachment(member_id: int, attachment_id: int, dest_path) -> Path:
+    """Write an attachment the member can see back to disk; a folder gets the file's own name."""
+    attachment = Attachment.get_or_none(Attachment.id == attachment_id)
+    missing = NotFound(f"There is no attachment {attachment_id}.")
+    if attachment is None:
+        raise missing
+    message = Message.get_by_id(attachment.message_id)
+    seen_by_member = ConversationState.select().where(
+        (ConversationState.conversation == message.conversation_id) & (ConversationState.member == member_id)
+    )
+    if message.recalled_at is not None or not (message.sender_id == member_id or seen_by_member.exists()):
+        raise missing
+    dest = Path(dest_path).expanduser()
+    if dest.is_dir():
+        dest = dest / Path(attachment.name).name
+    if dest.exists():
+        raise BadInput(f"{dest} already exists.")
+    try:
+        dest.write_bytes(bytes(attachment.data))
+    except OSError as exc:
+        raise BadInput(f"Can't save to {dest}: {exc.strerror}.") from None
+    return dest
