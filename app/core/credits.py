@@ -29,7 +29,11 @@ from app.store.models import (
 
 
 def lock_member(member_id: int) -> None:
-    """Hold the member's row until the transaction ends (PostgreSQL; SQLite's write lock covers it)."""
+    """Hold the member's row until the transaction ends (PostgreSQL; SQLite's write lock covers it).
+
+    Callers settle first and lock after: settle locks members in id order, so every
+    writer takes row locks in one order and two sends never deadlock.
+    """
     if not isinstance(database.obj, SqliteDatabase):
         list(Member.select(Member.id).where(Member.id == member_id).for_update())
 
@@ -158,8 +162,8 @@ def change_plan(member_id: int, plan_name: str, now: datetime | None = None) -> 
     at = now or clock.now()
     chosen = members.plan_for(plan_name)
     with write():
-        lock_member(member_id)
         settle(at)
+        lock_member(member_id)
         member = members.member_by_id(member_id)
         if member.plan == chosen.name:
             raise BadInput(f"{member.handle} is already on {chosen.label}.")
@@ -216,9 +220,10 @@ def _next_expiry(member: Member, now: datetime) -> datetime | None:
     )
 
 
-def _settle_member(member: Member, now: datetime) -> int:
+def _settle_member(member_id: int, now: datetime) -> int:
     """Apply the member's due grants and expiries in time order; expiries first at one instant."""
-    lock_member(member.id)
+    lock_member(member_id)
+    member = Member.get_by_id(member_id)  # read after the lock: another writer may have settled it
     applied = 0
     chosen = members.plan_for(member.plan)
     while True:
@@ -303,7 +308,7 @@ def settle(now: datetime | None = None) -> int:
     with write():
         applied = 0
         for member in _members_with_due_credits(at):
-            applied += _settle_member(member, at)
+            applied += _settle_member(member.id, at)
         applied += _remind_pending(at)
         applied += _expire_inmail(at)
     return applied

@@ -370,8 +370,8 @@ def send(
     if len(recipients) > 1:
         return _send_group(sender, recipients, body, subject or "", attachments, at)
     with write():
-        credits.lock_member(sender.id)
         credits.settle(at)
+        credits.lock_member(sender.id)
         return _deliver_to_one(sender, recipients[0], None, body, subject, attachments, at)
 
 
@@ -436,8 +436,8 @@ def _send_group(sender: Member, members: list[Member], body: str, subject: str, 
     _check_group_members(sender, members, already=1)
     check_attachments(attachments, LIMITS.attachment_max_bytes, "a message")
     with write():
-        credits.lock_member(sender.id)
         credits.settle(at)
+        credits.lock_member(sender.id)
         ids = {sender.id, *(m.id for m in members)}
         conversation = _existing_group(ids) or _start_group(sender, members, subject, at)
         message = _deliver(conversation, sender, body, kind="message", subject="", attachments=attachments, at=at)
@@ -532,8 +532,8 @@ def reply(
     check_body(text, LIMITS.message_body_max, "A message")
     member = member_by_id(member_id)
     with write():
-        credits.lock_member(member_id)
         credits.settle(at)
+        credits.lock_member(member_id)
         state = _state(member_id, conversation_id)
         conversation = state.conversation
         if (accept or decline) and not _awaits_answer_from(conversation_id, member_id):
