@@ -8,7 +8,7 @@ never writes SQL for the index; it calls these functions.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from peewee import SqliteDatabase
 
@@ -56,3 +56,123 @@ def unindex_message(message_id: int) -> None:
         from app.store.postgres import unindex_message as pg_unindex
 
         pg_unindex(message_id)
+
+
+# --- Searching -------------------------------------------------------------
+#
+# A phrase is (words, prefix): index words that must appear together in order;
+# with prefix the last word matches any word it starts. The core hands over
+# phrases already reduced to letters and digits, so a query can never break the
+# index's syntax. PostgreSQL's twin of each function lives in app.store.postgres.
+
+Phrase = tuple[Sequence[str], bool]
+
+# ConversationState columns a search may require to equal a value.
+STATE_COLUMNS = ("folder", "has_unread", "connected", "inmail", "starred", "muted", "has_attachment")
+
+
+def _fts_phrase(phrase: Phrase) -> str:
+    words, prefix = phrase
+    return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+
+
+def match_expression(phrases: Sequence[Phrase], people: Sequence[Phrase] = (),
+                     excluded: Sequence[Phrase] = ()) -> str:
+    """The FTS5 query: every phrase anywhere, every ``people`` phrase among the names, none excluded."""
+    parts = [_fts_phrase(p) for p in phrases]
+    parts += [f"people : ({_fts_phrase(p)})" for p in people]
+    expression = " AND ".join(parts)
+    for phrase in excluded:
+        expression = f"({expression}) NOT {_fts_phrase(phrase)}"
+    return expression
+
+
+def _sql_time(value):
+    # Peewee keeps SQLite datetimes as ISO text with a space; compare like for like.
+    return value.isoformat(" ")
+
+
+def _state_filters(boxes: Sequence[int], state: dict[str, object]) -> tuple[list[str], list]:
+    clauses = [f"s.box IN ({', '.join('?' for _ in boxes)})"]
+    params: list = list(boxes)
+    for column, value in state.items():
+        if column not in STATE_COLUMNS:
+            raise ValueError(f"not a searchable state column: {column}")
+        clauses.append(f"s.{column} = ?")
+        params.append(value)
+    return clauses, params
+
+
+def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequence[Phrase] = (),
+                      excluded: Sequence[Phrase] = (), boxes: Sequence[int],
+                      state: dict[str, object] | None = None, before=None, after=None,
+                      by_member: bool = False, oldest_first: bool = False) -> Iterator[tuple]:
+    """Messages in ``member_id``'s conversations that match, newest first, streamed.
+
+    Yields (message id, conversation id, sender name, sender company, sender id).
+    By default the index drives: matches are read newest first and joined to the
+    member's state, so a caller that stops after a page reads only that far.
+    ``by_member`` drives from the member's own conversations instead, which is
+    cheaper when the member's share of the store is small.
+    """
+    if not _sqlite():
+        from app.store.postgres import matching_messages as pg_matching
+
+        yield from pg_matching(member_id, phrases, people=people, excluded=excluded, boxes=boxes,
+                               state=state, before=before, after=after, by_member=by_member,
+                               oldest_first=oldest_first)
+        return
+    clauses, params = _state_filters(boxes, state or {})
+    if before is not None:
+        clauses.append("m.sent_at < ?")
+        params.append(_sql_time(before))
+    if after is not None:
+        clauses.append("m.sent_at >= ?")
+        params.append(_sql_time(after))
+    direction = "ASC" if oldest_first else "DESC"
+    # CROSS JOIN fixes SQLite's join order: it is the plan, not a hint.
+    if by_member:
+        sql = (
+            "SELECT m.id, m.conversation_id, p.name, p.company, m.sender_id "
+            f"FROM conversation_state AS s CROSS JOIN message AS m CROSS JOIN {FTS_TABLE} AS f "
+            "LEFT JOIN member AS p ON p.id = m.sender_id "
+            "WHERE s.member_id = ? AND m.conversation_id = s.conversation_id AND f.rowid = m.id "
+            f"AND f.{FTS_TABLE} MATCH ? AND {' AND '.join(clauses)} "
+            f"ORDER BY m.id {direction}"
+        )
+        params = [member_id, match_expression(phrases, people, excluded), *params]
+    else:
+        sql = (
+            "SELECT m.id, m.conversation_id, p.name, p.company, m.sender_id "
+            f"FROM {FTS_TABLE} AS f CROSS JOIN message AS m CROSS JOIN conversation_state AS s "
+            "LEFT JOIN member AS p ON p.id = m.sender_id "
+            f"WHERE f.{FTS_TABLE} MATCH ? AND m.id = f.rowid "
+            "AND s.conversation_id = m.conversation_id AND s.member_id = ? "
+            f"AND {' AND '.join(clauses)} "
+            f"ORDER BY f.rowid {direction}"
+        )
+        params = [match_expression(phrases, people, excluded), member_id, *params]
+    cursor = database.obj.cursor()
+    try:
+        cursor.execute(sql, params)
+        yield from cursor
+    finally:
+        cursor.close()
+
+
+def conversations_containing(conversation_ids: Sequence[int], phrases: Sequence[Phrase]) -> set[int]:
+    """Which of these conversations hold a message matching any of the phrases."""
+    if not conversation_ids or not phrases:
+        return set()
+    if not _sqlite():
+        from app.store.postgres import conversations_containing as pg_containing
+
+        return pg_containing(conversation_ids, phrases)
+    expression = " OR ".join(_fts_phrase(p) for p in phrases)
+    marks = ", ".join("?" for _ in conversation_ids)
+    sql = (
+        f"SELECT DISTINCT m.conversation_id FROM message AS m CROSS JOIN {FTS_TABLE} AS f "
+        f"WHERE m.conversation_id IN ({marks}) AND f.rowid = m.id AND f.{FTS_TABLE} MATCH ?"
+    )
+    rows = database.obj.execute_sql(sql, [*conversation_ids, expression]).fetchall()
+    return {row[0] for row in rows}

@@ -1,0 +1,685 @@
+"""The inbox: filters with their counts, keyed pages, search, threads (SPEC §5).
+
+Every filter is an equality prefix of one ConversationState index followed by
+(last_at, id), so a page is an index range read newest first and the next page
+starts where the last one ended (keyset, never OFFSET). Counts come from one
+GROUP BY over the covering index. A page of rows is one query with its joins,
+plus at most one batched query for InMail status.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Iterator
+
+from peewee import JOIN, Tuple, fn
+
+from app.core import clock
+from app.core import search as search_language
+from app.core.errors import BadInput, NotFound
+from app.core.members import member_view
+from app.core.messaging import RECALLED_TEXT
+from app.core.search import SearchQuery
+from app.core.views import (
+    FILTERS,
+    AttachmentView,
+    ConversationRow,
+    Counts,
+    MessageView,
+    ThreadView,
+)
+from app.store import changes
+from app.store import search as store_search
+from app.store.db import write
+from app.store.models import (
+    BOX_ARCHIVED,
+    BOX_INBOX,
+    BOX_SPAM,
+    Attachment,
+    Conversation,
+    ConversationState,
+    InMail,
+    Member,
+    MemberSettings,
+    Message,
+)
+
+PREVIEW_CHARS = 120
+# Kinds of conversation that are one member talking to another (read receipts apply).
+ONE_TO_ONE_KINDS = ("direct", "open_profile")
+
+# Each filter: the box it lists and the state columns it requires (SPEC §5 order).
+FILTER_SCOPES: dict[str, tuple[int, dict[str, object]]] = {
+    "all": (BOX_INBOX, {}),
+    "focused": (BOX_INBOX, {"folder": "focused"}),
+    "other": (BOX_INBOX, {"folder": "other"}),
+    "unread": (BOX_INBOX, {"has_unread": True}),
+    "connections": (BOX_INBOX, {"connected": True}),
+    "inmail": (BOX_INBOX, {"inmail": True}),
+    "starred": (BOX_INBOX, {"starred": True}),
+    "archived": (BOX_ARCHIVED, {}),
+    "spam": (BOX_SPAM, {}),
+}
+assert tuple(FILTER_SCOPES) == FILTERS
+
+# A member whose conversations hold fewer messages than this is searched from their
+# own conversations; above it the index drives and the search stops at a full page.
+MEMBER_DRIVEN_SEARCH_MESSAGES = 4_000
+
+S = ConversationState
+
+
+def not_found(conversation_id) -> NotFound:
+    return NotFound(f"There is no conversation {conversation_id}.")
+
+
+def _check_filter(filter_name: str) -> None:
+    if filter_name not in FILTER_SCOPES:
+        raise BadInput(f"Unknown filter {filter_name!r}; choose one of: {', '.join(FILTERS)}.")
+
+
+def focused_inbox_on(member_id: int) -> bool:
+    row = MemberSettings.select(MemberSettings.focused_inbox).where(MemberSettings.member == member_id).first()
+    return True if row is None else bool(row.focused_inbox)
+
+
+def _scope(member_id: int, filter_name: str) -> tuple[int, dict[str, object]]:
+    """The box and state columns of a filter; Focused and Other are one list when Focused Inbox is off."""
+    _check_filter(filter_name)
+    box, state = FILTER_SCOPES[filter_name]
+    if "folder" in state and not focused_inbox_on(member_id):
+        state = {}
+    return box, dict(state)
+
+
+# --- Counts ------------------------------------------------------------------
+
+
+def counts(member_id: int) -> Counts:
+    """Every filter's count and unread count, from one pass over the covering index."""
+    query = (
+        S.select(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred, fn.COUNT(S.id))
+        .where((S.member == member_id) & (S.box < 3))
+        .group_by(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred)
+        .tuples()
+    )
+    focused_on = focused_inbox_on(member_id)
+    total = {name: 0 for name in FILTERS}
+    unread = {name: 0 for name in FILTERS}
+    for box, folder, has_unread, connected, inmail, starred, n in query:
+        facts = {"folder": folder, "has_unread": bool(has_unread), "connected": bool(connected),
+                 "inmail": bool(inmail), "starred": bool(starred)}
+        for name, (filter_box, state) in FILTER_SCOPES.items():
+            if box != filter_box:
+                continue
+            if "folder" in state and not focused_on:
+                state = {}
+            if all(facts[column] == value for column, value in state.items()):
+                total[name] += n
+                if has_unread:
+                    unread[name] += n
+    return Counts(by_filter=total, unread_by_filter=unread)
+
+
+# --- Pages -------------------------------------------------------------------
+
+
+def _state_condition(member_id: int, box: int, state: dict[str, object]):
+    condition = (S.member == member_id) & (S.box == box)
+    for column, value in state.items():
+        condition &= getattr(S, column) == value
+    return condition
+
+
+def _state_cursor(member_id: int, cursor: tuple[datetime, int]) -> tuple[datetime, int]:
+    """A row's cursor names the conversation; the index orders by the state's own id."""
+    last_at, conversation_id = cursor
+    row = S.select(S.id).where((S.conversation == conversation_id) & (S.member == member_id)).first()
+    if row is None:
+        raise not_found(conversation_id)
+    return last_at, row.id
+
+
+def _ordered_states(member_id: int, box: int, state: dict[str, object], *, after=None,
+                    before=None, limit: int, oldest_first: bool = False,
+                    extra=None) -> list[tuple[datetime, int, int]]:
+    """(last_at, state id, conversation id) of one box, in keyset order, one index range."""
+    condition = _state_condition(member_id, box, state)
+    if extra is not None:
+        condition &= extra
+    if after is not None:
+        condition &= Tuple(S.last_at, S.id) < Tuple(*after)
+    if before is not None:
+        condition &= Tuple(S.last_at, S.id) > Tuple(*before)
+    order = (S.last_at.asc(), S.id.asc()) if oldest_first else (S.last_at.desc(), S.id.desc())
+    query = S.select(S.last_at, S.id, S.conversation).where(condition).order_by(*order).limit(limit)
+    return list(query.tuples())
+
+
+def page(member_id: int, filter_name: str = "all", *, query: str | None = None,
+         after: tuple[datetime, int] | None = None, limit: int = 50) -> list[ConversationRow]:
+    """One page of a filter, newest first; ``after`` is the last row's cursor of the page before.
+
+    With ``query`` the page lists search results instead (SPEC §5): the filter still
+    narrows them, but All also covers archived conversations.
+    """
+    if query is not None and query.strip():
+        return _search_page(member_id, filter_name, search_language.parse(query), after=after, limit=limit)
+    box, state = _scope(member_id, filter_name)
+    position = _state_cursor(member_id, after) if after is not None else None
+    found = _ordered_states(member_id, box, state, after=position, limit=limit)
+    return rows_for(member_id, [conversation for _, _, conversation in found])
+
+
+def page_before(member_id: int, filter_name: str = "all", *, before: tuple[datetime, int],
+                query: str | None = None, limit: int = 50) -> list[ConversationRow]:
+    """The page just above ``before`` (scrolling up from a jump to the end), newest first."""
+    if query is not None and query.strip():
+        return _search_page_before(member_id, filter_name, search_language.parse(query), before, limit)
+    box, state = _scope(member_id, filter_name)
+    position = _state_cursor(member_id, before)
+    found = _ordered_states(member_id, box, state, before=position, limit=limit, oldest_first=True)
+    return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
+
+
+def last_page(member_id: int, filter_name: str = "all", query: str | None = None,
+              limit: int = 50) -> list[ConversationRow]:
+    """The oldest ``limit`` rows, newest first: read the index backwards, then turn it round."""
+    if query is not None and query.strip():
+        return _search_last_page(member_id, filter_name, search_language.parse(query), limit)
+    box, state = _scope(member_id, filter_name)
+    found = _ordered_states(member_id, box, state, limit=limit, oldest_first=True)
+    return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRow]:
+    """ConversationRows for these conversations, in the order given: one query, plus one for InMail."""
+    if not conversation_ids:
+        return []
+    peer = Member.alias("peer")
+    last = Message.alias("last_message")
+    last_sender = Member.alias("last_sender")
+    latest = (
+        Message.select(Message.id)
+        .where(Message.conversation == Conversation.id)
+        .order_by(Message.sent_at.desc(), Message.id.desc())
+        .limit(1)
+    )
+    query = (
+        S.select(
+            S.conversation, S.folder, S.unread, S.archived, S.starred, S.muted, S.spam, S.inmail,
+            S.has_attachment, S.last_at, Conversation.kind, Conversation.title, Conversation.subject,
+            Conversation.preview, peer.name, fn.SUBSTR(last.body, 1, PREVIEW_CHARS * 4),
+            last.kind, last.recalled_at, last_sender.name,
+        )
+        .join(Conversation, on=(S.conversation == Conversation.id))
+        .join(peer, JOIN.LEFT_OUTER, on=(S.peer == peer.id))
+        .join(last, JOIN.LEFT_OUTER, on=(last.id == latest))
+        .join(last_sender, JOIN.LEFT_OUTER, on=(last.sender == last_sender.id))
+        .where((S.member == member_id) & S.conversation.in_(conversation_ids))
+        .tuples()
+    )
+    by_id = {}
+    inmail_ids = []
+    for (conversation_id, folder, unread, archived, starred, muted, spam, inmail, has_attachment,
+         last_at, kind, title, subject, stored_preview, peer_name, body, last_kind, recalled_at,
+         sender_name) in query:
+        by_id[conversation_id] = dict(
+            id=conversation_id,
+            title=conversation_title(kind, title, peer_name),
+            kind=kind,
+            folder=folder,
+            unread=unread,
+            archived=bool(archived),
+            starred=bool(starred),
+            muted=bool(muted),
+            spam=bool(spam),
+            inmail=bool(inmail),
+            subject=subject,
+            preview=_preview(stored_preview, body, last_kind, recalled_at, sender_name),
+            last_at=last_at,
+            has_attachment=bool(has_attachment),
+        )
+        if inmail or kind == "inmail":
+            inmail_ids.append(conversation_id)
+    statuses = _inmail_statuses(inmail_ids)
+    rows = []
+    for conversation_id in conversation_ids:
+        fields = by_id.get(conversation_id)
+        if fields is None:
+            continue
+        status, reminded = statuses.get(conversation_id, (None, False))
+        rows.append(ConversationRow(**fields, inmail_status=status, reminder=reminded))
+    return rows
+
+
+def conversation_title(kind: str, title: str, peer_name: str | None) -> str:
+    """The other side's name for 1:1, the group's title, the company for sponsored."""
+    if kind == "group":
+        return title or "Group conversation"
+    return peer_name or title or "LinkedIn Member"
+
+
+def _preview(stored: str, body: str | None, kind: str | None, recalled_at, sender_name: str | None) -> str:
+    if body is None:
+        return _one_line(stored)
+    if recalled_at is not None:
+        return RECALLED_TEXT
+    if kind == "inmail":
+        return _one_line(f"InMail from {sender_name or 'LinkedIn Member'}: {body}")
+    return _one_line(body)
+
+
+def _inmail_statuses(conversation_ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """The latest InMail's status per conversation, and whether its reminder has gone out."""
+    if not conversation_ids:
+        return {}
+    result: dict[int, tuple[str, bool]] = {}
+    query = (
+        InMail.select(InMail.conversation, InMail.status, InMail.reminded_at)
+        .where(InMail.conversation.in_(conversation_ids))
+        .order_by(InMail.id)
+        .tuples()
+    )
+    for conversation_id, status, reminded_at in query:
+        result[conversation_id] = (status, status == "pending" and reminded_at is not None)
+    return result
+
+
+# --- Search ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SearchScope:
+    boxes: tuple[int, ...]
+    state: dict[str, object]
+
+
+def _search_scope(member_id: int, filter_name: str, parsed: SearchQuery) -> _SearchScope:
+    """Search covers Focused, Other and Archived, never Spam unless asked; the filter narrows it."""
+    box, state = _scope(member_id, filter_name)
+    if parsed.spam or box == BOX_SPAM:
+        boxes = (BOX_SPAM,)
+    elif parsed.archived or box == BOX_ARCHIVED:
+        boxes = (BOX_ARCHIVED,)
+    elif filter_name == "all":
+        boxes = (BOX_INBOX, BOX_ARCHIVED)
+    else:
+        boxes = (BOX_INBOX,)
+    if parsed.archived and box == BOX_SPAM or parsed.spam and box == BOX_ARCHIVED:
+        boxes = ()
+    for flag, column in (("unread", "has_unread"), ("inmail", "inmail"), ("starred", "starred"),
+                         ("muted", "muted"), ("attachment", "has_attachment")):
+        if getattr(parsed, flag):
+            state[column] = True
+    return _SearchScope(boxes, state)
+
+
+def _phrases(terms) -> list[tuple[tuple[str, ...], bool]]:
+    return [(term.words, term.prefix) for term in terms]
+
+
+def _names(names) -> list[tuple[tuple[str, ...], bool]]:
+    # A name in from: or company: is a run of word starts, in any order.
+    return [((word,), True) for name in names for word in name]
+
+
+def _name_matches(wanted: tuple[str, ...], actual: str | None) -> bool:
+    have = search_language.words(actual or "")
+    return all(any(word.startswith(part) for word in have) for part in wanted)
+
+
+def _matches_people(parsed: SearchQuery, sender_name, sender_company, sender_id, member_id) -> bool:
+    """from: and company: name the sender of the matching message (company: someone else's)."""
+    if any(not _name_matches(name, sender_name) for name in parsed.senders):
+        return False
+    if parsed.companies and sender_id == member_id:
+        return False
+    return all(_name_matches(company, sender_company) for company in parsed.companies)
+
+
+def _member_is_small(member_id: int, scope: _SearchScope) -> bool:
+    """Whether the member's conversations hold few messages, judged from index-only counts."""
+    states = S.select(fn.COUNT(S.id)).where((S.member == member_id) & S.box.in_(scope.boxes)).scalar()
+    last_message = Message.select(fn.MAX(Message.id)).scalar() or 0
+    last_conversation = Conversation.select(fn.MAX(Conversation.id)).scalar() or 1
+    return states * last_message / last_conversation <= MEMBER_DRIVEN_SEARCH_MESSAGES
+
+
+def _text_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *,
+                  oldest_first: bool = False) -> Iterator[int]:
+    """Conversation ids with a matching message, newest match first, each once, lazily."""
+    if not scope.boxes:
+        return
+    stream = store_search.matching_messages(
+        member_id,
+        _phrases(parsed.phrases),
+        people=_names(parsed.senders + parsed.companies),
+        excluded=_phrases(parsed.excluded),
+        boxes=scope.boxes,
+        state=scope.state,
+        before=parsed.before,
+        after=parsed.after,
+        by_member=_member_is_small(member_id, scope),
+        oldest_first=oldest_first,
+    )
+    check_people = bool(parsed.senders or parsed.companies)
+    seen: set[int] = set()
+    for _, conversation_id, sender_name, sender_company, sender_id in stream:
+        if conversation_id in seen:
+            continue
+        if check_people and not _matches_people(parsed, sender_name, sender_company, sender_id, member_id):
+            continue
+        seen.add(conversation_id)
+        yield conversation_id
+
+
+def _plain_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *, after=None,
+                   before=None, oldest_first: bool = False, batch: int = 50) -> Iterator[tuple]:
+    """Without words, a search is a filter: merge each box's index range, newest first.
+
+    Yields (last_at, state id, conversation id); exclusions drop whole conversations.
+    """
+    extra = None
+    if parsed.after is not None:
+        extra = S.last_at >= parsed.after
+    if parsed.before is not None:
+        first_before = S.conversation.in_(
+            Conversation.select(Conversation.id).where(Conversation.created_at < parsed.before)
+        )
+        extra = first_before if extra is None else extra & first_before
+
+    def box_stream(box: int) -> Iterator[tuple]:
+        position_after, position_before = after, before
+        while True:
+            found = _ordered_states(member_id, box, scope.state, after=position_after,
+                                    before=position_before, limit=batch,
+                                    oldest_first=oldest_first, extra=extra)
+            if not found:
+                return
+            unwanted = store_search.conversations_containing(
+                [conversation for _, _, conversation in found], _phrases(parsed.excluded)
+            )
+            for entry in found:
+                if entry[2] not in unwanted:
+                    yield entry
+            if len(found) < batch:
+                return
+            if oldest_first:
+                position_before = found[-1][:2]
+            else:
+                position_after = found[-1][:2]
+
+    streams = [box_stream(box) for box in scope.boxes]
+    key = (lambda entry: (entry[0], entry[1])) if oldest_first else None
+    yield from heapq.merge(*streams, key=key, reverse=not oldest_first)
+
+
+def _take(stream: Iterable, limit: int) -> list:
+    taken = []
+    for item in stream:
+        taken.append(item)
+        if len(taken) >= limit:
+            break
+    return taken
+
+
+def _search_page(member_id: int, filter_name: str, parsed: SearchQuery, *, after, limit: int):
+    scope = _search_scope(member_id, filter_name, parsed)
+    if not parsed.has_text:
+        position = _state_cursor(member_id, after) if after is not None else None
+        found = _take(_plain_matches(member_id, scope, parsed, after=position), limit)
+        return rows_for(member_id, [conversation for _, _, conversation in found])
+    stream = _text_matches(member_id, scope, parsed)
+    if after is not None:
+        # Results run newest match first, which no index holds: skip to the row the
+        # last page ended on. Deep pages cost more, but a search is rarely read far.
+        stream = _after(stream, after[1])
+    return rows_for(member_id, _take(stream, limit))
+
+
+def _after(stream: Iterator[int], conversation_id: int) -> Iterator[int]:
+    for found in stream:
+        if found == conversation_id:
+            yield from stream
+            return
+
+
+def _search_page_before(member_id: int, filter_name: str, parsed: SearchQuery, before, limit: int):
+    scope = _search_scope(member_id, filter_name, parsed)
+    if not parsed.has_text:
+        position = _state_cursor(member_id, before)
+        found = _take(_plain_matches(member_id, scope, parsed, before=position, oldest_first=True), limit)
+        return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
+    earlier: list[int] = []
+    for found in _text_matches(member_id, scope, parsed):
+        if found == before[1]:
+            break
+        earlier.append(found)
+    return rows_for(member_id, earlier[-limit:])
+
+
+def _search_last_page(member_id: int, filter_name: str, parsed: SearchQuery, limit: int):
+    scope = _search_scope(member_id, filter_name, parsed)
+    if not parsed.has_text:
+        found = _take(_plain_matches(member_id, scope, parsed, oldest_first=True), limit)
+        return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
+    # A conversation's place is its newest match, so the end is known only after all of them.
+    return rows_for(member_id, list(_text_matches(member_id, scope, parsed))[-limit:])
+
+
+def search(member_id: int, query: str, *, filter_name: str = "all", limit: int = 50) -> list[ConversationRow]:
+    """The first page of search results (the command line's ``inbox --search``)."""
+    return _search_page(member_id, filter_name, search_language.parse(query), after=None, limit=limit)
+
+
+# --- Threads -----------------------------------------------------------------
+
+
+def member_state(member_id: int, conversation_id) -> ConversationState:
+    """The member's own view of a conversation; NotFound when it is not theirs."""
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        raise not_found(conversation_id) from None
+    state = S.get_or_none((S.conversation == conversation_id) & (S.member == member_id))
+    if state is None:
+        raise not_found(conversation_id)
+    return state
+
+
+def _latest_inmail(conversation_id: int) -> InMail | None:
+    return InMail.select().where(InMail.conversation == conversation_id).order_by(InMail.id.desc()).first()
+
+
+def thread(member_id: int, conversation_id) -> ThreadView:
+    """The thread header: who is in it, its InMail status, quick replies and the link warning."""
+    state = member_state(member_id, conversation_id)
+    conversation = Conversation.get_by_id(state.conversation_id)
+    people = list(
+        Member.select()
+        .join(S, on=(S.member == Member.id))
+        .where((S.conversation == conversation.id) & (S.left == False))  # noqa: E712
+        .order_by(Member.name)
+    )
+    peer_name = None
+    if state.peer_id is not None:
+        peer = Member.get_or_none(Member.id == state.peer_id)
+        peer_name = peer.name if peer else None
+    inmail = _latest_inmail(conversation.id)
+    return ThreadView(
+        id=conversation.id,
+        title=conversation_title(conversation.kind, conversation.title, peer_name),
+        kind=conversation.kind,
+        subject=conversation.subject,
+        folder=state.folder,
+        archived=state.archived,
+        starred=state.starred,
+        muted=state.muted,
+        spam=state.spam,
+        participants=tuple(member_view(person) for person in people),
+        inmail_status=inmail.status if inmail else None,
+        inmail_sender_id=inmail.sender_id if inmail else None,
+        can_quick_reply=bool(inmail and inmail.status == "pending" and inmail.recipient_id == member_id),
+        link_warning=link_warning(state),
+        message_count=conversation.message_count,
+    )
+
+
+def link_warning(state: ConversationState) -> bool:
+    """A message with links, in Focused or Other, from someone this member never wrote to."""
+    if state.marked_safe or state.spam or state.deleted:
+        return False
+    senders = (
+        Message.select(Message.sender)
+        .where(
+            (Message.conversation == state.conversation_id)
+            & (Message.has_links == True)  # noqa: E712
+            & (Message.recalled_at.is_null())
+            & (Message.sender != state.member_id)
+        )
+        .distinct()
+        .tuples()
+    )
+    return any(not wrote_to(state.member_id, sender_id) for (sender_id,) in senders if sender_id is not None)
+
+
+def wrote_to(member_id: int, other_id: int) -> bool:
+    """Whether the member has sent a message in any conversation the other member is in."""
+    theirs = S.select(S.conversation).where(S.member == other_id)
+    return (
+        Message.select(Message.id)
+        .where((Message.sender == member_id) & Message.conversation.in_(theirs))
+        .exists()
+    )
+
+
+def messages(member_id: int, conversation_id, *, after_id: int | None = None,
+             before_id: int | None = None, limit: int = 200) -> list[MessageView]:
+    """Messages oldest first. With neither bound: the newest ``limit``; ``after_id`` pages
+    towards the newest, ``before_id`` towards the oldest (keyset on send time, then id)."""
+    state = member_state(member_id, conversation_id)
+    conversation = Conversation.get_by_id(state.conversation_id)
+    sender = Member.alias("sender")
+    condition = Message.conversation == conversation.id
+    newest_first = after_id is None
+    if after_id is not None:
+        condition &= Tuple(Message.sent_at, Message.id) > Tuple(*_message_position(after_id))
+    if before_id is not None:
+        condition &= Tuple(Message.sent_at, Message.id) < Tuple(*_message_position(before_id))
+    order = (Message.sent_at.desc(), Message.id.desc()) if newest_first else (Message.sent_at, Message.id)
+    fetched = list(
+        Message.select(
+            Message.id, Message.sender, Message.kind, Message.subject, Message.body, Message.sent_at,
+            Message.recalled_at, Message.has_links, sender.handle, sender.name,
+        )
+        .join(sender, JOIN.LEFT_OUTER, on=(Message.sender == sender.id))
+        .where(condition)
+        .order_by(*order)
+        .limit(limit)
+        .tuples()
+    )
+    if newest_first:
+        fetched.reverse()
+    attachments = _attachments([row[0] for row in fetched])
+    seen_id = _seen_message_id(state, conversation)
+    views = []
+    for (message_id, sender_id, kind, subject, body, sent_at, recalled_at, has_links, handle,
+         name) in fetched:
+        recalled = recalled_at is not None
+        views.append(
+            MessageView(
+                id=message_id,
+                sender_id=sender_id,
+                sender_handle=handle,
+                sender_name=name or "LinkedIn Member",
+                kind=kind,
+                subject=subject,
+                body=RECALLED_TEXT if recalled else body,
+                at=sent_at,
+                recalled=recalled,
+                attachments=() if recalled else attachments.get(message_id, ()),
+                seen=message_id == seen_id,
+                has_links=bool(has_links) and not recalled,
+            )
+        )
+    return views
+
+
+def _message_position(message_id: int) -> tuple[datetime, int]:
+    row = Message.select(Message.sent_at).where(Message.id == message_id).first()
+    if row is None:
+        raise NotFound(f"There is no message {message_id}.")
+    return row.sent_at, message_id
+
+
+def _attachments(message_ids: list[int]) -> dict[int, tuple[AttachmentView, ...]]:
+    if not message_ids:
+        return {}
+    found: dict[int, list[AttachmentView]] = {}
+    query = (
+        Attachment.select(Attachment.id, Attachment.message, Attachment.name, Attachment.size, Attachment.mime)
+        .where(Attachment.message.in_(message_ids))
+        .order_by(Attachment.id)
+        .tuples()
+    )
+    for attachment_id, message_id, name, size, mime in query:
+        found.setdefault(message_id, []).append(AttachmentView(attachment_id, name, size, mime))
+    return {message_id: tuple(views) for message_id, views in found.items()}
+
+
+def _seen_message_id(state: ConversationState, conversation: Conversation) -> int | None:
+    """The viewer's last own message the other side has read, when both share read receipts."""
+    if conversation.kind not in ONE_TO_ONE_KINDS or state.peer_id is None:
+        return None
+    other = S.get_or_none((S.conversation == conversation.id) & (S.member == state.peer_id))
+    if other is None or not other.read_upto:
+        return None
+    receipts = (
+        MemberSettings.select(MemberSettings.read_receipts)
+        .where(MemberSettings.member.in_([state.member_id, state.peer_id]))
+        .tuples()
+    )
+    settings = [bool(on) for (on,) in receipts]
+    if len(settings) != 2 or not all(settings):
+        return None
+    row = (
+        Message.select(fn.MAX(Message.id))
+        .where(
+            (Message.conversation == conversation.id)
+            & (Message.sender == state.member_id)
+            & (Message.id <= other.read_upto)
+            & Message.recalled_at.is_null()
+        )
+        .scalar()
+    )
+    return row
+
+
+def message_count(member_id: int, conversation_id) -> int:
+    state = member_state(member_id, conversation_id)
+    return Conversation.select(Conversation.message_count).where(
+        Conversation.id == state.conversation_id
+    ).scalar()
+
+
+def last_message_id(conversation_id: int) -> int:
+    return Message.select(fn.MAX(Message.id)).where(Message.conversation == conversation_id).scalar() or 0
+
+
+def mark_read(member_id: int, conversation_id, now: datetime | None = None) -> None:
+    """The member has read the conversation up to its last message."""
+    at = now or clock.now()
+    with write():
+        state = member_state(member_id, conversation_id)
+        S.update(read_upto=last_message_id(state.conversation_id), unread=0, has_unread=False).where(
+            S.id == state.id
+        ).execute()
+        changes.record("state", at, member_ids=[member_id], conversation_id=state.conversation_id)

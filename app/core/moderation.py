@@ -1,0 +1,193 @@
+"""Conversation actions (SPEC §6): archive, mute, star, read, spam, delete, report, mark safe.
+
+Triage works on many conversations at once, in one transaction. Each action
+returns an UndoToken holding every touched conversation's previous flags, so
+undo puts back exactly what was there (a delete is undone this way until the app
+closes). ``box`` is re-derived in the same statement as the flags it depends on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from peewee import Case
+
+from app.core import clock
+from app.core.errors import BadInput
+from app.core.inbox import member_state, not_found
+from app.store import changes
+from app.store.db import write
+from app.store.models import (
+    BOX_ARCHIVED,
+    BOX_DELETED,
+    BOX_INBOX,
+    BOX_SPAM,
+    REPORT_REASONS,
+    Block,
+    ConversationState,
+    Message,
+    Report,
+)
+
+ACTIONS = ("archive", "unarchive", "mute", "unmute", "star", "unstar", "read", "unread", "spam", "not-spam", "delete")
+
+S = ConversationState
+
+# The flags an action sets; "read" also moves the read position (below).
+SETS: dict[str, dict[str, object]] = {
+    "archive": {"archived": True},
+    "unarchive": {"archived": False},
+    "mute": {"muted": True},
+    "unmute": {"muted": False},
+    "star": {"starred": True},
+    "unstar": {"starred": False},
+    "read": {"unread": 0, "has_unread": False},
+    "unread": {"has_unread": True},
+    "spam": {"spam": True},
+    "not-spam": {"spam": False},
+    "delete": {"deleted": True},
+}
+# Everything an action can change, and so everything undo puts back.
+KEPT = ("archived", "muted", "starred", "unread", "has_unread", "read_upto", "spam", "deleted", "box")
+
+# Sent in a batch of ids so a long selection stays under the store's parameter limits.
+BATCH = 500
+
+DERIVED_BOX = Case(
+    None,
+    ((S.deleted == True, BOX_DELETED), (S.spam == True, BOX_SPAM), (S.archived == True, BOX_ARCHIVED)),  # noqa: E712
+    BOX_INBOX,
+)
+
+
+@dataclass(frozen=True)
+class UndoToken:
+    """What one action changed: each conversation's flags from before it."""
+
+    member_id: int
+    action: str
+    previous: tuple[tuple[int, tuple], ...]  # (conversation id, values of KEPT)
+
+    @property
+    def conversation_ids(self) -> tuple[int, ...]:
+        return tuple(conversation_id for conversation_id, _ in self.previous)
+
+
+def _batches(values: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(values), BATCH):
+        yield list(values[start : start + BATCH])
+
+
+def _conversation_ids(conversation_ids) -> list[int]:
+    """The ids asked for, each once, in order; anything that is not a number is not found."""
+    wanted: list[int] = []
+    for raw in conversation_ids:
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise not_found(raw) from None
+        if value not in wanted:
+            wanted.append(value)
+    return wanted
+
+
+def _previous(member_id: int, wanted: list[int]) -> dict[int, tuple]:
+    """The member's current flags for each conversation; NotFound names the first one missing."""
+    fields = [getattr(S, name) for name in KEPT]
+    found: dict[int, tuple] = {}
+    for batch in _batches(wanted):
+        query = S.select(S.conversation, *fields).where((S.member == member_id) & S.conversation.in_(batch))
+        for conversation_id, *values in query.tuples():
+            found[conversation_id] = tuple(values)
+    for conversation_id in wanted:
+        if conversation_id not in found:
+            raise not_found(conversation_id)
+    return found
+
+
+def _latest_message():
+    return Message.select(Message.id).where(Message.conversation == S.conversation).order_by(Message.id.desc()).limit(1)
+
+
+def _record(member_id: int, conversation_ids: Sequence[int], at: datetime) -> None:
+    # One conversation is named; a bulk change tells the member's screens to refetch.
+    named = conversation_ids[0] if len(conversation_ids) == 1 else None
+    changes.record("state", at, member_ids=[member_id], conversation_id=named)
+
+
+def apply(member_id: int, action: str, conversation_ids, now: datetime | None = None) -> UndoToken:
+    """Apply one action to many conversations of ``member_id`` in one transaction."""
+    at = now or clock.now()
+    if action not in SETS:
+        raise BadInput(f"Unknown action {action!r}; choose one of: {', '.join(ACTIONS)}.")
+    wanted = _conversation_ids(conversation_ids)
+    if not wanted:
+        raise BadInput("Choose at least one conversation.")
+    with write():
+        previous = _previous(member_id, wanted)
+        values = dict(SETS[action])
+        if action == "read":
+            values["read_upto"] = _latest_message()
+        for batch in _batches(wanted):
+            mine = (S.member == member_id) & S.conversation.in_(batch)
+            S.update(values).where(mine).execute()
+            if action == "unread":
+                S.update(unread=1).where(mine & (S.unread == 0)).execute()
+            S.update(box=DERIVED_BOX).where(mine).execute()
+        _record(member_id, wanted, at)
+    return UndoToken(member_id, action, tuple((cid, previous[cid]) for cid in wanted))
+
+
+def undo(member_id: int, token: UndoToken, now: datetime | None = None) -> None:
+    """Put every conversation the action touched back exactly as it was."""
+    at = now or clock.now()
+    if token.member_id != member_id:
+        raise BadInput("That undo belongs to another member.")
+    with write():
+        for conversation_id, values in token.previous:
+            S.update(dict(zip(KEPT, values))).where(
+                (S.member == member_id) & (S.conversation == conversation_id)
+            ).execute()
+        _record(member_id, list(token.conversation_ids), at)
+
+
+def _reported_member(state: ConversationState) -> int | None:
+    """Who is reported: the other side of a 1:1, else the last other member who wrote."""
+    if state.peer_id is not None:
+        return state.peer_id
+    row = (
+        Message.select(Message.sender)
+        .where((Message.conversation == state.conversation_id) & (Message.sender != state.member_id))
+        .order_by(Message.id.desc())
+        .first()
+    )
+    return row.sender_id if row else None
+
+
+def report(member_id: int, conversation_id, reason: str, now: datetime | None = None) -> None:
+    """Report a conversation: it moves to Spam and its sender is blocked (no more messages)."""
+    at = now or clock.now()
+    if reason not in REPORT_REASONS:
+        raise BadInput(f"Choose a reason: {', '.join(REPORT_REASONS)}.")
+    with write():
+        state = member_state(member_id, conversation_id)
+        reported = _reported_member(state)
+        Report.create(reporter=member_id, reported=reported, conversation=state.conversation_id, reason=reason, at=at)
+        if reported is not None and reported != member_id:
+            already = Block.select().where((Block.blocker == member_id) & (Block.blocked == reported)).exists()
+            if not already:
+                Block.create(blocker=member_id, blocked=reported, at=at)
+            changes.record("member", at, member_ids=[member_id, reported])
+        apply(member_id, "spam", [state.conversation_id], now=at)
+
+
+def mark_safe(member_id: int, conversation_id, now: datetime | None = None) -> None:
+    """The member trusts this conversation's links: no more warning banner."""
+    at = now or clock.now()
+    with write():
+        state = member_state(member_id, conversation_id)
+        S.update(marked_safe=True).where(S.id == state.id).execute()
+        changes.record("state", at, member_ids=[member_id], conversation_id=state.conversation_id)
+

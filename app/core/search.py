@@ -1,0 +1,181 @@
+"""The search box's little language (SPEC §5).
+
+A query is words and "quoted phrases" (matched anywhere in names, companies,
+headlines, subjects and bodies; words match as prefixes), ``-word`` to exclude,
+and operators: ``from:NAME``, ``company:NAME``, ``is:unread|inmail|starred|muted``,
+``in:archived|spam``, ``has:attachment``, ``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``.
+``parse`` turns the text into a SearchQuery or raises BadInput with one sentence;
+it never fails any other way, whatever it is given.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.core.errors import BadInput
+
+OPERATORS = ("from", "company", "is", "in", "has", "before", "after")
+IS_VALUES = ("unread", "inmail", "starred", "muted")
+IN_VALUES = ("archived", "spam")
+HAS_VALUES = ("attachment",)
+
+UNKNOWN_OPERATOR = 'Unknown search operator "{op}:"; try from:, company:, is:, in:, has:, before: or after:.'
+BAD_DATE = "Dates look like {op}:2024-03-05."
+OPEN_QUOTE = "A quote is not closed."
+
+_OPERATOR = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """Index words that must appear together, in order; the last may be a word's start."""
+
+    words: tuple[str, ...]
+    prefix: bool = True  # quoted phrases match whole words only
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed query; names (from:, company:) are tuples of word starts."""
+
+    phrases: tuple[Term, ...] = ()
+    excluded: tuple[Term, ...] = ()
+    senders: tuple[tuple[str, ...], ...] = ()  # from:
+    companies: tuple[tuple[str, ...], ...] = ()  # company:
+    unread: bool = False
+    inmail: bool = False
+    starred: bool = False
+    muted: bool = False
+    archived: bool = False  # in:archived: only archived conversations
+    spam: bool = False  # in:spam: only spam
+    attachment: bool = False
+    before: datetime | None = None  # messages sent strictly before this instant
+    after: datetime | None = None  # messages sent at or after this instant
+
+    @property
+    def has_text(self) -> bool:
+        """Whether the full-text index must be asked (words, phrases, names or companies)."""
+        return bool(self.phrases or self.senders or self.companies)
+
+
+def _word_char(char: str) -> bool:
+    # What the index (FTS5 unicode61) keeps inside a word: letters, numbers, private
+    # use, and combining marks, which it then drops.
+    category = unicodedata.category(char)
+    return category[0] in "LN" or category in ("Co", "Mn")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The index words of ``text``, cut where the index cuts them: lower case, no accents."""
+    cut = "".join(char if _word_char(char) else " " for char in text.lower())
+    plain = "".join(char for char in unicodedata.normalize("NFD", cut) if unicodedata.category(char) != "Mn")
+    return tuple(unicodedata.normalize("NFC", plain).split())
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Split on white space, keeping "quoted runs" (with an operator or minus before them) whole.
+
+    Each token is (text, quoted) where quoted means its value came from quotes.
+    """
+    tokens: list[tuple[str, bool]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        quoted = False
+        while i < n and not text[i].isspace():
+            if text[i] == '"':
+                end = text.find('"', i + 1)
+                if end < 0:
+                    raise BadInput(OPEN_QUOTE)
+                quoted = True
+                i = end + 1
+            else:
+                i += 1
+        tokens.append((text[start:i], quoted))
+    return tokens
+
+
+def _unquote(value: str) -> str:
+    return value.replace('"', " ")
+
+
+def _date(op: str, value: str) -> datetime:
+    if not _DATE.fullmatch(value):
+        raise BadInput(BAD_DATE.format(op=op))
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(BAD_DATE.format(op=op)) from None
+    return datetime(day.year, day.month, day.day)
+
+
+def parse(query: str | None) -> SearchQuery:
+    """Parse the search box's text; malformed input raises BadInput with one sentence."""
+    text = query or ""
+    phrases: list[Term] = []
+    excluded: list[Term] = []
+    senders: list[tuple[str, ...]] = []
+    companies: list[tuple[str, ...]] = []
+    flags: dict[str, bool] = {}
+    before: datetime | None = None
+    after: datetime | None = None
+
+    for token, quoted in _tokens(text):
+        match = _OPERATOR.fullmatch(token)
+        # "https://…" is a link being searched for, not an operator.
+        if match and not match.group(2).startswith("/"):
+            op, value = match.group(1).lower(), _unquote(match.group(2)).strip()
+            if op not in OPERATORS:
+                raise BadInput(UNKNOWN_OPERATOR.format(op=match.group(1)))
+            if op in ("from", "company"):
+                name = words(value)
+                if not name:
+                    raise BadInput(f"Say who after {op}:, like {op}:jane.")
+                (senders if op == "from" else companies).append(name)
+            elif op == "is":
+                if value.lower() not in IS_VALUES:
+                    raise BadInput("is: takes unread, inmail, starred or muted.")
+                flags[value.lower()] = True
+            elif op == "in":
+                if value.lower() not in IN_VALUES:
+                    raise BadInput("in: takes archived or spam.")
+                flags[value.lower()] = True
+            elif op == "has":
+                if value.lower() not in HAS_VALUES:
+                    raise BadInput("has: takes attachment.")
+                flags["attachment"] = True
+            elif op == "before":
+                before = _date(op, value)
+            else:
+                after = _date(op, value)
+            continue
+        if token.startswith("-") and len(token) > 1:
+            found = words(_unquote(token[1:]))
+            if found:
+                excluded.append(Term(found, prefix=not quoted))
+            continue
+        found = words(_unquote(token))
+        if found:
+            phrases.append(Term(found, prefix=not quoted))
+
+    if flags.get("archived") and flags.get("spam"):
+        raise BadInput("Search in:archived or in:spam, not both.")
+    if before is not None and after is not None and after >= before:
+        raise BadInput("after: must be an earlier date than before:.")
+    return SearchQuery(
+        phrases=tuple(phrases),
+        excluded=tuple(excluded),
+        senders=tuple(senders),
+        companies=tuple(companies),
+        before=before,
+        after=after,
+        **flags,
+    )
+
