@@ -1,0 +1,102 @@
+"""Every key of the app, by binding id, and the user's remapping of them.
+
+Each binding has an `id`; the `[keys]` table of the config file maps ids to keys
+(`archive = "a"` or `move-down = "j,down,ctrl+n"`), applied with App.set_keymap.
+The same table feeds the command palette and the help screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+
+from app.core.views import FILTER_LABELS, FILTERS
+
+
+def _b(key: str, action: str, description: str, binding_id: str, *, show: bool = True,
+       key_display: str | None = None, priority: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, key_display=key_display,
+                   priority=priority, id=binding_id)
+
+
+APP_BINDINGS: list[Binding] = [
+    _b("q", "quit", "Quit", "quit"),
+    _b("question_mark", "help", "Help", "help", key_display="?"),
+    _b("comma", "settings", "Settings", "settings", show=False, key_display=","),
+    _b("c", "compose", "Compose", "compose"),
+    _b("ctrl+p", "command_palette", "Commands", "command-palette", show=False),
+]
+
+# Moving through a list or a thread (ConversationList and MessageView carry these).
+MOVE_BINDINGS: list[Binding] = [
+    _b("j,down", "move_down", "Down", "move-down", show=False),
+    _b("k,up", "move_up", "Up", "move-up", show=False),
+    _b("g,home", "first", "First", "first", show=False),
+    _b("G,end", "last", "Last", "last", show=False),
+    _b("pagedown", "page_down", "Page down", "page-down", show=False),
+    _b("pageup", "page_up", "Page up", "page-up", show=False),
+]
+
+# Acting on conversations: the inbox acts on the selection (or the highlighted row),
+# the thread on its own conversation.
+CONVERSATION_BINDINGS: list[Binding] = [
+    _b("e", "archive", "Archive", "archive"),
+    _b("d", "delete", "Delete", "delete", show=False),
+    _b("m", "mute", "Mute", "mute", show=False),
+    _b("s", "star", "Star", "star", show=False),
+    _b("u", "toggle_read", "Read/unread", "toggle-read", show=False),
+    _b("exclamation_mark", "report", "Report", "report", show=False, key_display="!"),
+    _b("z", "undo", "Undo", "undo", show=False),
+]
+
+INBOX_BINDINGS: list[Binding] = [
+    _b("enter", "open", "Open", "open"),
+    _b("slash", "search", "Search", "search", key_display="/"),
+    _b("x", "select", "Select", "select"),
+    _b("X", "select_all", "Select all", "select-all", show=False),
+    _b("escape", "back", "Clear", "back", show=False),
+    *[
+        _b(str(number), f"filter('{name}')", FILTER_LABELS[name], f"filter-{number}", show=False)
+        for number, name in enumerate(FILTERS, 1)
+    ],
+    *CONVERSATION_BINDINGS,
+]
+
+THREAD_BINDINGS: list[Binding] = [
+    _b("escape", "back", "Back", "back"),
+    _b("r", "reply", "Reply", "reply"),
+    _b("p", "profile", "Profile", "profile"),
+    _b("a", "save_attachment", "Save attachment", "save-attachment", show=False),
+    _b("R", "recall", "Recall message", "recall", show=False),
+    _b("y", "quick_reply('accept')", "Yes, interested", "accept", show=False),
+    _b("n", "quick_reply('decline')", "No thanks", "decline", show=False),
+    *CONVERSATION_BINDINGS,
+]
+
+# The reply box sends with ctrl+s as well as enter.
+REPLY_BINDINGS: list[Binding] = [
+    _b("ctrl+s", "send", "Send", "send", priority=True),
+]
+
+ALL_BINDINGS: list[Binding] = [
+    *APP_BINDINGS, *MOVE_BINDINGS, *INBOX_BINDINGS, *THREAD_BINDINGS, *REPLY_BINDINGS,
+]
+BINDING_IDS: frozenset[str] = frozenset(b.id for b in ALL_BINDINGS if b.id)
+
+
+def keymap_from_config(config: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """The `[keys]` table as a keymap, and the ids in it that name no binding."""
+    table = config.get("keys") or {}
+    if not isinstance(table, dict):
+        return {}, ["keys"]
+    keymap: dict[str, str] = {}
+    unknown: list[str] = []
+    for binding_id, keys in table.items():
+        if binding_id not in BINDING_IDS:
+            unknown.append(str(binding_id))
+            continue
+        if isinstance(keys, list):
+            keys = ",".join(str(k) for k in keys)
+        keymap[binding_id] = str(keys)
+    return keymap, unknown

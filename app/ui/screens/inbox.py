@@ -1,0 +1,273 @@
+"""The inbox: filters with counts, the conversation list, search, triage, status."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from app.core.views import FILTERS, CreditsView, MemberView
+from app.ui.keymap import INBOX_BINDINGS, _b
+from app.ui.widgets.conversation_list import ConversationList
+from app.ui.widgets.filter_bar import FilterBar
+from app.ui.widgets.search_box import SearchBox
+from app.ui.widgets.status_line import StatusLine
+from app.ui.widgets.work import RunsWork
+
+# The sentence for each action done on several conversations at once.
+DONE = {
+    "archive": "Archived", "unarchive": "Moved to the inbox", "delete": "Deleted",
+    "mute": "Muted", "unmute": "Unmuted", "star": "Starred", "unstar": "Unstarred",
+    "read": "Marked read", "unread": "Marked unread", "spam": "Moved to Spam",
+    "not-spam": "Moved out of Spam",
+}
+
+
+def done_sentence(action: str, count: int) -> str:
+    what = "conversation" if count == 1 else "conversations"
+    undo = " (z to undo)" if action in ("archive", "delete") else ""
+    return f"{DONE[action]}: {count} {what}{undo}."
+
+
+class InboxScreen(RunsWork, Screen):
+    BINDINGS = [
+        *INBOX_BINDINGS,
+        _b("r", "reply", "Reply", "reply", show=False),
+        _b("p", "profile", "Profile", "profile", show=False),
+    ]
+
+    def __init__(self, member: MemberView, settings: dict[str, bool]) -> None:
+        super().__init__()
+        self.member = member
+        self.settings = settings
+        self.filter_name = "all"
+        self.search_query: str | None = None
+        self.counts = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="filters")
+        yield SearchBox(id="search")
+        yield ConversationList(self.member.id, id="conversations")
+        yield StatusLine(self.member, id="status")
+        yield Footer()
+
+    @property
+    def conversations(self) -> ConversationList:
+        return self.query_one(ConversationList)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.query_one(FilterBar).show("all", focused_inbox=self.settings.get("focused-inbox", True))
+        self.conversations.focus()
+        self.refresh_counts(first=True)
+        self.refresh_credits()
+
+    def on_screen_resume(self) -> None:
+        if self.counts is not None:
+            self.refresh_from_store()
+
+    # ------------------------------------------------------------------ loading
+
+    def refresh_counts(self, *, first: bool = False) -> None:
+        from app.core import inbox
+
+        member_id = self.member.id
+
+        def shown(counts) -> None:
+            self.counts = counts
+            self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query)
+            if first:
+                self.conversations.show(self.filter_name, None, counts[self.filter_name])
+            elif self.search_query is None:
+                self.conversations.reload(counts[self.filter_name])
+
+        self.in_thread(lambda: inbox.counts(member_id), then=shown, group="counts", exclusive=True)
+
+    def refresh_credits(self) -> None:
+        from app.core import credits
+
+        member_id = self.member.id
+        self.in_thread(lambda: credits.credits_view(member_id), then=self._show_credits,
+                       group="credits", exclusive=True)
+
+    def _show_credits(self, view: CreditsView) -> None:
+        self.status.show_credits(view)
+
+    def refresh_from_store(self) -> None:
+        """Something changed: counts, the visible page, the credits; never the whole list."""
+        self.refresh_counts()
+        if self.search_query is not None:
+            self.conversations.reload(None)
+        self.refresh_credits()
+
+    def on_settings_changed(self, settings: dict[str, bool]) -> None:
+        self.settings = settings
+        self.query_one(FilterBar).show(self.filter_name, focused_inbox=settings.get("focused-inbox", True),
+                                       searching=self.search_query)
+        if not settings.get("focused-inbox", True) and self.filter_name in ("focused", "other"):
+            self.action_filter("all")
+
+    # ------------------------------------------------------------------ moving about
+
+    def action_filter(self, name: str) -> None:
+        if not self.settings.get("focused-inbox", True) and name in ("focused", "other"):
+            name = "all"
+        self.filter_name = name
+        self.search_query = None
+        search = self.query_one(SearchBox)
+        if search.is_open:
+            search.close()
+        self.conversations.selected.clear()
+        total = self.counts[name] if self.counts is not None else None
+        self.query_one(FilterBar).show(name, searching=None)
+        self.conversations.show(name, None, total)
+        self.conversations.focus()
+        self.status.show_note("")
+
+    def action_open(self) -> None:
+        self.conversations.open_current()
+
+    def on_conversation_list_opened(self, event: ConversationList.Opened) -> None:
+        self._open(event.row.id)
+
+    def _open(self, conversation_id: int, **options) -> None:
+        from app.ui.screens.thread import ThreadScreen
+
+        self.app.push_screen(ThreadScreen(self.member, conversation_id, self.settings, **options))
+
+    def action_reply(self) -> None:
+        row = self.conversations.current
+        if row is not None:
+            self._open(row.id, reply=True)
+
+    def action_profile(self) -> None:
+        row = self.conversations.current
+        if row is not None:
+            self._open(row.id, profile=True)
+
+    # ------------------------------------------------------------------ search
+
+    def action_search(self) -> None:
+        self.query_one(SearchBox).open()
+
+    def on_search_box_submitted(self, event: SearchBox.Submitted) -> None:
+        from app.core.errors import BadInput
+        from app.core.search import parse
+
+        box = self.query_one(SearchBox)
+        if not event.query:
+            self._close_search()
+            return
+        try:
+            parse(event.query)
+        except BadInput as exc:
+            box.show_error(str(exc))
+            return
+        box.show_error(None)
+        self.search_query = event.query
+        self.conversations.selected.clear()
+        self.query_one(FilterBar).show(self.filter_name, searching=self.search_query)
+        self.conversations.show(self.filter_name, self.search_query, None)
+        self.conversations.focus()
+
+    def on_search_box_closed(self, event: SearchBox.Closed) -> None:
+        self._close_search()
+
+    def _close_search(self) -> None:
+        self.query_one(SearchBox).close()
+        if self.search_query is not None:
+            self.action_filter(self.filter_name)
+        self.conversations.focus()
+
+    def action_back(self) -> None:
+        if self.conversations.selected:
+            self.conversations.set_selected(set())
+            self.status.show_note("")
+        elif self.search_query is not None or self.query_one(SearchBox).is_open:
+            self._close_search()
+
+    # ------------------------------------------------------------------ triage
+
+    def action_select(self) -> None:
+        self.conversations.toggle_selected()
+        self.conversations.action_move_down()
+        self._note_selection()
+
+    def action_select_all(self) -> None:
+        from app.core import inbox
+
+        member_id, filter_name, query = self.member.id, self.conversations.filter_name, self.search_query
+
+        def chosen(ids: list[int]) -> None:
+            self.conversations.set_selected(set(ids))
+            self._note_selection()
+
+        self.in_thread(lambda: inbox.conversation_ids(member_id, filter_name, query=query), then=chosen)
+
+    def _note_selection(self) -> None:
+        count = len(self.conversations.selected)
+        self.status.show_note(f"{count} selected" if count else "")
+
+    def _targets(self) -> list[int]:
+        if self.conversations.selected:
+            return sorted(self.conversations.selected)
+        row = self.conversations.current
+        return [row.id] if row else []
+
+    def _act(self, action: str, ids: list[int] | None = None) -> None:
+        from app.core import moderation
+
+        ids = ids if ids is not None else self._targets()
+        if not ids:
+            return
+        member_id = self.member.id
+
+        def done(token) -> None:
+            if action in ("archive", "delete"):
+                self.app.remember_undo(action, token, len(ids))
+            self.conversations.set_selected(set())
+            self.status.show_note(done_sentence(action, len(ids)))
+            self.refresh_from_store()
+
+        self.in_thread(lambda: moderation.apply(member_id, action, ids), then=done)
+
+    def action_archive(self) -> None:
+        row = self.conversations.current
+        unarchive = self.filter_name == "archived" or (
+            not self.conversations.selected and row is not None and row.archived)
+        self._act("unarchive" if unarchive else "archive")
+
+    def action_delete(self) -> None:
+        self._act("delete")
+
+    def action_mute(self) -> None:
+        row = self.conversations.current
+        self._act("unmute" if row is not None and row.muted else "mute")
+
+    def action_star(self) -> None:
+        row = self.conversations.current
+        unstar = self.filter_name == "starred" or (row is not None and row.starred)
+        self._act("unstar" if unstar else "star")
+
+    def action_toggle_read(self) -> None:
+        row = self.conversations.current
+        self._act("read" if row is not None and row.unread else "unread")
+
+    def action_report(self) -> None:
+        row = self.conversations.current
+        in_spam = self.filter_name == "spam" or (row is not None and row.spam and not self.conversations.selected)
+        if in_spam:
+            self._act("not-spam")
+        elif self.conversations.selected:
+            self._act("spam")
+        elif row is not None:
+            self.app.report_conversation(row.id, self.refresh_from_store)
+
+    def action_undo(self) -> None:
+        self.app.undo_last(self.refresh_from_store)
+
+    def filter_count(self, name: str) -> int | None:
+        return self.counts[name] if self.counts is not None and name in FILTERS else None

@@ -1,0 +1,401 @@
+"""The conversation list: draws only the visible rows of any number of conversations.
+
+A Line API widget (ScrollView + render_line, after toolong): its virtual height is
+the filter's count times the row height, rows arrive a page at a time from
+thread workers (keyset: each page starts after the last row of the one before),
+and pages live in a small LRU cache. Nothing here grows with the store except the
+page-start cursors, one small tuple per page ever seen.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from app.core.views import ConversationRow
+from app.ui.keymap import MOVE_BINDINGS
+from app.ui.text import glyphs, literal, short_time
+
+ROW_HEIGHT = 2
+PAGE_SIZE = 50
+CACHED_PAGES = 20
+Cursor = tuple[datetime, int]
+
+
+class ConversationList(ScrollView, can_focus=True):
+    """Rows of one filter (or one search) of the acting member's conversations."""
+
+    BINDINGS = MOVE_BINDINGS
+    COMPONENT_CLASSES = {
+        "conversation-list--cursor",
+        "conversation-list--unread",
+        "conversation-list--dim",
+        "conversation-list--inmail",
+        "conversation-list--selected",
+    }
+    DEFAULT_CSS = """
+    ConversationList { overflow-x: hidden; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Opened(Message):
+        def __init__(self, row: ConversationRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class FirstPage(Message):
+        """The first page of rows has been drawn."""
+
+    class PageLoaded(Message):
+        def __init__(self, generation: int, page: int, rows: list[ConversationRow],
+                     starts: dict[int, Cursor], error: str | None = None) -> None:
+            super().__init__()
+            self.generation = generation
+            self.page = page
+            self.rows = rows
+            self.starts = starts
+            self.error = error
+
+    def __init__(self, member_id: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.member_id = member_id
+        self.filter_name = "all"
+        self.search_query: str | None = None
+        self.total = 0
+        self.more = False  # a search whose end has not been reached yet
+        self.selected: set[int] = set()
+        self.loaded = False
+        self._generation = 0
+        self._pages: OrderedDict[int, list[ConversationRow]] = OrderedDict()
+        self._stale: dict[int, list[ConversationRow]] = {}
+        self._starts: dict[int, Cursor | None] = {0: None}
+        self._pending: set[int] = set()
+        self._follow_id: int | None = None
+        self._announced = False
+
+    # ------------------------------------------------------------------ data
+
+    def show(self, filter_name: str, query: str | None, total: int | None) -> None:
+        """Show another filter or search from its top; `total` None means unknown (search)."""
+        self.filter_name = filter_name
+        self.search_query = query
+        self._stale = {}
+        self._reset(total)
+        self.loaded = False
+        self.cursor = 0
+        self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def reload(self, total: int | None) -> None:
+        """The store changed: refetch the visible rows, keep showing the old ones meanwhile."""
+        row = self.current
+        self._follow_id = row.id if row else None
+        self._stale = dict(self._pages)
+        self._reset(total)
+
+    def _reset(self, total: int | None) -> None:
+        self._generation += 1
+        self._pages.clear()
+        self._starts = {0: None}
+        self._pending.clear()
+        if total is None:
+            self.total = 0
+            self.more = True
+        else:
+            self.total = total
+            self.more = False
+        self._update_virtual_size()
+        self._request(self._visible_pages() | {self.cursor // PAGE_SIZE})
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.size.width, max(self.total, 1) * ROW_HEIGHT)
+
+    def row_at(self, index: int) -> ConversationRow | None:
+        page, offset = divmod(index, PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+        else:
+            rows = self._stale.get(page)
+        if rows is None or offset >= len(rows):
+            return None
+        return rows[offset]
+
+    @property
+    def current(self) -> ConversationRow | None:
+        if self.total == 0:
+            return None
+        return self.row_at(self.cursor)
+
+    def loaded_rows(self) -> list[ConversationRow]:
+        """Rows currently cached, in list order (for tests and the status line)."""
+        return [row for page in sorted(self._pages) for row in self._pages[page]]
+
+    def _visible_pages(self) -> set[int]:
+        top = int(self.scroll_offset.y) // ROW_HEIGHT
+        height = max(self.size.height, 24) // ROW_HEIGHT + 1
+        last = max(top + height, top)
+        return {index // PAGE_SIZE for index in range(top, last + 1)}
+
+    def _request(self, pages: set[int]) -> None:
+        for page in sorted(pages):
+            if page in self._pending or page in self._pages or page < 0:
+                continue
+            if self.total and page * PAGE_SIZE >= self.total and not self.more:
+                continue
+            if not self.more and self.total == 0 and page > 0:
+                continue
+            self._pending.add(page)
+            self._fetch(self._generation, page, self._plan(page))
+
+    def _plan(self, page: int) -> tuple:
+        """How to reach a page: after a known start, from the end, or walking from a known start."""
+        if page in self._starts:
+            return ("after", self._starts[page], 1)
+        last_page = (self.total - 1) // PAGE_SIZE if self.total else 0
+        if not self.more and page == last_page and page > 0:
+            return ("last", None, self.total - page * PAGE_SIZE)
+        known = max(p for p in self._starts if p < page)
+        return ("walk", self._starts[known], page - known + 1, known)
+
+    @work(thread=True, group="conversation-pages")
+    def _fetch(self, generation: int, page: int, plan: tuple) -> None:
+        from app.core import inbox
+        from app.core.errors import ParleyError
+
+        starts: dict[int, Cursor] = {}
+        try:
+            if plan[0] == "last":
+                rows = inbox.last_page(self.member_id, self.filter_name, query=self.search_query,
+                                       limit=plan[2])
+            elif plan[0] == "after":
+                rows = inbox.page(self.member_id, self.filter_name, query=self.search_query,
+                                  after=plan[1], limit=PAGE_SIZE)
+            else:
+                _, after, span, known = plan
+                walked = inbox.page(self.member_id, self.filter_name, query=self.search_query,
+                                    after=after, limit=span * PAGE_SIZE)
+                for step in range(1, span):
+                    end = step * PAGE_SIZE
+                    if end <= len(walked):
+                        starts[known + step] = walked[end - 1].cursor
+                rows = walked[(span - 1) * PAGE_SIZE:]
+        except ParleyError as exc:
+            self.post_message(self.PageLoaded(generation, page, [], {}, str(exc)))
+            return
+        self.post_message(self.PageLoaded(generation, page, rows, starts))
+
+    def on_conversation_list_page_loaded(self, message: PageLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._pending.discard(message.page)
+        if message.error:
+            self.more = False
+            self.app.notify(message.error, severity="error")
+            return
+        page, rows = message.page, message.rows
+        self._starts.update(message.starts)
+        self._pages[page] = rows
+        self._stale.pop(page, None)
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        if len(rows) == PAGE_SIZE:
+            self._starts[page + 1] = rows[-1].cursor
+        if self.more:
+            # A search: the list grows as pages arrive, until a short page ends it.
+            self.total = max(self.total, page * PAGE_SIZE + len(rows))
+            if len(rows) < PAGE_SIZE:
+                self.more = False
+            self._update_virtual_size()
+        elif page * PAGE_SIZE + len(rows) > self.total and len(rows) < PAGE_SIZE:
+            self.total = page * PAGE_SIZE + len(rows)
+            self._update_virtual_size()
+        self.loaded = True
+        if self._follow_id is not None:
+            for offset, row in enumerate(rows):
+                if row.id == self._follow_id:
+                    self._follow_id = None
+                    self.cursor = page * PAGE_SIZE + offset
+                    break
+        if self.cursor >= self.total and self.total:
+            self.cursor = self.total - 1
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+        if not self._announced:
+            self._announced = True
+            self.call_after_refresh(self.post_message, self.FirstPage())
+
+    class Highlighted(Message):
+        def __init__(self, row: ConversationRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    # ------------------------------------------------------------------ drawing
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._request(self._visible_pages())
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._request(self._visible_pages())
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        line = int(self.scroll_offset.y) + y
+        index, part = divmod(line, ROW_HEIGHT)
+        base = self.rich_style
+        if self.total == 0:
+            if line == 0 and self.loaded:
+                text = "No matches." if self.search_query else "No conversations here."
+                return self._strip(Text(" " + text), base + self._style("dim"), width)
+            return Strip.blank(width, base)
+        if index >= self.total:
+            if self.more and part == 0 and index == self.total:
+                return self._strip(Text(" …"), base, width)
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            self._request({index // PAGE_SIZE})
+            return self._strip(Text(" …" if part == 0 else ""), base + self._style("dim"), width)
+        style = base
+        if index == self.cursor:
+            style = base + self._style("cursor")
+        elif row.id in self.selected:
+            style = base + self._style("selected")
+        if part == 0:
+            return self._strip(self._title_line(row, width), style, width)
+        return self._strip(self._preview_line(row, width), style, width)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"conversation-list--{name}", partial=True)
+
+    def _strip(self, text: Text, style: Style, width: int) -> Strip:
+        text.truncate(width, overflow="ellipsis")
+        segments = [Segment(seg.text, style + seg.style if seg.style else style)
+                    for seg in text.render(self.app.console)]
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _title_line(self, row: ConversationRow, width: int) -> Text:
+        g = glyphs()
+        unread = row.unread > 0
+        mark = g.selected if row.id in self.selected else " "
+        dot = g.unread if unread else " "
+        left = Text(end="")
+        left.append(f"{mark}{dot} ", self._style("selected") if row.id in self.selected else "")
+        left.append(literal(row.title, one_line=True) or "(no name)",
+                    self._style("unread") if unread else "")
+        if row.inmail:
+            left.append(" [InMail]", self._style("inmail"))
+        if row.kind == "sponsored":
+            left.append(" Sponsored", self._style("dim"))
+        if row.muted:
+            left.append(f" {g.muted}", self._style("dim"))
+        if row.starred:
+            left.append(f" {g.star}", self._style("inmail"))
+        if row.has_attachment:
+            left.append(f" {g.attachment}", self._style("dim"))
+        right = Text(" " + short_time(row.last_at) + " ", self._style("unread") if unread else "")
+        room = width - right.cell_len
+        left.truncate(max(room, 0), overflow="ellipsis", pad=True)
+        return left + right
+
+    def _preview_line(self, row: ConversationRow, width: int) -> Text:
+        text = Text("   ", end="")
+        if row.inmail and row.subject:
+            text.append(literal(row.subject, one_line=True), self._style("unread") if row.unread else "")
+            text.append(" — ", self._style("dim"))
+        text.append(literal(row.preview, one_line=True), self._style("dim"))
+        if row.reminder:
+            text.append("  (reminder)", self._style("inmail"))
+        return text
+
+    def row_text(self, index: int) -> str:
+        """The plain text of a row as drawn (both lines), for tests and screen readers."""
+        width = max(self.size.width, 80)
+        row = self.row_at(index)
+        if row is None:
+            return ""
+        return self._title_line(row, width).plain + "\n" + self._preview_line(row, width).plain
+
+    # ------------------------------------------------------------------ moving
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if self.total and new >= self.total:
+            self.cursor = self.total - 1
+            return
+        if new < 0:
+            self.cursor = 0
+            return
+        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False,
+                              immediate=True)
+        self._request({new // PAGE_SIZE})
+        if self.more and new >= self.total - 5:
+            self._request({self.total // PAGE_SIZE})
+        self.post_message(self.Highlighted(self.current))
+
+    def action_move_down(self) -> None:
+        if self.cursor < self.total - 1:
+            self.cursor += 1
+
+    def action_move_up(self) -> None:
+        if self.cursor > 0:
+            self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        if self.total:
+            self.cursor = self.total - 1
+
+    def action_page_down(self) -> None:
+        self.cursor = min(self.cursor + max(self.size.height // ROW_HEIGHT - 1, 1),
+                          max(self.total - 1, 0))
+
+    def action_page_up(self) -> None:
+        self.cursor = max(self.cursor - max(self.size.height // ROW_HEIGHT - 1, 1), 0)
+
+    def open_current(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row))
+
+    def on_click(self, event: events.Click) -> None:
+        index = (int(self.scroll_offset.y) + event.y) // ROW_HEIGHT
+        if 0 <= index < self.total:
+            if index == self.cursor or event.chain > 1:
+                self.cursor = index
+                self.open_current()
+            else:
+                self.cursor = index
+
+    # ------------------------------------------------------------------ selection
+
+    def toggle_selected(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        if row.id in self.selected:
+            self.selected.discard(row.id)
+        else:
+            self.selected.add(row.id)
+        self.refresh_lines(self.cursor * ROW_HEIGHT, ROW_HEIGHT)
+
+    def set_selected(self, ids: set[int]) -> None:
+        self.selected = set(ids)
+        self.refresh()
