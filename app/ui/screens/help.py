@@ -1,0 +1,76 @@
+"""Help (`?`): every key that works right now, read from the live bindings.
+
+The list comes from the screen underneath and the app, after the user's keymap
+has been applied, so a remapped key shows as the user set it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from app.ui.screens.confirm import stylesheet
+
+
+def _where(node: DOMNode) -> str:
+    """The part of the app a binding belongs to, in words."""
+    if node is node.app:
+        return "Everywhere"
+    title = getattr(node, "help_title", None) or getattr(node, "TITLE", None)
+    if title:
+        return str(title)
+    name = type(node).__name__
+    return name.removesuffix("Screen") or name
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the active bindings of the app and the screen below, grouped by action."""
+
+    CSS_PATH = stylesheet("dialogs.tcss")
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog help"):
+            yield Static(
+                "Keys can be changed in the config file; this list shows them as set.",
+                id="question",
+            )
+            yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        dialog = self.query_one("#dialog")
+        dialog.border_title = "Help · keys"
+        dialog.border_subtitle = "esc close"
+        table = self.query_one("#keys", DataTable)
+        table.add_columns("Key", "Action", "Where")
+        for keys, description, where in self.binding_rows():
+            table.add_row(Text(keys), Text(description), Text(where))
+        table.focus()
+
+    def binding_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, what they do, where) for each action bound on the screen below."""
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else self.app.screen
+        grouped: dict[tuple[int, str], tuple[list[str], str, str]] = {}
+        for active in below.active_bindings.values():
+            binding = active.binding
+            description = binding.description or binding.action.replace("_", " ")
+            group = grouped.setdefault(
+                (id(active.node), binding.action), ([], description, _where(active.node))
+            )
+            display = self.app.get_key_display(binding)
+            if display not in group[0]:
+                group[0].append(display)
+        rows = [(", ".join(keys), description, where) for keys, description, where in grouped.values()]
+        # The screen's own keys first, the app-wide keys after.
+        return sorted(rows, key=lambda row: row[2] == "Everywhere")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,269 @@
+"""Settings (SPEC §7): the member's toggles, and a plan & credits page with the ledger.
+
+Every toggle is written to the store the moment it flips; the plan page reads the
+credits view (settled to now) and changes plan only after a confirm dialog has
+spelled out what will be forfeited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Label,
+    Select,
+    Static,
+    Switch,
+    TabbedContent,
+    TabPane,
+)
+
+from app.core import credits, members
+from app.core.errors import ParleyError
+from app.core.plans import PLANS
+from app.core.views import CreditsView, MemberView
+from app.store.db import StoreError
+from app.ui.screens.compose import day
+from app.ui.screens.confirm import ConfirmDialog, stylesheet
+from app.ui.text import literal, literal_text, long_time
+
+
+@dataclass(frozen=True)
+class Toggle:
+    key: str  # as members.get_settings/update_setting name it
+    title: str
+    description: str
+
+
+TOGGLES: tuple[Toggle, ...] = (
+    Toggle("allow-inmail", "Allow InMail", "Members outside your network may spend a credit to write to you."),
+    Toggle(
+        "allow-open-profile",
+        "Allow Open Profile messages",
+        "Premium members with an Open Profile may write free; lands in Other.",
+    ),
+    Toggle("allow-sponsored", "Allow Sponsored messages", "Companies may send you sponsored messages."),
+    Toggle("focused-inbox", "Focused Inbox", "Split the inbox into Focused and Other."),
+    Toggle(
+        "read-receipts",
+        "Read receipts and typing indicators",
+        "Show \"Seen\" when both of you have this on.",
+    ),
+    Toggle("notifications", "Notifications", "A toast and the bell for new messages; muted ones stay quiet."),
+    Toggle("open-profile", "Open Profile", "Anyone may message you for free. Needs a Premium plan."),
+)
+TOGGLE_TITLES = {toggle.key: toggle.title for toggle in TOGGLES}
+
+
+def plan_summary(view: CreditsView) -> str:
+    """The plan page's facts, one per line, label then value."""
+    lines = [
+        ("Plan", view.plan_label),
+        ("Balance", f"{view.balance} of at most {view.cap} InMail credits"),
+        ("Monthly", f"{view.monthly} credits" if view.monthly else "none"),
+        ("Next grant", day(view.next_grant) if view.next_grant else "none on this plan"),
+    ]
+    soonest = sorted(view.expiring, key=lambda lot: lot.expires_at)[:3]
+    if soonest:
+        lines.append(("Expiring", " · ".join(f"{lot.amount} on {day(lot.expires_at)}" for lot in soonest)))
+    else:
+        lines.append(("Expiring", "nothing held"))
+    return "\n".join(f"{label:<11} {value}" for label, value in lines)
+
+
+@dataclass(frozen=True)
+class SettingsState:
+    member: MemberView
+    settings: dict[str, bool]
+    credits: CreditsView
+
+
+class SettingsScreen(Screen[None]):
+    """Toggles on one tab, plan & credits on the other; escape goes back."""
+
+    CSS_PATH = stylesheet("settings.tcss")
+    help_title = "Settings"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("t", "show_tab('toggles')", "Toggles"),
+        Binding("p", "show_tab('plan')", "Plan & credits"),
+    ]
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+        self.state: SettingsState | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Settings", id="settings-title", markup=False)
+        with TabbedContent(initial="toggles"):
+            with TabPane("Messages & inbox", id="toggles"):
+                with VerticalScroll(id="toggle-list"):
+                    for toggle in TOGGLES:
+                        with Horizontal(classes="toggle"):
+                            yield Switch(id=f"set-{toggle.key}", disabled=True)
+                            # The state in words too, for terminals with few colours.
+                            yield Label("", id=f"state-{toggle.key}", classes="toggle-state")
+                            with Vertical(classes="toggle-text"):
+                                yield Label(toggle.title, classes="toggle-title")
+                                yield Label(toggle.description, classes="toggle-description")
+            with TabPane("Plan & credits", id="plan"):
+                with Vertical(id="plan-page"):
+                    yield Static("", id="plan-summary", markup=False)
+                    with Horizontal(id="plan-change"):
+                        yield Label("Change plan to", id="plan-change-label")
+                        yield Select(
+                            [(p.label, p.name) for p in PLANS.values()],
+                            allow_blank=False,
+                            id="plan-choice",
+                            compact=True,
+                        )
+                        yield Button("Change plan…", id="change-plan", compact=True)
+                    yield Label("Ledger, newest first", id="ledger-title")
+                    yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#ledger", DataTable)
+        table.add_column("When", key="when")
+        table.add_column("Change", key="amount")
+        table.add_column("Kind", key="kind")
+        table.add_column("Balance", key="balance")
+        table.add_column("Reason", key="reason")
+        self.load()
+
+    # ---- loading ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="settings-load")
+    def load(self) -> None:
+        try:
+            state = SettingsState(
+                member=members.member_view(members.member_by_id(self.member_id)),
+                settings=members.get_settings(self.member_id),
+                credits=credits.credits_view(self.member_id),
+            )
+        except (ParleyError, StoreError) as err:
+            self.app.call_from_thread(self.app.notify, str(err), severity="error")
+            return
+        self.app.call_from_thread(self.show_state, state)
+
+    def show_state(self, state: SettingsState) -> None:
+        self.state = state
+        member = state.member
+        self.query_one("#settings-title", Static).update(
+            literal(f"Settings · {member.name} (@{member.handle}) · {state.credits.plan_label}", one_line=True)
+        )
+        premium = PLANS[member.plan].premium
+        with self.prevent(Switch.Changed):
+            for toggle in TOGGLES:
+                switch = self.query_one(f"#set-{toggle.key}", Switch)
+                switch.value = state.settings.get(toggle.key, False)
+                # Open Profile can be switched on only by a premium member; off is always allowed.
+                switch.disabled = toggle.key == "open-profile" and not premium and not switch.value
+                self.show_toggle_state(toggle.key, switch.value)
+        self.show_credits(state.credits)
+
+    def show_credits(self, view: CreditsView) -> None:
+        self.query_one("#plan-summary", Static).update(plan_summary(view))
+        with self.prevent(Select.Changed):
+            self.query_one("#plan-choice", Select).value = view.plan
+        table = self.query_one("#ledger", DataTable)
+        table.clear()
+        for line in reversed(view.ledger):
+            table.add_row(
+                long_time(line.at), f"{line.amount:+d}", line.kind, str(line.balance), literal_text(line.reason)
+            )
+
+    # ---- toggles --------------------------------------------------------------------------
+
+    def show_toggle_state(self, key: str, value: bool) -> None:
+        state = self.query_one(f"#state-{key}", Label)
+        state.update("on" if value else "off")
+        state.set_class(value, "-on")
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        key = (event.switch.id or "").removeprefix("set-")
+        self.show_toggle_state(key, event.value)
+        self.save_toggle(key, event.value)
+
+    @work(thread=True, group="settings-save")
+    def save_toggle(self, key: str, value: bool) -> None:
+        try:
+            settings = members.update_setting(self.member_id, key, value)
+        except (ParleyError, StoreError) as err:
+            self.app.call_from_thread(self.toggle_refused, key, not value, str(err))
+            return
+        self.app.call_from_thread(self.toggle_saved, key, settings)
+
+    def toggle_saved(self, key: str, settings: dict[str, bool]) -> None:
+        if self.state is not None:
+            self.state = SettingsState(self.state.member, settings, self.state.credits)
+        state = "on" if settings.get(key) else "off"
+        self.app.notify(f"{TOGGLE_TITLES[key]} is {state}.", timeout=2)
+
+    def toggle_refused(self, key: str, previous: bool, sentence: str) -> None:
+        with self.prevent(Switch.Changed):
+            self.query_one(f"#set-{key}", Switch).value = previous
+        self.show_toggle_state(key, previous)
+        self.app.notify(sentence, severity="error")
+
+    # ---- plan change ----------------------------------------------------------------------
+
+    @on(Button.Pressed, "#change-plan")
+    def ask_plan_change(self, event: Button.Pressed) -> None:
+        event.stop()
+        chosen = self.query_one("#plan-choice", Select).value
+        if self.state is None or not isinstance(chosen, str):
+            return
+        if chosen == self.state.member.plan:
+            self.app.notify(f"You are already on {PLANS[chosen].label}.", severity="warning")
+            return
+        self.preview_forfeit(chosen)
+
+    @work(thread=True, exclusive=True, group="plan")
+    def preview_forfeit(self, plan_name: str) -> None:
+        try:
+            sentence = credits.forfeit_preview(self.member_id, plan_name)
+        except (ParleyError, StoreError) as err:
+            self.app.call_from_thread(self.app.notify, str(err), severity="error")
+            return
+        self.app.call_from_thread(self.confirm_plan_change, plan_name, sentence)
+
+    def confirm_plan_change(self, plan_name: str, sentence: str) -> None:
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self.change_plan(plan_name)
+            elif self.state is not None:
+                with self.prevent(Select.Changed):
+                    self.query_one("#plan-choice", Select).value = self.state.member.plan
+
+        self.app.push_screen(ConfirmDialog(sentence, "Change plan"), decided)
+
+    @work(thread=True, exclusive=True, group="plan")
+    def change_plan(self, plan_name: str) -> None:
+        if self.state is None:
+            return
+        try:
+            members.set_plan(self.state.member.handle, plan_name)
+        except (ParleyError, StoreError) as err:
+            self.app.call_from_thread(self.app.notify, str(err), severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, f"You are now on {PLANS[plan_name].label}.")
+        self.load()
+
+    # ---- navigation -----------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,111 @@
+"""Settings against a real store: toggles persist; a plan change spells out the forfeit first."""
+
+from __future__ import annotations
+
+import contextlib
+
+from textual.app import App
+from textual.widgets import Button, Select, Static, Switch
+from textual.worker import WorkerCancelled
+
+from app.core import credits, members
+from app.ui.screens.confirm import ConfirmDialog
+from app.ui.screens.settings import TOGGLES, SettingsScreen
+
+
+class Host(App):
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+
+    def on_mount(self) -> None:
+        self.push_screen(SettingsScreen(self.member_id))
+
+
+async def drawn(pilot) -> None:
+    for _ in range(2):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def ask_for_plan(pilot, plan_name: str) -> str:
+    """Choose a plan on the plan & credits page; the sentence the confirm dialog shows."""
+    await pilot.press("p")
+    await drawn(pilot)
+    pilot.app.screen.query_one("#plan-choice", Select).value = plan_name
+    pilot.app.screen.query_one("#change-plan", Button).press()
+    await drawn(pilot)
+    assert isinstance(pilot.app.screen, ConfirmDialog)
+    return str(pilot.app.screen.query_one("#question", Static).render())
+
+
+def switch(app, key: str) -> Switch:
+    return app.screen.query_one(f"#set-{key}", Switch)
+
+
+async def test_every_toggle_is_kept_after_reopening(store):
+    maya = members.add_member("maya-chen", "Maya Chen", plan="premium-career")
+    keys = [toggle.key for toggle in TOGGLES]
+    assert members.get_settings(maya.id) == {**{key: True for key in keys}, "open-profile": False}
+
+    app = Host(maya.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        for key in keys:
+            switch(app, key).toggle()
+            await drawn(pilot)
+
+    flipped = {**{key: False for key in keys}, "open-profile": True}
+    assert members.get_settings(maya.id) == flipped
+    reopened = Host(maya.id)
+    async with reopened.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        assert {key: switch(reopened, key).value for key in keys} == flipped
+        assert str(reopened.screen.query_one("#state-allow-inmail").render()) == "off"
+
+
+async def test_open_profile_waits_for_a_premium_plan(store):
+    ana = members.add_member("ana-ruiz", "Ana Ruiz")
+    app = Host(ana.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        assert switch(app, "open-profile").disabled
+        assert not switch(app, "allow-inmail").disabled
+    assert members.get_settings(ana.id)["open-profile"] is False
+
+
+async def test_a_plan_change_spells_out_the_forfeit_then_changes_the_plan(store):
+    maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
+    app = Host(maya.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        sentence = await ask_for_plan(pilot, "premium-career")
+        assert sentence == credits.forfeit_preview(maya.id, "premium-career")
+        assert "15 InMail credits" in sentence
+        assert "15 of at most 45 InMail credits" in str(
+            app.screen_stack[-2].query_one("#plan-summary", Static).render()
+        )
+        # Nothing changes until the member confirms.
+        assert members.member_by_id(maya.id).plan == "premium-business"
+
+        await pilot.press("y")
+        await drawn(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        assert members.member_by_id(maya.id).plan == "premium-career"
+        summary = app.screen.query_one("#plan-summary", Static)
+        assert "Premium Career" in str(summary.render())
+        assert "5 of at most 15 InMail credits" in str(summary.render())
+
+
+async def test_cancelling_the_confirm_keeps_the_plan(store):
+    maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
+    app = Host(maya.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        assert "sets your InMail credits to zero" in await ask_for_plan(pilot, "basic")
+        await pilot.press("escape")
+        await drawn(pilot)
+        assert app.screen.query_one("#plan-choice", Select).value == "premium-business"
+    assert members.member_by_id(maya.id).plan == "premium-business"
+    assert credits.balance(maya.id) == 15
