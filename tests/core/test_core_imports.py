@@ -1,0 +1,37 @@
+"""The core runs without the terminal UI: importing it loads neither textual nor rich."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import app.core
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def core_modules() -> list[str]:
+    return sorted(
+        info.name for info in pkgutil.walk_packages(app.core.__path__, prefix="app.core.") if not info.ispkg
+    ) + ["app.core.importers"]
+
+
+def test_every_core_module_is_found():
+    assert {"app.core.members", "app.core.credits", "app.core.routing", "app.core.messaging"} <= set(core_modules())
+
+
+def test_importing_the_core_loads_neither_textual_nor_rich():
+    program = (
+        "import importlib, sys\n"
+        f"for name in {core_modules()!r}:\n"
+        "    importlib.import_module(name)\n"
+        "ui = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(ui))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
