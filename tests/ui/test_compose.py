@@ -191,3 +191,31 @@ async def test_ctrl_e_edits_the_body_in_the_editor(people, monkeypatch, tmp_path
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert app.screen.query_one("#body", TextArea).text == "Typed here and more from the editor"
+
+
+async def test_the_status_line_and_the_plan_page_show_the_credit_spent(people):
+    from app.ui.app import ParleyApp
+    from app.ui.widgets.status_line import StatusLine
+
+    maya = people["maya"]
+    app = ParleyApp(maya, members.get_settings(maya.id), live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one(StatusLine)
+        assert "15 InMail credits" in status.credits_text()
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)
+        await type_recipient(pilot, "james-li")
+        app.screen.query_one("#subject", Input).value = "A role at Northwind"
+        app.screen.query_one("#body", TextArea).insert("Hi James, would you talk about a role?")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ComposeScreen)
+        assert "14 InMail credits" in app.screen.query_one(StatusLine).credits_text()
+        await pilot.press("comma")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#plan-summary", Static).render())
+        assert "14 of at most 45 InMail credits" in summary

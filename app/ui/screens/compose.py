@@ -30,7 +30,7 @@ from app.core.errors import ParleyError
 from app.core.plans import LIMITS
 from app.core.views import SendResult
 from app.store.db import StoreError
-from app.ui.screens.confirm import stylesheet
+from app.ui.app import styles_dir
 from app.ui.text import literal
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
@@ -132,7 +132,7 @@ def route_preview(member_id: int, handles: list[str], balance: int) -> RoutePrev
 class ComposeScreen(ModalScreen[SendResult | None]):
     """A new message (or a reply into ``reply_conversation_id``); returns the SendResult or None."""
 
-    CSS_PATH = stylesheet("compose.tcss")
+    CSS_PATH = styles_dir() / "compose.tcss"
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", priority=True, id="send"),
         Binding("escape", "keep_draft", "Close, keep draft", id="back"),

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-
-def stylesheet(name: str) -> Path:
-    """A stylesheet from styles/, which ships inside the package as app.styles.
-
-    Installed, the sheets sit in app/styles; in a source checkout they sit in the
-    repository's styles/ folder, two levels above app/ui.
-    """
-    here = Path(__file__).resolve()
-    installed = here.parents[2] / "styles" / name
-    return installed if installed.exists() else here.parents[3] / "styles" / name
+from app.ui.app import styles_dir
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask one question; True only when the user confirms."""
 
-    CSS_PATH = stylesheet("dialogs.tcss")
+    CSS_PATH = styles_dir() / "dialogs.tcss"
     BINDINGS = [
         Binding("escape", "answer(False)", "Cancel"),
         Binding("y", "answer(True)", "Yes", show=False),

@@ -14,7 +14,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from app.ui.screens.confirm import stylesheet
+from app.ui.app import styles_dir
 
 
 def _where(node: DOMNode) -> str:
@@ -31,7 +31,7 @@ def _where(node: DOMNode) -> str:
 class HelpScreen(ModalScreen[None]):
     """Lists the active bindings of the app and the screen below, grouped by action."""
 
-    CSS_PATH = stylesheet("dialogs.tcss")
+    CSS_PATH = styles_dir() / "dialogs.tcss"
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close help"),
     ]

@@ -10,13 +10,13 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.store.models import REPORT_REASONS
-from app.ui.screens.confirm import stylesheet
+from app.ui.app import styles_dir
 
 
 class ReportDialog(ModalScreen[str | None]):
     """Returns one of REPORT_REASONS, or None when cancelled."""
 
-    CSS_PATH = stylesheet("dialogs.tcss")
+    CSS_PATH = styles_dir() / "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:

@@ -32,7 +32,8 @@ from app.core.plans import PLANS
 from app.core.views import CreditsView, MemberView
 from app.store.db import StoreError
 from app.ui.screens.compose import day
-from app.ui.screens.confirm import ConfirmDialog, stylesheet
+from app.ui.app import styles_dir
+from app.ui.screens.confirm import ConfirmDialog
 from app.ui.text import literal, literal_text, long_time
 
 
@@ -89,7 +90,7 @@ class SettingsState:
 class SettingsScreen(Screen[None]):
     """Toggles on one tab, plan & credits on the other; escape goes back."""
 
-    CSS_PATH = stylesheet("settings.tcss")
+    CSS_PATH = styles_dir() / "settings.tcss"
     help_title = "Settings"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -207,8 +208,18 @@ class SettingsScreen(Screen[None]):
     def toggle_saved(self, key: str, settings: dict[str, bool]) -> None:
         if self.state is not None:
             self.state = SettingsState(self.state.member, settings, self.state.credits)
+        self.share_settings(settings)
         state = "on" if settings.get(key) else "off"
         self.app.notify(f"{TOGGLE_TITLES[key]} is {state}.", timeout=2)
+
+    def share_settings(self, settings: dict[str, bool]) -> None:
+        """The app and the screens underneath follow the new settings (Focused Inbox, notifications)."""
+        if isinstance(getattr(self.app, "settings", None), dict):
+            self.app.settings = settings
+        for screen in self.app.screen_stack:
+            follow = getattr(screen, "on_settings_changed", None)
+            if screen is not self and callable(follow):
+                follow(settings)
 
     def toggle_refused(self, key: str, previous: bool, sentence: str) -> None:
         with self.prevent(Switch.Changed):
