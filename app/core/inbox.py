@@ -385,16 +385,14 @@ def _plain_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *, 
                    before=None, oldest_first: bool = False, batch: int = 50) -> Iterator[tuple]:
     """Without words, a search is a filter: merge each box's index range, newest first.
 
-    Yields (last_at, state id, conversation id); exclusions drop whole conversations.
+    Yields (last_at, state id, conversation id). A conversation is dated by its last
+    message here, so dates stay in the index range; exclusions drop whole conversations.
     """
     extra = None
     if parsed.after is not None:
         extra = S.last_at >= parsed.after
     if parsed.before is not None:
-        first_before = S.conversation.in_(
-            Conversation.select(Conversation.id).where(Conversation.created_at < parsed.before)
-        )
-        extra = first_before if extra is None else extra & first_before
+        extra = S.last_at < parsed.before if extra is None else extra & (S.last_at < parsed.before)
 
     def box_stream(box: int) -> Iterator[tuple]:
         position_after, position_before = after, before
@@ -417,9 +415,8 @@ def _plain_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *, 
             else:
                 position_after = found[-1][:2]
 
-    streams = [box_stream(box) for box in scope.boxes]
-    key = (lambda entry: (entry[0], entry[1])) if oldest_first else None
-    yield from heapq.merge(*streams, key=key, reverse=not oldest_first)
+    # Each box's range is already in order; merging them keeps the whole in order.
+    yield from heapq.merge(*(box_stream(box) for box in scope.boxes), reverse=not oldest_first)
 
 
 def _take(stream: Iterable, limit: int) -> list:
@@ -433,6 +430,8 @@ def _take(stream: Iterable, limit: int) -> list:
 
 def _search_page(member_id: int, filter_name: str, parsed: SearchQuery, *, after, limit: int):
     scope = _search_scope(member_id, filter_name, parsed)
+    if parsed.asks_nothing:
+        return []
     if not parsed.has_text:
         position = _state_cursor(member_id, after) if after is not None else None
         found = _take(_plain_matches(member_id, scope, parsed, after=position), limit)
@@ -454,6 +453,8 @@ def _after(stream: Iterator[int], conversation_id: int) -> Iterator[int]:
 
 def _search_page_before(member_id: int, filter_name: str, parsed: SearchQuery, before, limit: int):
     scope = _search_scope(member_id, filter_name, parsed)
+    if parsed.asks_nothing:
+        return []
     if not parsed.has_text:
         position = _state_cursor(member_id, before)
         found = _take(_plain_matches(member_id, scope, parsed, before=position, oldest_first=True), limit)
@@ -468,16 +469,13 @@ def _search_page_before(member_id: int, filter_name: str, parsed: SearchQuery, b
 
 def _search_last_page(member_id: int, filter_name: str, parsed: SearchQuery, limit: int):
     scope = _search_scope(member_id, filter_name, parsed)
+    if parsed.asks_nothing:
+        return []
     if not parsed.has_text:
         found = _take(_plain_matches(member_id, scope, parsed, oldest_first=True), limit)
         return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
     # A conversation's place is its newest match, so the end is known only after all of them.
     return rows_for(member_id, list(_text_matches(member_id, scope, parsed))[-limit:])
-
-
-def search(member_id: int, query: str, *, filter_name: str = "all", limit: int = 50) -> list[ConversationRow]:
-    """The first page of search results (the command line's ``inbox --search``)."""
-    return _search_page(member_id, filter_name, search_language.parse(query), after=None, limit=limit)
 
 
 # --- Threads -----------------------------------------------------------------
@@ -683,3 +681,23 @@ def mark_read(member_id: int, conversation_id, now: datetime | None = None) -> N
             S.id == state.id
         ).execute()
         changes.record("state", at, member_ids=[member_id], conversation_id=state.conversation_id)
+
+
+def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | None = None) -> list[int]:
+    """Every conversation of a filter or a search, newest first, as ids only (select all)."""
+    if query is not None and query.strip():
+        parsed = search_language.parse(query)
+        if parsed.asks_nothing:
+            return []
+        scope = _search_scope(member_id, filter_name, parsed)
+        if not parsed.has_text:
+            return [conversation for _, _, conversation in _plain_matches(member_id, scope, parsed)]
+        return list(_text_matches(member_id, scope, parsed))
+    box, state = _scope(member_id, filter_name)
+    found = (
+        S.select(S.conversation)
+        .where(_state_condition(member_id, box, state))
+        .order_by(S.last_at.desc(), S.id.desc())
+        .tuples()
+    )
+    return [conversation for (conversation,) in found]

@@ -57,6 +57,11 @@ class SearchQuery:
     after: datetime | None = None  # messages sent at or after this instant
 
     @property
+    def asks_nothing(self) -> bool:
+        """Text with no word, name or operator in it (only punctuation): nothing can match."""
+        return self == SearchQuery()
+
+    @property
     def has_text(self) -> bool:
         """Whether the full-text index must be asked (words, phrases, names or companies)."""
         return bool(self.phrases or self.senders or self.companies)

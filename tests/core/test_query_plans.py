@@ -1,0 +1,116 @@
+"""Every inbox filter, count and search reads through an index (issue 4).
+
+Each call's statements are captured with SQLite's trace hook and run again under
+EXPLAIN QUERY PLAN; a full scan of any table fails the test (the full-text
+index, a virtual table, is read through its own index and is the one exception).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.core import inbox, members, messaging, moderation
+from app.core.views import FILTERS
+from app.store.models import database
+
+T0 = datetime(2026, 3, 2, 9, 0)
+
+SEARCHES = [
+    "roadmap",
+    "road -slides",
+    '"staff engineer"',
+    "from:jane",
+    "company:acme roadmap",
+    "is:unread roadmap",
+    "is:starred",
+    "is:unread -lisbon",
+    "in:archived",
+    "in:spam riches",
+    "has:attachment",
+    "roadmap before:2026-04-01 after:2026-03-01",
+    "after:2026-03-01",
+]
+
+
+@pytest.fixture
+def backend():
+    """Query plans are SQLite's; PostgreSQL's twin is checked by its own tests."""
+    return "sqlite"
+
+
+@pytest.fixture
+def me(store):
+    me = members.add_member("me", "Maya Chen", plan="premium-business", now=T0).id
+    jane = members.add_member("jane", "Jane Smith", company="Acme", now=T0).id
+    rita = members.add_member("rita", "Rita Okafor", plan="sales-navigator", now=T0).id
+    members.connect("me", "jane", now=T0)
+    for n in range(3):
+        when = T0 + timedelta(minutes=n)
+        messaging.send(jane, ["me"], f"The roadmap, part {n}", now=when)
+    inmail = messaging.send(rita, ["me"], "A staff engineer role in Lisbon", subject="Role", now=T0)
+    moderation.apply(me, "archive", [inmail.conversation])
+    return me
+
+
+def full_scans(statements: list[str]) -> list[str]:
+    """Plan lines that read a whole table, with the statement they belong to."""
+    connection = database.obj.connection()
+    found = []
+    for sql in statements:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        for row in connection.execute("EXPLAIN QUERY PLAN " + sql):
+            detail = row[-1]
+            if re.match(r"SCAN ", detail) and "VIRTUAL TABLE" not in detail:
+                found.append(f"{detail}  <-  {sql}")
+    return found
+
+
+def plans_of(call) -> list[str]:
+    statements: list[str] = []
+    connection = database.obj.connection()
+    connection.set_trace_callback(statements.append)
+    try:
+        call()
+    finally:
+        connection.set_trace_callback(None)
+    assert statements, "nothing was run"
+    return full_scans(statements)
+
+
+@pytest.mark.parametrize("filter_name", FILTERS)
+def test_every_filter_page_reads_an_index(me, filter_name):
+    first = inbox.page(me, filter_name)
+    assert plans_of(lambda: inbox.page(me, filter_name)) == []
+    if first:
+        assert plans_of(lambda: inbox.page(me, filter_name, after=first[0].cursor)) == []
+        assert plans_of(lambda: inbox.page_before(me, filter_name, before=first[-1].cursor)) == []
+    assert plans_of(lambda: inbox.last_page(me, filter_name)) == []
+
+
+def test_counts_read_the_covering_index(me):
+    assert plans_of(lambda: inbox.counts(me)) == []
+
+
+def test_focused_inbox_off_still_reads_an_index(me):
+    members.update_setting(me, "focused-inbox", False)
+    assert plans_of(lambda: (inbox.page(me, "focused"), inbox.counts(me))) == []
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+@pytest.mark.parametrize("plan", ["index-driven", "member-driven"])
+def test_every_search_reads_an_index(me, monkeypatch, query, plan):
+    monkeypatch.setattr(inbox, "MEMBER_DRIVEN_SEARCH_MESSAGES", -1 if plan == "index-driven" else 10**9)
+    first = inbox.page(me, query=query)
+    assert plans_of(lambda: inbox.page(me, query=query)) == []
+    if first:
+        assert plans_of(lambda: inbox.page(me, query=query, after=first[0].cursor)) == []
+    assert plans_of(lambda: inbox.last_page(me, query=query)) == []
+
+
+def test_a_thread_and_its_messages_read_indexes(me):
+    conversation = inbox.page(me)[0].id
+    assert plans_of(lambda: (inbox.thread(me, conversation), inbox.messages(me, conversation))) == []
