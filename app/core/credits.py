@@ -13,7 +13,7 @@ from datetime import datetime
 from peewee import SqliteDatabase, fn
 
 from app.core import clock, members
-from app.core.errors import BadInput
+from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS, PLANS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
 from app.store import changes
@@ -83,7 +83,7 @@ def spend(member_id: int, inmail: InMail, at: datetime, reason: str) -> None:
     """Spend one credit on an InMail, taking the credit that expires soonest."""
     lot = _held_lots(member_id).first()
     if lot is None:
-        raise BadInput("There is no InMail credit to spend.")
+        raise Refused("You have no InMail credits left.")
     CreditLot.update(remaining=CreditLot.remaining - 1).where(CreditLot.id == lot.id).execute()
     _enter(member_id, at, "spend", -1, reason, inmail)
 
@@ -93,7 +93,8 @@ def refund(inmail: InMail, at: datetime) -> bool:
     if not inmail.billed or inmail.refunded or at - inmail.sent_at >= LIMITS.refund_window:
         return False
     sender = members.member_by_id(inmail.sender_id)
-    _grant(sender, 1, at, "refund", "response to your InMail", inmail)
+    recipient = members.member_by_id(inmail.recipient_id)
+    _grant(sender, 1, at, "refund", f"{recipient.name} responded to your InMail", inmail)
     InMail.update(refunded=True).where(InMail.id == inmail.id).execute()
     inmail.refunded = True
     return True

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pytest
 
 from app.core import credits, messaging
-from app.core.errors import BadInput
+from app.core.errors import BadInput, Refused
 from app.core.members import add_member, set_plan
-from app.store.models import ConversationState, CreditLot, InMail, LedgerEntry
+from app.store.models import ConversationState, CreditLot, InMail, LedgerEntry, database
 
 
 def person(handle: str, plan: str = "basic"):
@@ -231,3 +232,31 @@ def test_the_balance_is_the_sum_of_the_ledger(store, clock):
     assert view.balance == sum(line.amount for line in view.ledger) == view.ledger[-1].balance
     held = sum(lot.remaining for lot in CreditLot.select().where(CreditLot.member == maya.id))
     assert held == view.balance
+
+
+def test_the_last_credit_is_spent_once_when_two_sends_race(store):
+    maya = person("maya", "premium-career")
+    for handle in ("ann", "bob", "cat", "dan"):
+        inmail_to(maya, handle)
+    person("eve")
+    person("fay")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send_to(handle: str) -> None:
+        start.wait()
+        try:
+            messaging.send(maya.id, [handle], "Would you have a minute?", subject="A role")
+            outcomes.append("sent")
+        except Refused as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            database.obj.close()  # this thread's own connection
+
+    racers = [threading.Thread(target=send_to, args=(h,)) for h in ("eve", "fay")]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert sorted(outcomes) == ["You have no InMail credits left; 5 more arrive on 2026-04-02.", "sent"]
+    assert credits.balance(maya.id) == 0
