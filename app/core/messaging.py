@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -20,7 +19,7 @@ from app.core import clock, credits, routing
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.members import is_blocked_either, is_connected, member_by_handle, member_by_id
 from app.core.plans import LIMITS
-from app.core.views import SendResult
+from app.core.views import DraftView, SendResult
 from app.store import changes
 from app.store.db import write
 from app.store.models import (
@@ -56,16 +55,6 @@ KINDS = {
     "open-profile": ("open_profile", "open_profile"),
     "inmail": ("inmail", "inmail"),
 }
-
-
-@dataclass(frozen=True)
-class DraftView:
-    id: int
-    to_handles: tuple[str, ...]
-    subject: str
-    body: str
-    conversation_id: int | None
-    updated_at: datetime
 
 
 # ---- what a message is ------------------------------------------------------------------

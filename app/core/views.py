@@ -178,6 +178,18 @@ class CreditsView:
 
 
 @dataclass(frozen=True)
+class DraftView:
+    """A message kept while it was being written (compose closed before sending)."""
+
+    id: int
+    to_handles: tuple[str, ...]
+    subject: str
+    body: str
+    conversation_id: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class SendResult:
     conversation: int
     message: int
