@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -133,6 +133,10 @@ def _ensure_schema(store: Store) -> None:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             search.create_index(store)
+            if store.is_postgres:
+                from app.store.postgres import create_change_signal
+
+                create_change_signal(store)
             Meta.create(key="app", value=APP_MARK)
             Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
         return
@@ -167,25 +171,53 @@ def _is_busy(exc: Exception) -> bool:
     return "locked" in text or "busy" in text or "could not serialize" in text or "deadlock" in text
 
 
-@contextmanager
-def write(attempts: int = 8) -> Iterator[None]:
-    """One write transaction; on SQLite it holds the write lock from the start.
+BUSY = "The store is busy; try again in a moment."
+# PostgreSQL's counterpart of BEGIN IMMEDIATE: one advisory lock per store (schema),
+# held until the transaction ends, so writers queue exactly as they do on SQLite.
+PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('parley:' || current_schema()))"
 
-    Use ``retrying(fn)`` to re-run a whole unit of work when the store is busy;
-    this context manager alone never retries, because a half-run body cannot be
-    replayed safely from here.
+
+def _begin_write(db: Database, attempts: int):
+    """Enter a write transaction, waiting with backoff while another writer holds the store.
+
+    Nothing of the unit of work has run yet, so waiting here is the same as
+    retrying the whole unit; once the write lock is held no other writer can
+    make the body fail half-way.
+    """
+    delay, attempt = 0.05, 1
+    while True:
+        txn = db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
+        try:
+            txn.__enter__()
+            return txn
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            if attempt >= attempts:
+                raise StoreError(BUSY) from exc
+        time.sleep(delay + random.random() * delay)
+        delay, attempt = min(delay * 2, 1.0), attempt + 1
+
+
+@contextmanager
+def write(attempts: int = 4) -> Iterator[None]:
+    """One write transaction that holds the store's write lock from the start.
+
+    SQLite: ``BEGIN IMMEDIATE`` (each attempt waits up to the busy timeout).
+    PostgreSQL: a transaction-scoped advisory lock. Either way two writers
+    queue rather than fail half-way, and a busy store never reaches the user
+    as "database is locked".
     """
     db = database.obj
     if db.transaction_depth() > 0:
         with db.atomic():
             yield
         return
-    if isinstance(db, SqliteDatabase):
-        with db.atomic("IMMEDIATE"):
-            yield
-    else:
-        with db.atomic():
-            yield
+    with ExitStack() as stack:
+        stack.push(_begin_write(db, attempts))
+        if not isinstance(db, SqliteDatabase):
+            db.execute_sql(PG_WRITE_LOCK)
+        yield
 
 
 def retrying(fn: Callable[[], object], attempts: int = 10):
@@ -196,7 +228,7 @@ def retrying(fn: Callable[[], object], attempts: int = 10):
             return fn()
         except OperationalError as exc:
             if not _is_busy(exc) or attempt == attempts - 1:
-                raise StoreError("The store is busy; try again in a moment.") from exc
+                raise StoreError(BUSY) from exc
             time.sleep(delay + random.random() * delay)
             delay = min(delay * 2, 1.0)
     return None

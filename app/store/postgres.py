@@ -1,0 +1,315 @@
+"""The PostgreSQL backend: connecting, the full-text index, and the change signal.
+
+A team shares one PostgreSQL database (``postgresql://user@host/db``). Peewee
+talks to it through psycopg 3 (psycopg2 also works), installed by the
+``postgres`` extra.
+
+Search must give the same results as SQLite's FTS5 index (``unicode61
+remove_diacritics 2``). PostgreSQL's text-search parser splits words its own way
+(e-mail addresses, hyphenated words, locale-dependent letters), so the words are
+cut here, in Python, exactly as unicode61 cuts them, and handed to PostgreSQL as
+ready-made ``tsvector`` and ``tsquery`` values. Subject, body and people carry the
+weights A, B and C, and each field starts a fresh run of positions so that a
+phrase never matches across two fields (FTS5 matches phrases within a column).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import unicodedata
+from typing import Iterable, Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+from peewee import ImproperlyConfigured, InterfaceError, OperationalError, PostgresqlDatabase
+from playhouse import db_url
+
+from app.store.db import StoreError
+from app.store.models import database
+
+SEARCH_TABLE = "message_search"
+CHANGE_CHANNEL = "parley_change"
+NEEDS_DRIVER = "PostgreSQL needs the postgres extra: pip install 'parley[postgres]'."
+CONNECT_TIMEOUT = 5  # seconds; an unreachable server should fail fast, not hang the terminal
+
+# Subject, body and people, in the order of the FTS5 columns.
+FIELD_WEIGHTS = ("A", "B", "C")
+# tsvector positions stop at 16383; lexemes must stay under 2 KB.
+MAX_POSITION = 16383
+MAX_LEXEME_BYTES = 2046
+MAX_POSITIONS_PER_WORD = 256
+# Positions skipped between fields so a phrase cannot run from one field into the next.
+FIELD_GAP = 2
+
+
+def _has_driver() -> bool:
+    return any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2"))
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, fit to show in an error message."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.rsplit("@", 1)
+        user = (parts.username or "") + ":***"
+        return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
+    except ValueError:
+        return "the PostgreSQL URL"
+
+
+def connection_params(url: str) -> tuple[str, dict]:
+    """(database name, psycopg keyword arguments) for a postgresql:// URL."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError(parts.scheme)
+        params = db_url.parse(url, unquote_password=True, unquote_user=True)
+    except ValueError:
+        raise StoreError(f"{redacted(url)} is not a valid PostgreSQL URL.") from None
+    name = params.pop("database", "")
+    if not name:
+        raise StoreError(
+            f"{redacted(url)} names no database; write it as postgresql://user@host/dbname."
+        )
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT)
+    params.setdefault("application_name", "parley")
+    return name, params
+
+
+def connect_postgres(url: str) -> PostgresqlDatabase:
+    """A connected PostgreSQL database for ``url``, or a StoreError sentence."""
+    if not _has_driver():
+        raise StoreError(NEEDS_DRIVER)
+    name, params = connection_params(url)
+    db = PostgresqlDatabase(name, prefer_psycopg3=True, autoconnect=True, **params)
+    try:
+        db.connect(reuse_if_open=True)
+    except ImproperlyConfigured:
+        raise StoreError(NEEDS_DRIVER) from None
+    except (OperationalError, InterfaceError) as exc:
+        raise StoreError(f"Can't open the PostgreSQL database {redacted(url)}: {_reason(exc)}") from None
+    return db
+
+
+def _reason(exc: Exception) -> str:
+    """The server's or driver's own words, without libpq's framing."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return "the server did not answer."
+    reason = lines[0].rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip().rstrip(".")
+    if "refused" in reason.lower() or "timeout" in reason.lower() or "timed out" in reason.lower():
+        reason += "; is the server running, and reachable from here?"
+    else:
+        reason += "."
+    return reason[:1].lower() + reason[1:]
+
+
+# Full-text search -------------------------------------------------------------------
+
+
+def _is_word_char(char: str) -> bool:
+    # unicode61's token characters: letters, numbers, private use (L* N* Co), and
+    # the combining marks it then strips (remove_diacritics).
+    category = unicodedata.category(char)
+    return category[0] in "LN" or category in ("Co", "Mn")
+
+
+def _fold(word: str) -> str:
+    """Lower case without diacritics, as unicode61 folds a token."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, split exactly where FTS5's unicode61 splits."""
+    found: list[str] = []
+    current: list[str] = []
+    for char in text or "":
+        if _is_word_char(char):
+            current.append(char)
+        elif current:
+            found.append("".join(current))
+            current = []
+    if current:
+        found.append("".join(current))
+    folded = (_fold(word) for word in found)
+    return [word for word in folded if word]
+
+
+def _quote_lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def document(subject: str, body: str, people: str) -> str:
+    """A tsvector literal holding the three fields with their weights and positions."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for text, weight in zip((subject, body, people), FIELD_WEIGHTS):
+        for word in words(text):
+            position = min(position + 1, MAX_POSITION)
+            if len(word.encode()) > MAX_LEXEME_BYTES:
+                continue
+            at = positions.setdefault(word, [])
+            mark = f"{position}{weight}"
+            if len(at) < MAX_POSITIONS_PER_WORD and (not at or at[-1] != mark):
+                at.append(mark)
+        position = min(position + FIELD_GAP, MAX_POSITION)
+    return " ".join(f"{_quote_lexeme(word)}:{','.join(at)}" for word, at in positions.items())
+
+
+def create_search_index(store) -> None:
+    store.db.execute_sql(
+        f"CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} ("
+        "message_id BIGINT PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE, "
+        "doc TSVECTOR NOT NULL)"
+    )
+    store.db.execute_sql(
+        f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_doc ON {SEARCH_TABLE} USING GIN (doc)"
+    )
+
+
+def index_messages(rows: Iterable[Sequence]) -> None:
+    """Add (message_id, subject, body, people) rows to the index."""
+    values = [
+        (message_id, document(subject or "", body or "", people or ""))
+        for message_id, subject, body, people in rows
+    ]
+    if not values:
+        return
+    with database.obj.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {SEARCH_TABLE} (message_id, doc) VALUES (%s, %s::tsvector) "
+            "ON CONFLICT (message_id) DO UPDATE SET doc = excluded.doc",
+            values,
+        )
+
+
+def unindex_message(message_id: int) -> None:
+    database.obj.execute_sql(f"DELETE FROM {SEARCH_TABLE} WHERE message_id = %s", (message_id,))
+
+
+# The change signal ------------------------------------------------------------------
+
+
+def create_change_signal(store) -> None:
+    """Every insert into the change feed wakes listeners (LISTEN parley_change).
+
+    The payload is the schema's name, so stores that share a database in
+    different schemas do not wake each other's screens.
+    """
+    store.db.execute_sql(
+        "CREATE OR REPLACE FUNCTION parley_change_signal() RETURNS trigger AS $$ "
+        f"BEGIN PERFORM pg_notify('{CHANGE_CHANNEL}', TG_TABLE_SCHEMA); RETURN NULL; END "
+        "$$ LANGUAGE plpgsql"
+    )
+    store.db.execute_sql("DROP TRIGGER IF EXISTS change_signal ON change")
+    store.db.execute_sql(
+        "CREATE TRIGGER change_signal AFTER INSERT ON change "
+        "FOR EACH STATEMENT EXECUTE FUNCTION parley_change_signal()"
+    )
+
+
+# Searching: twins of app.store.search's FTS5 functions ---------------------------
+
+
+def _phrase_query(phrase, weight: str = "") -> str | None:
+    """One phrase as tsquery text; None when it holds no word at all.
+
+    The words are cut again as unicode61 cuts a quoted FTS5 phrase, so both
+    backends see the same tokens.
+    """
+    phrase_words, prefix = phrase
+    tokens = words(" ".join(phrase_words))
+    if not tokens:
+        return None
+    marks = [weight] * len(tokens)
+    if prefix:
+        marks[-1] = "*" + weight
+    parts = [_quote_lexeme(token) + (f":{mark}" if mark else "") for token, mark in zip(tokens, marks)]
+    return "(" + " <-> ".join(parts) + ")"
+
+
+def match_query(phrases, people=(), excluded=()) -> str | None:
+    """The tsquery for search.match_expression's FTS5 query; None when nothing can match.
+
+    People phrases must match within the people field (weight C), like FTS5's
+    ``people : (...)`` column filter.
+    """
+    required = [_phrase_query(p) for p in phrases] + [_phrase_query(p, "C") for p in people]
+    if not required or any(part is None for part in required):
+        return None
+    query = " & ".join(required)
+    for phrase in excluded:
+        part = _phrase_query(phrase)
+        if part is not None:
+            query = f"({query}) & !{part}"
+    return query
+
+
+# Matches are read in growing batches so that a caller who stops after one page
+# reads little, as with SQLite's streamed cursor.
+FIRST_BATCH = 100
+BOOLEAN_STATE_COLUMNS = ("has_unread", "connected", "inmail", "starred", "muted", "has_attachment")
+
+
+def matching_messages(member_id, phrases, *, people=(), excluded=(), boxes, state=None,
+                      before=None, after=None, by_member=False, oldest_first=False):
+    """search.matching_messages on PostgreSQL: the same rows in the same order.
+
+    ``by_member`` is accepted for the same call signature; PostgreSQL's planner
+    chooses the join order itself.
+    """
+    from app.store.search import STATE_COLUMNS
+
+    query = match_query(phrases, people, excluded)
+    if query is None:
+        return
+    clauses = ["f.doc @@ %s::tsquery", "s.member_id = %s", "s.box = ANY(%s)"]
+    params: list = [query, member_id, list(boxes)]
+    for column, value in (state or {}).items():
+        if column not in STATE_COLUMNS:
+            raise ValueError(f"not a searchable state column: {column}")
+        clauses.append(f"s.{column} = %s")
+        params.append(bool(value) if column in BOOLEAN_STATE_COLUMNS else value)
+    if before is not None:
+        clauses.append("m.sent_at < %s")
+        params.append(before)
+    if after is not None:
+        clauses.append("m.sent_at >= %s")
+        params.append(after)
+    direction, beyond = ("ASC", ">") if oldest_first else ("DESC", "<")
+    sql = (
+        "SELECT m.id, m.conversation_id, p.name, p.company, m.sender_id "
+        f"FROM {SEARCH_TABLE} AS f JOIN message AS m ON m.id = f.message_id "
+        "JOIN conversation_state AS s ON s.conversation_id = m.conversation_id "
+        "LEFT JOIN member AS p ON p.id = m.sender_id "
+        "WHERE {where} "
+        f"ORDER BY m.id {direction} LIMIT %s"
+    )
+    batch, last = FIRST_BATCH, None
+    while True:
+        where = list(clauses)
+        page_params = list(params)
+        if last is not None:
+            where.append(f"m.id {beyond} %s")
+            page_params.append(last)
+        rows = database.obj.execute_sql(sql.format(where=" AND ".join(where)), (*page_params, batch)).fetchall()
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
+        batch = min(batch * 4, 10000)
+
+
+def conversations_containing(conversation_ids, phrases) -> set[int]:
+    """search.conversations_containing on PostgreSQL: any phrase, in any of these conversations."""
+    parts = [part for part in (_phrase_query(p) for p in phrases) if part is not None]
+    if not conversation_ids or not parts:
+        return set()
+    rows = database.obj.execute_sql(
+        f"SELECT DISTINCT m.conversation_id FROM message AS m JOIN {SEARCH_TABLE} AS f "
+        "ON f.message_id = m.id WHERE m.conversation_id = ANY(%s) AND f.doc @@ %s::tsquery",
+        (list(conversation_ids), " | ".join(parts)),
+    ).fetchall()
+    return {row[0] for row in rows}
