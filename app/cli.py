@@ -206,10 +206,28 @@ def build_parser() -> Parser:
 # ---------------------------------------------------------------- running
 
 
+# Options whose value is free text: a value such as "-budget" (search: exclude a word)
+# must not be taken for an option, so it is joined to its option before parsing.
+TEXT_OPTIONS = ("--search", "--body", "--subject", "--name", "--headline", "--company", "--position",
+                "--location", "--reason")
+
+
+def _join_text_options(argv: Sequence[str]) -> list[str]:
+    joined: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item in TEXT_OPTIONS:
+            value = next(items, None)
+            joined.append(item if value is None else f"{item}={value}")
+        else:
+            joined.append(item)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_join_text_options(sys.argv[1:] if argv is None else argv))
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -522,8 +540,8 @@ def _sent(args, result, verb: str) -> int:
     me = acting_member(args)
     title = literal(thread(me.id, result.conversation).title)
     what = ROUTE_WORDS.get(result.route, "a message")
-    print(f"{verb} {what} to {title} (conversation {result.conversation}, message {result.message}). "
-          f"{plural(result.credits_left, 'InMail credit')} left.")
+    credits_left = f" {plural(result.credits_left, 'InMail credit')} left." if result.route == "inmail" else ""
+    print(f"{verb} {what} to {title} (conversation {result.conversation}, message {result.message}).{credits_left}")
     return EXIT_OK
 
 
@@ -569,10 +587,7 @@ def recall(args) -> int:
 
 def conversation(args) -> int:
     from app.core import moderation
-    from app.core.errors import BadInput
 
-    if args.action not in moderation.ACTIONS:
-        raise BadInput(f"There is no action {args.action!r}; choose one of: {', '.join(moderation.ACTIONS)}.")
     open_store(args)
     me = acting_member(args)
     moderation.apply(me.id, args.action, args.conversations)
