@@ -295,10 +295,8 @@ class ComposeScreen(ModalScreen[SendResult | None]):
         to = self.query_one("#to", Input).value
         subject = self.query_one("#subject", Input).value
         body = self.query_one("#body", TextArea).text
-        if self.reply_conversation_id is None and not (to.strip() or subject.strip() or body.strip()):
-            self.dismiss(None)
-            return
-        if self.reply_conversation_id is not None and not body.strip():
+        # Only words are worth keeping: a recipient alone is not a draft.
+        if not (subject.strip() or body.strip()):
             self.dismiss(None)
             return
         self.keep_draft(split_handles(to), subject, body)

@@ -6,6 +6,8 @@ has been applied, so a remapped key shows as the user set it.
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,8 +26,10 @@ def _where(node: DOMNode) -> str:
     title = getattr(node, "help_title", None) or getattr(node, "TITLE", None)
     if title:
         return str(title)
-    name = type(node).__name__
-    return name.removesuffix("Screen") or name
+    # ConversationList -> "Conversation list", InboxScreen -> "Inbox".
+    name = type(node).__name__.removesuffix("Screen") or type(node).__name__
+    words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", name)
+    return " ".join([words[0], *(word.lower() for word in words[1:])]) if words else name
 
 
 class HelpScreen(ModalScreen[None]):

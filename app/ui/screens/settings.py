@@ -84,7 +84,6 @@ def plan_summary(view: CreditsView) -> str:
 class SettingsState:
     member: MemberView
     settings: dict[str, bool]
-    credits: CreditsView
 
 
 class SettingsScreen(Screen[None]):
@@ -140,6 +139,7 @@ class SettingsScreen(Screen[None]):
         table.add_column("Balance", key="balance")
         table.add_column("Reason", key="reason")
         self.load()
+        self.load_credits()
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -149,18 +149,28 @@ class SettingsScreen(Screen[None]):
             state = SettingsState(
                 member=members.member_view(members.member_by_id(self.member_id)),
                 settings=members.get_settings(self.member_id),
-                credits=credits.credits_view(self.member_id),
             )
         except (ParleyError, StoreError) as err:
             self.app.call_from_thread(self.app.notify, str(err), severity="error")
             return
         self.app.call_from_thread(self.show_state, state)
 
+    # The credits view settles the ledger first, which may wait for the store's write
+    # lock: the toggles don't wait for it.
+    @work(thread=True, exclusive=True, group="settings-credits")
+    def load_credits(self) -> None:
+        try:
+            view = credits.credits_view(self.member_id)
+        except (ParleyError, StoreError) as err:
+            self.app.call_from_thread(self.app.notify, str(err), severity="error")
+            return
+        self.app.call_from_thread(self.show_credits, view)
+
     def show_state(self, state: SettingsState) -> None:
         self.state = state
         member = state.member
         self.query_one("#settings-title", Static).update(
-            literal(f"Settings · {member.name} (@{member.handle}) · {state.credits.plan_label}", one_line=True)
+            literal(f"Settings · {member.name} (@{member.handle}) · {PLANS[member.plan].label}", one_line=True)
         )
         premium = PLANS[member.plan].premium
         with self.prevent(Switch.Changed):
@@ -170,7 +180,6 @@ class SettingsScreen(Screen[None]):
                 # Open Profile can be switched on only by a premium member; off is always allowed.
                 switch.disabled = toggle.key == "open-profile" and not premium and not switch.value
                 self.show_toggle_state(toggle.key, switch.value)
-        self.show_credits(state.credits)
 
     def show_credits(self, view: CreditsView) -> None:
         self.query_one("#plan-summary", Static).update(plan_summary(view))
@@ -207,7 +216,7 @@ class SettingsScreen(Screen[None]):
 
     def toggle_saved(self, key: str, settings: dict[str, bool]) -> None:
         if self.state is not None:
-            self.state = SettingsState(self.state.member, settings, self.state.credits)
+            self.state = SettingsState(self.state.member, settings)
         self.share_settings(settings)
         state = "on" if settings.get(key) else "off"
         self.app.notify(f"{TOGGLE_TITLES[key]} is {state}.", timeout=2)
@@ -268,8 +277,12 @@ class SettingsScreen(Screen[None]):
         except (ParleyError, StoreError) as err:
             self.app.call_from_thread(self.app.notify, str(err), severity="error")
             return
-        self.app.call_from_thread(self.app.notify, f"You are now on {PLANS[plan_name].label}.")
+        self.app.call_from_thread(self.plan_changed, plan_name)
+
+    def plan_changed(self, plan_name: str) -> None:
+        self.app.notify(f"You are now on {PLANS[plan_name].label}.")
         self.load()
+        self.load_credits()
 
     # ---- navigation -----------------------------------------------------------------------
 
