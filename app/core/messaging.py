@@ -61,8 +61,8 @@ KINDS = {
 
 
 def body_hash(body: str) -> str:
-    """The same text ignoring case and white space hashes the same (the bulk-outreach rule)."""
-    folded = " ".join(body.casefold().split())
+    """The same text ignoring case and all white space hashes the same (the bulk-outreach rule)."""
+    folded = "".join(body.casefold().split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
@@ -185,7 +185,8 @@ def _deliver(
         if state.member_id != sender.id:
             _arrive(state, folder, spam=state.member_id in spam_for)
         state.save()
-    members = list(Member.select().where(Member.id.in_([s.member_id for s in states])))
+    # The sender first: a sponsoring company has no view of its own but must be findable.
+    members = [sender, *Member.select().where(Member.id.in_([s.member_id for s in states if s.member_id != sender.id]))]
     index_messages([(message.id, subject, body, _people_text(conversation, members))])
     changes.record("message", at, member_ids=[s.member_id for s in states], conversation_id=conversation.id)
     return message
@@ -263,13 +264,23 @@ def _start_pair(sender: Member, recipient: Member, kind: str, subject: str, fold
 
 
 def _mark_inmail_thread(conversation: Conversation, subject: str) -> None:
-    """A thread that now carries an InMail counts as InMail in both inboxes."""
-    if conversation.kind == "inmail":
-        return
+    """A thread that now carries an InMail counts as InMail in both inboxes, under its subject."""
     conversation.kind = "inmail"
     conversation.subject = subject
     conversation.save(only=[Conversation.kind, Conversation.subject])
     ConversationState.update(inmail=True).where(ConversationState.conversation == conversation.id).execute()
+
+
+def _thread_for(
+    sender: Member, recipient: Member, conversation: Conversation | None, route: str, subject: str, folder: str, at
+) -> Conversation:
+    """The pair's one 1:1 thread (created on first contact); a new InMail joins it."""
+    conversation = conversation or _pair_conversation(sender, recipient)
+    if conversation is None:
+        return _start_pair(sender, recipient, KINDS[route][0], subject, folder, at)
+    if route == "inmail":
+        _mark_inmail_thread(conversation, subject)
+    return conversation
 
 
 def _deliver_to_one(
@@ -286,16 +297,11 @@ def _deliver_to_one(
     decision = routing.route(sender.id, recipient.id, at)
     if not decision.allowed:
         raise Refused(decision.refusal)
-    if decision.route == "inmail" and not subject and conversation is not None:
+    inmail = decision.route == "inmail"
+    if inmail and not subject and conversation is not None:
         subject = conversation.subject
     subject = check_content(decision.route, body, subject, attachments)
-    conversation_kind, message_kind = KINDS[decision.route]
-    if conversation is None:
-        conversation = _pair_conversation(sender, recipient)
-    if conversation is None:
-        conversation = _start_pair(sender, recipient, conversation_kind, subject, decision.folder, at)
-    elif decision.route == "inmail":
-        _mark_inmail_thread(conversation, subject)
+    conversation = _thread_for(sender, recipient, conversation, decision.route, subject, decision.folder, at)
     spam = not is_connected(sender.id, recipient.id) and _looks_like_bulk(
         sender.id, recipient.id, body_hash(body), at
     )
@@ -303,26 +309,18 @@ def _deliver_to_one(
         conversation,
         sender,
         body,
-        kind=message_kind,
-        subject=subject if decision.route == "inmail" else "",
+        kind=KINDS[decision.route][1],
+        subject=subject if inmail else "",
         attachments=attachments,
         at=at,
         folder=decision.folder,
         spam_for=frozenset({recipient.id}) if spam else frozenset(),
     )
-    if decision.route == "inmail":
-        inmail = InMail.create(
-            message=message, conversation=conversation, sender=sender, recipient=recipient, sent_at=at
-        )
-        credits.spend(sender.id, inmail, at, f"InMail to {recipient.name}")
+    if inmail:
+        sent = InMail.create(message=message, conversation=conversation, sender=sender, recipient=recipient, sent_at=at)
+        credits.spend(sender.id, sent, at, f"InMail to {recipient.name}")
     _answer_pending_inmail(conversation.id, sender.id, response, at)
-    return SendResult(
-        conversation=conversation.id,
-        message=message.id,
-        route=decision.route,
-        credits_left=credits.balance(sender.id),
-        spam=spam,
-    )
+    return SendResult(conversation.id, message.id, decision.route, credits.balance(sender.id), spam=spam)
 
 
 def _recipients(sender: Member, to_handles) -> list[Member]:
@@ -471,13 +469,15 @@ def leave_group(member_id: int, conversation_id: int, now: datetime | None = Non
     with write():
         state = _group_state(member_id, conversation_id)
         ConversationState.update(left=True).where(ConversationState.id == state.id).execute()
-        _retitle_group(state.conversation, at)
+        _retitle_group(state.conversation, at, leaver=member_id)
 
 
-def _retitle_group(conversation: Conversation, at: datetime) -> None:
+def _retitle_group(conversation: Conversation, at: datetime, leaver: int | None = None) -> None:
+    """The group's title names its members; everyone who sees it (the leaver too) refreshes."""
     members = _active_member_ids(conversation.id)
     Conversation.update(title=_group_title(members)).where(Conversation.id == conversation.id).execute()
-    changes.record("state", at, member_ids=list(members), conversation_id=conversation.id)
+    seen_by = sorted(members | ({leaver} if leaver else set()))
+    changes.record("state", at, member_ids=seen_by, conversation_id=conversation.id)
 
 
 # ---- replies and responses -----------------------------------------------------------------------
