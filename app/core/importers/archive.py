@@ -1,0 +1,86 @@
+"""The files of a LinkedIn export, from a .zip, an unpacked folder or a single CSV."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from app.core.importers.csv_versions import ArchiveError
+
+MESSAGE_FILES = ("messages.csv", "inbox.csv")
+CONNECTIONS_FILE = "connections.csv"
+PROFILE_FILE = "profile.csv"
+INVITATIONS_FILE = "invitations.csv"
+KNOWN_FILES = MESSAGE_FILES + (CONNECTIONS_FILE, PROFILE_FILE, INVITATIONS_FILE)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str  # as shown in messages: the file's own name
+    size: int
+    open: Callable[[], BinaryIO]
+
+
+class LinkedInExport:
+    """Finds the known CSV files by name (any case, at the top or one folder down)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self._zip: zipfile.ZipFile | None = None
+        self.files: dict[str, list[ExportFile]] = {}
+        if not self.path.exists():
+            raise ArchiveError(str(path), "there is no file or folder there.")
+        if self.path.is_dir():
+            self._scan_folder()
+        elif self.path.suffix.lower() == ".csv":
+            self._add_single_csv()
+        else:
+            self._scan_zip()
+        if not self.files:
+            raise ArchiveError(
+                str(path),
+                "this holds no messages.csv, Connections.csv or Profile.csv; is it a LinkedIn data export?",
+            )
+
+    def _add(self, name: str, size: int, opener: Callable[[], BinaryIO]) -> None:
+        key = name.lower()
+        if key in KNOWN_FILES:
+            self.files.setdefault(key, []).append(ExportFile(name, size, opener))
+
+    def _scan_folder(self) -> None:
+        candidates = sorted(self.path.iterdir()) + sorted(
+            child for sub in sorted(self.path.iterdir()) if sub.is_dir() for child in sub.iterdir()
+        )
+        for file in candidates:
+            if file.is_file():
+                self._add(file.name, file.stat().st_size, lambda f=file: open(f, "rb"))
+
+    def _add_single_csv(self) -> None:
+        name = self.path.name
+        key = name.lower() if name.lower() in KNOWN_FILES else MESSAGE_FILES[0]
+        self.files[key] = [ExportFile(name, self.path.stat().st_size, lambda: open(self.path, "rb"))]
+
+    def _scan_zip(self) -> None:
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError):
+            raise ArchiveError(
+                self.path.name, "this is neither a .zip file nor a folder of a LinkedIn export."
+            ) from None
+        for info in sorted(self._zip.infolist(), key=lambda i: i.filename):
+            parts = [p for p in info.filename.split("/") if p]
+            if info.is_dir() or not parts or len(parts) > 2:
+                continue
+            self._add(parts[-1], info.file_size, lambda i=info: self._zip.open(i))
+
+    def get(self, key: str) -> list[ExportFile]:
+        return self.files.get(key, [])
+
+    def messages(self) -> list[ExportFile]:
+        return [f for key in MESSAGE_FILES for f in self.get(key)]
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()

@@ -1,0 +1,248 @@
+"""The CSV files of a LinkedIn data export, in every header version seen (SPEC §10).
+
+Files are read row by row (never whole), and every problem becomes an
+``ArchiveError`` whose sentence names the file, the line and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import operator
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import BinaryIO, Callable, Iterator
+
+from app.core.errors import BadInput
+
+# LinkedIn quotes long CONTENT fields; the default 128 KiB limit is too small for them.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class ArchiveError(BadInput):
+    """A LinkedIn export that cannot be imported; nothing was written."""
+
+    def __init__(self, file: str, problem: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.problem = problem
+        where = f"{file} line {line}" if line else file
+        super().__init__(f"{where}: {problem}")
+
+
+# The columns every messages.csv version carries, in our own names.
+MESSAGE_FIELDS = (
+    "conversation_id",
+    "title",
+    "from_name",
+    "from_url",
+    "to_names",
+    "to_urls",
+    "date",
+    "subject",
+    "content",
+    "folder",
+    "direction",
+    "message_draft",
+    "conversation_draft",
+)
+
+_MESSAGE_COLUMNS = {
+    "conversation id": "conversation_id",
+    "conversation title": "title",
+    "from": "from_name",
+    "sender profile url": "from_url",
+    "to": "to_names",
+    "recipient profile urls": "to_urls",
+    "date": "date",
+    "subject": "subject",
+    "content": "content",
+    "folder": "folder",
+    "direction": "direction",
+    "is message draft": "message_draft",
+    "is conversation draft": "conversation_draft",
+}
+
+
+@dataclass(frozen=True)
+class HeaderVersion:
+    name: str
+    columns: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+# Oldest first; a header is matched on its column names, ignoring case and order.
+MESSAGE_VERSIONS = (
+    HeaderVersion("2018", ("from", "to", "date", "subject", "content", "direction", "folder")),
+    HeaderVersion(
+        "2021",
+        ("conversation id", "conversation title", "from", "sender profile url", "to", "date",
+         "subject", "content", "folder"),
+        optional=("attachments",),
+    ),
+    HeaderVersion(
+        "2023",
+        ("conversation id", "conversation title", "from", "sender profile url", "to",
+         "recipient profile urls", "date", "subject", "content", "folder"),
+        optional=("attachments",),
+    ),
+    HeaderVersion(
+        "2024",
+        ("conversation id", "conversation title", "from", "sender profile url", "to",
+         "recipient profile urls", "date", "subject", "content", "folder", "is message draft",
+         "is conversation draft"),
+        optional=("attachments",),
+    ),
+)
+
+CONNECTION_COLUMNS = ("first name", "last name", "email address", "company", "position",
+                      "connected on")
+CONNECTION_OPTIONAL = ("url",)
+PROFILE_COLUMNS = ("first name", "last name", "headline")
+INVITATION_COLUMNS = ("from", "to", "sent at", "direction")
+INVITATION_OPTIONAL = ("message", "inviterprofileurl", "inviteeprofileurl")
+
+
+def _clean(header: list[str]) -> list[str]:
+    return [name.strip().lower() for name in header]
+
+
+def _describe_header(header: list[str]) -> str:
+    shown = ", ".join(name.strip() for name in header)
+    return shown if len(shown) <= 200 else shown[:199] + "…"
+
+
+def _matches(header: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> bool:
+    names = set(header)
+    return len(names) == len(header) and set(required) <= names <= set(required) | set(optional)
+
+
+def message_version(header: list[str], file: str) -> HeaderVersion:
+    cleaned = _clean(header)
+    for version in reversed(MESSAGE_VERSIONS):
+        if _matches(cleaned, version.columns, version.optional):
+            return version
+    raise ArchiveError(file, f"the header is not one Parley knows: {_describe_header(header)}.")
+
+
+def message_extractor(header: list[str]) -> Callable[[list[str]], tuple]:
+    """A function from a row (padded with one empty cell) to MESSAGE_FIELDS order."""
+    cleaned = _clean(header)
+    missing = len(cleaned)  # the padding cell
+    position = {_MESSAGE_COLUMNS[name]: i for i, name in enumerate(cleaned) if name in _MESSAGE_COLUMNS}
+    return operator.itemgetter(*(position.get(field, missing) for field in MESSAGE_FIELDS))
+
+
+class CsvRows:
+    """Rows of one CSV file with the line each starts on, decoding errors as sentences."""
+
+    def __init__(self, raw: BinaryIO, file: str) -> None:
+        self.file = file
+        self._raw = raw
+        self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(self._text, strict=True)
+        self.line = 0  # the line the last row returned starts on
+
+    def position(self) -> int:
+        """Bytes read from the file so far (for progress)."""
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        reader = self._reader
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise ArchiveError(self.file, "the file ends inside a quoted field.", start) from None
+                raise ArchiveError(self.file, f"the quoting is broken ({exc}).", start) from None
+            except UnicodeDecodeError:
+                raise ArchiveError(self.file, "the file is not UTF-8 text.", start) from None
+            self.line = start
+            yield row
+
+    def close(self) -> None:
+        self._text.close()
+
+
+def read_header(rows: Iterator[list[str]], csv_rows: CsvRows, *, first_column: str | None = None) -> list[str]:
+    """The header row; with ``first_column``, skip a preamble until a row starting with it."""
+    for row in rows:
+        if first_column is None:
+            if not any(cell.strip() for cell in row):
+                continue
+            return row
+        if row and row[0].strip().lower() == first_column:
+            return row
+    if first_column is None:
+        raise ArchiveError(csv_rows.file, "the file is empty.")
+    raise ArchiveError(csv_rows.file, f"there is no header starting with '{first_column.title()}'.")
+
+
+def column_indices(header: list[str], required: tuple[str, ...], optional: tuple[str, ...],
+                   file: str) -> dict[str, int]:
+    cleaned = _clean(header)
+    if not set(required) <= set(cleaned):
+        raise ArchiveError(file, f"the header is not one Parley knows: {_describe_header(header)}.")
+    wanted = set(required) | set(optional)
+    return {name: i for i, name in enumerate(cleaned) if name in wanted}
+
+
+# --- values -------------------------------------------------------------------------------
+
+_CLOCK_FORMATS = (
+    "%m/%d/%y, %I:%M %p",  # 2018: 10/16/18, 8:36 AM
+    "%m/%d/%Y, %I:%M %p",
+    "%m/%d/%y %I:%M %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%y, %H:%M",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+)
+_DAY_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y")
+
+
+def parse_date(text: str) -> datetime | None:
+    """A LinkedIn DATE as a naive UTC datetime; None when it is not a date."""
+    value = text.strip()
+    # The common case first: "2024-03-05 14:22:01 UTC", parsed without strptime.
+    if len(value) == 23 and value.endswith(" UTC"):
+        try:
+            return datetime.fromisoformat(value[:19])
+        except ValueError:
+            return None
+    if value.endswith(" UTC"):
+        value = value[:-4].rstrip()
+    if value[:4].isdigit():
+        if value.endswith(("Z", "z")):
+            value = value[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        return parsed
+    for fmt in _CLOCK_FORMATS + _DAY_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+_YES = {"yes", "true", "1", "y"}
+
+
+def is_yes(text: str) -> bool:
+    # Most cells are "No" or empty: answer those without building new strings.
+    if not text or text == "No":
+        return False
+    return text.strip().lower() in _YES

@@ -1,0 +1,98 @@
+"""Measure the import speed on a generated messages.csv (SPEC §10, issue 5: ≥ 50,000 rows/s).
+
+    python tests/importers/speed.py [--rows 500000] [--keep DIR]
+
+Writes a 2024-layout messages.csv of made-up people (10 messages a conversation),
+imports it into a new SQLite store, and prints the rate and the peak memory of
+the process (resource.getrusage). The test suite runs a small version of this
+(tests/importers/test_linkedin_speed.py); the full run is this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+HEADER = [
+    "CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO",
+    "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER", "IS MESSAGE DRAFT",
+    "IS CONVERSATION DRAFT",
+]
+FIRST = ["Ana", "Ben", "Chidi", "Dana", "Eli", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kemi", "Lars"]
+LAST = ["Silva", "Okafor", "Nwosu", "Kowalczyk", "Fischer", "Haddad", "Petrov", "Sato", "Novak", "Lee"]
+WORDS = ("payments roadmap offsite porto invoice launch review budget hiring design "
+         "migration latency customer contract quarterly demo feedback").split()
+
+
+def write_messages_csv(path: Path, rows: int, per_conversation: int = 10) -> None:
+    owner, owner_url = "Robin Vale", "https://www.linkedin.com/in/robin-vale"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        for n in range(rows):
+            conversation = n // per_conversation
+            other = f"{FIRST[conversation % len(FIRST)]} {LAST[(conversation // len(FIRST)) % len(LAST)]}"
+            other_url = f"https://www.linkedin.com/in/person-{conversation % 20000}"
+            day, second = divmod(n, 86_400)
+            date = f"20{18 + day % 7:02d}-{1 + day % 12:02d}-{1 + day % 28:02d} " \
+                   f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d} UTC"
+            words = " ".join(WORDS[(n * 7 + i) % len(WORDS)] for i in range(14))
+            content = f'Message {n}: about the {words}, "quoted", done.'
+            if n % 2:
+                row = [f"2-{conversation:08x}", "", owner, owner_url, other, other_url]
+            else:
+                row = [f"2-{conversation:08x}", "", other, other_url, owner, owner_url]
+            folder = "ARCHIVE" if conversation % 5 == 0 else "INBOX"
+            writer.writerow(row + [date, "", content, folder, "No", "No"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--keep", help="a folder to keep the CSV and store in")
+    args = parser.parse_args()
+    os.environ.setdefault("PARLEY_NOW", "2026-03-02T09:00:00Z")
+    from app.core.importers.linkedin import import_linkedin
+    from app.core.importers.progress import TextProgress
+    from app.store.db import open_store
+
+    work = Path(args.keep or tempfile.mkdtemp(prefix="parley-speed-"))
+    work.mkdir(parents=True, exist_ok=True)
+    source = work / "export"
+    source.mkdir(exist_ok=True)
+    csv_path = source / "messages.csv"
+    if not csv_path.exists():
+        write_messages_csv(csv_path, args.rows)
+    store_path = work / "speed.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(store_path) + suffix).unlink(missing_ok=True)
+    store = open_store(str(store_path))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    summary = import_linkedin(source, progress=TextProgress(sys.stderr))
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    store.close()
+    print(summary.describe(), file=sys.stderr)
+    print(json.dumps({
+        "rows": args.rows,
+        "messages": summary.messages,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(args.rows / seconds),
+        "peak_rss_mib": round(peak_kib / 1024, 1),
+        "rss_before_import_mib": round(before / 1024, 1),
+        "csv_mib": round(csv_path.stat().st_size / 2**20, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()
