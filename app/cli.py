@@ -530,7 +530,8 @@ def read_attachment(name: str) -> tuple[str, bytes, str]:
     return os.path.basename(name), data, mime
 
 
-def _sent(args, result, verb: str) -> int:
+def _sent(args, result, done: str) -> int:
+    """Report a send or reply; ``done`` is what happened, with {to} for the other side."""
     if wants_json(args):
         print_json({"conversation": result.conversation, "message": result.message,
                     "route": result.route, "credits_left": result.credits_left})
@@ -539,9 +540,10 @@ def _sent(args, result, verb: str) -> int:
 
     me = acting_member(args)
     title = literal(thread(me.id, result.conversation).title)
-    what = ROUTE_WORDS.get(result.route, "a message")
     credits_left = f" {plural(result.credits_left, 'InMail credit')} left." if result.route == "inmail" else ""
-    print(f"{verb} {what} to {title} (conversation {result.conversation}, message {result.message}).{credits_left}")
+    what = ROUTE_WORDS.get(result.route, "a message")
+    print(f"{done.format(what=what, to=title)} (conversation {result.conversation}, message {result.message})."
+          + credits_left)
     return EXIT_OK
 
 
@@ -553,7 +555,7 @@ def send(args) -> int:
     open_store(args)
     me = acting_member(args)
     result = send_message(me.id, args.to, body, subject=args.subject, attachments=attachments)
-    return _sent(args, result, "Sent")
+    return _sent(args, result, "Sent {what} to {to}")
 
 
 def reply(args) -> int:
@@ -565,8 +567,9 @@ def reply(args) -> int:
     open_store(args)
     me = acting_member(args)
     result = reply_to(me.id, args.conversation, args.body, accept=args.accept, decline=args.decline)
-    verb = "Accepted with" if args.accept else "Declined with" if args.decline else "Sent"
-    return _sent(args, result, verb)
+    done = ("Accepted the InMail and replied to {to}" if args.accept
+            else "Declined the InMail and replied to {to}" if args.decline else "Replied to {to}")
+    return _sent(args, result, done)
 
 
 def recall(args) -> int:
@@ -741,12 +744,13 @@ def credits(args) -> int:
     if wants_json(args):
         print_json(_credits_json(view))
         return EXIT_OK
-    print_table(("PLAN", view.plan_label), (
-        ("Balance", f"{view.balance} of {view.cap}"),
-        ("Monthly", f"{view.monthly}"),
-        ("Next grant", local(view.next_grant) if view.next_grant else "none"),
-        *(("Expiring", f"{e.amount} on {local(e.expires_at)}") for e in view.expiring[:3]),
-    ))
+    facts = [("Plan", f"{view.plan_label} ({view.plan})"),
+             ("Balance", f"{view.balance} of {view.cap} InMail credits"),
+             ("Monthly", plural(view.monthly, "credit")),
+             ("Next grant", local(view.next_grant) if view.next_grant else "none")]
+    facts += [("Expiring", f"{e.amount} on {local(e.expires_at)}") for e in view.expiring[:3]]
+    for label, value in facts:
+        print(f"{label:<12}{value}")
     if view.ledger:
         print()
         print_table(("WHEN", "KIND", "AMOUNT", "BALANCE", "REASON"),

@@ -472,7 +472,7 @@ def test_human_output_is_tidy_and_literal(capsys, db, monkeypatch):
     assert "\x1b" not in out and "\x00" not in out
     assert "Plain \\x1b[2J[bold]text[/bold]\\x00" in out
     code, out, _ = run(capsys, "--db", db, "credits")
-    assert code == 0 and "Balance     15 of 45" in out and "grant" in out
+    assert code == 0 and "Balance     15 of 45 InMail credits" in out and "grant" in out
 
 
 def test_unexpected_errors_are_short_unless_debug(capsys, db, monkeypatch):
