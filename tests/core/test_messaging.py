@@ -397,3 +397,16 @@ def test_an_attachment_is_saved_back_to_disk(pair, tmp_path):
     outsider = person("cara")
     with pytest.raises(NotFound):
         messaging.save_attachment(outsider.id, attachment.id, tmp_path / "other.pdf")
+
+
+def test_scenario_two_members_an_inmail_a_reply_and_the_credit_back(store, clock):
+    """The walk-through a newcomer can follow: InMail costs a credit, a reply returns it."""
+    recruiter = add_member("maya-chen", "Maya Chen", headline="Head of Talent", plan="premium-business")
+    engineer = add_member("james-li", "James Li", headline="Staff Engineer")
+    sent = messaging.send(recruiter.id, ["james-li"], "Would you talk about a staff role?", subject="Staff role")
+    assert (sent.route, sent.credits_left) == ("inmail", 14)
+    clock("2026-03-04T17:30:00Z")
+    answer = messaging.reply(engineer.id, sent.conversation, accept=True)
+    assert (answer.conversation, answer.route) == (sent.conversation, "message")
+    assert credits.balance(recruiter.id) == 15
+    assert [line.kind for line in credits.credits_view(recruiter.id).ledger] == ["grant", "spend", "refund"]
