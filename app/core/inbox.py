@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from peewee import JOIN, Tuple, fn
+from peewee import JOIN, SQL, Tuple, fn
 
 from app.core import clock
 from app.core import search as search_language
@@ -32,7 +32,7 @@ from app.core.views import (
 )
 from app.store import changes
 from app.store import search as store_search
-from app.store.db import write
+from app.store.db import data_version, write
 from app.store.models import (
     BOX_ARCHIVED,
     BOX_INBOX,
@@ -44,6 +44,7 @@ from app.store.models import (
     Member,
     MemberSettings,
     Message,
+    database,
 )
 
 PREVIEW_CHARS = 120
@@ -98,9 +99,35 @@ def _scope(member_id: int, filter_name: str) -> tuple[int, dict[str, object]]:
 
 
 def counts(member_id: int) -> Counts:
-    """Every filter's count and unread count, from one pass over the covering index."""
+    """Every filter's count and unread count, from one pass over the covering index.
+
+    The pass is linear in the member's conversations, so its result is kept until the
+    store changes: switching filters then costs one page, not a recount.
+    """
+    version = (member_id, _store_version())
+    cached = _counts_cache.get(version)
+    if cached is None:
+        cached = _count(member_id)
+        if len(_counts_cache) >= COUNTS_KEPT:
+            _counts_cache.clear()
+        _counts_cache[version] = cached
+    return cached
+
+
+COUNTS_KEPT = 64
+_counts_cache: dict[tuple, Counts] = {}
+
+
+def _store_version() -> tuple:
+    """Changes whenever anything is written: by another connection (data_version) or by this one."""
+    connection = database.obj.connection()
+    own_writes = getattr(connection, "total_changes", None)
+    return (id(connection), data_version(), own_writes)
+
+
+def _count(member_id: int) -> Counts:
     query = (
-        S.select(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred, fn.COUNT(S.id))
+        S.select(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred, fn.COUNT(SQL("*")))
         .where((S.member == member_id) & (S.box < 3))
         .group_by(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred)
         .tuples()
@@ -346,11 +373,18 @@ def _matches_people(parsed: SearchQuery, sender_name, sender_company, sender_id,
 
 
 def _member_is_small(member_id: int, scope: _SearchScope) -> bool:
-    """Whether the member's conversations hold few messages, judged from index-only counts."""
-    states = S.select(fn.COUNT(S.id)).where((S.member == member_id) & S.box.in_(scope.boxes)).scalar()
+    """Whether the member's conversations hold few messages, judged from the index alone.
+
+    The count stops as soon as the member is known to be large, so it costs little either way.
+    """
     last_message = Message.select(fn.MAX(Message.id)).scalar() or 0
     last_conversation = Conversation.select(fn.MAX(Conversation.id)).scalar() or 1
-    return states * last_message / last_conversation <= MEMBER_DRIVEN_SEARCH_MESSAGES
+    per_conversation = max(last_message / last_conversation, 1)
+    enough = int(MEMBER_DRIVEN_SEARCH_MESSAGES / per_conversation) + 1
+    if enough <= 0:
+        return False
+    some = S.select(S.id).where((S.member == member_id) & S.box.in_(scope.boxes)).limit(enough)
+    return S.select(fn.COUNT(SQL("*"))).from_(some.alias("some")).scalar() < enough
 
 
 def _text_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *,

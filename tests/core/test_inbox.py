@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -100,6 +101,27 @@ def test_every_filter_count_matches_its_list(people, inbox_of_me):
         rows = inbox.page(me, name, limit=100)
         assert counts[name] == len(rows), name
         assert counts.unread_by_filter[name] == sum(1 for row in rows if row.unread), name
+
+
+def test_counts_follow_every_change_at_once(people, inbox_of_me):
+    me = people["me"]
+    before = inbox.counts(me)
+    moderation.apply(me, "archive", [inbox_of_me["jane"]])
+    assert inbox.counts(me)["archived"] == before["archived"] + 1
+    send(people["omar"], "me", "One more thing", 30)
+    assert inbox.counts(me)["unread"] == before["unread"]  # Jane's unread went to the archive
+    assert inbox.counts(me)["unread"] == len(inbox.page(me, "unread"))
+    members.update_setting(me, "focused-inbox", False)
+    assert inbox.counts(me)["other"] == inbox.counts(me)["all"]
+
+
+def test_counts_see_a_write_made_on_another_thread(people, inbox_of_me):
+    me = people["me"]
+    before = inbox.counts(me)
+    worker = threading.Thread(target=moderation.apply, args=(me, "spam", [inbox_of_me["jane"]]))
+    worker.start()
+    worker.join()
+    assert inbox.counts(me)["spam"] == before["spam"] + 1
 
 
 def test_focused_inbox_off_makes_focused_and_other_one_list(people, inbox_of_me):
