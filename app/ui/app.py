@@ -242,6 +242,14 @@ class ParleyApp(RunsWork, App):
 
         self.push_screen(ReportDialog(), chosen)
 
+    def thread_screen(self):
+        """The one thread screen, built on first use and kept for every conversation."""
+        from app.ui.screens.thread import ThreadScreen
+
+        if not self.is_screen_installed("thread"):
+            self.install_screen(ThreadScreen(self.member, self.settings), "thread")
+        return self.get_screen("thread")
+
     def action_compose(self) -> None:
         if self.member is None:
             return

@@ -67,6 +67,8 @@ class InboxScreen(RunsWork, Screen):
 
     def on_screen_resume(self) -> None:
         if self.counts is not None:
+            # Back from a thread, Compose or Settings: settings may have changed too.
+            self.app.reload_settings(self.apply_settings)
             self.refresh_from_store()
 
     # ------------------------------------------------------------------ loading
@@ -103,7 +105,10 @@ class InboxScreen(RunsWork, Screen):
             self.conversations.reload(None)
         self.refresh_credits()
 
-    def on_settings_changed(self, settings: dict[str, bool]) -> None:
+    def store_changed(self, conversation_ids: set[int]) -> None:
+        self.refresh_from_store()
+
+    def apply_settings(self, settings: dict[str, bool]) -> None:
         self.settings = settings
         self.query_one(FilterBar).show(self.filter_name, focused_inbox=settings.get("focused-inbox", True),
                                        searching=self.search_query)
@@ -134,9 +139,9 @@ class InboxScreen(RunsWork, Screen):
         self._open(event.row.id)
 
     def _open(self, conversation_id: int, **options) -> None:
-        from app.ui.screens.thread import ThreadScreen
-
-        self.app.push_screen(ThreadScreen(self.member, conversation_id, self.settings, **options))
+        thread = self.app.thread_screen()
+        thread.show_conversation(conversation_id, **options)
+        self.app.push_screen(thread)
 
     def action_reply(self) -> None:
         row = self.conversations.current

@@ -35,18 +35,30 @@ class ReplyBox(Input):
 class ThreadScreen(RunsWork, Screen):
     BINDINGS = THREAD_BINDINGS
 
-    def __init__(self, member: MemberView, conversation_id: int, settings: dict[str, bool], *,
-                 reply: bool = False, profile: bool = False) -> None:
+    def __init__(self, member: MemberView, settings: dict[str, bool]) -> None:
         super().__init__()
         self.member = member
-        self.conversation_id = conversation_id
         self.settings = settings
+        self.conversation_id: int | None = None
         self.view: ThreadView | None = None
         self.response: str | None = None  # "accept" / "decline" once a quick reply is chosen
+        self._opening = False
+        self._want_reply = False
+        self._want_profile = False
+        self._loading_older = False
+        self._saving: list[int] = []
+
+    def show_conversation(self, conversation_id: int, *, reply: bool = False, profile: bool = False) -> None:
+        """Show another conversation. One thread screen serves every conversation, so
+        opening one costs a query, not building the screen's widgets again."""
+        self.conversation_id = conversation_id
+        self.view = None
+        self.response = None
+        self._opening = True
         self._want_reply = reply
         self._want_profile = profile
         self._loading_older = False
-        self._saving: list[int] = []
+        self._saving = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="thread-title", markup=False)
@@ -60,8 +72,11 @@ class ThreadScreen(RunsWork, Screen):
         with Horizontal(id="quick-replies"):
             yield Button("Yes, interested", id="quick-accept", compact=True, variant="success")
             yield Button("No thanks", id="quick-decline", compact=True)
-        yield Input(id="save-path", compact=True, placeholder="Save to… (enter saves, escape cancels)")
-        yield ReplyBox(id="reply", compact=True, placeholder="Write a reply… (enter or ctrl+s sends, r to focus)")
+        # Focus must not select the text: a quick reply is there to be edited, not replaced.
+        yield Input(id="save-path", compact=True, select_on_focus=False,
+                    placeholder="Save to… (enter saves, escape cancels)")
+        yield ReplyBox(id="reply", compact=True, select_on_focus=False,
+                       placeholder="Write a reply… (enter or ctrl+s sends, r to focus)")
         yield Static("", id="thread-error", markup=False)
         yield Footer()
 
@@ -69,12 +84,22 @@ class ThreadScreen(RunsWork, Screen):
     def message_view(self) -> MessageView:
         return self.query_one(MessageView)
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        if not self._opening:
+            return
+        self._opening = False
+        for state in ("-banner", "-quick", "-saving", "-error"):
+            self.remove_class(state)
+        self.query_one("#thread-title", Static).update("")
+        self.query_one("#reply", ReplyBox).value = ""
+        self.query_one(ProfilePanel).remove_class("-open")
+        self.message_view.set_messages([], has_older=False)
         self.message_view.focus()
         self.load()
+        want_profile = self._want_profile
         if self._want_reply:
             self.action_reply()
-        if self._want_profile:
+        if want_profile:
             self.action_profile()
 
     # ------------------------------------------------------------------ loading

@@ -1,0 +1,184 @@
+"""The inbox as a user drives it, against a real store."""
+
+from __future__ import annotations
+
+from app.core import inbox, members, messaging
+from app.core.views import FILTER_LABELS, FILTERS
+from app.ui.screens.inbox import InboxScreen
+from app.ui.screens.report import ReportDialog
+from app.ui.screens.thread import ThreadScreen
+from app.ui.widgets.conversation_list import ConversationList
+from app.ui.widgets.filter_bar import FilterBar
+from app.ui.widgets.message_view import MessageView
+from app.ui.widgets.status_line import StatusLine
+
+
+def conversation_list(app) -> ConversationList:
+    return app.screen.query_one(ConversationList)
+
+
+async def test_the_inbox_lists_conversations_with_counts_and_credits(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        assert isinstance(pilot.app.screen, InboxScreen)
+        assert set(drive.titles(pilot.app)) == {"Bob Stone", "Carol Diaz", "Dave Kim", "Jane Smith", "Sam Spammer"}
+        bar = pilot.app.screen.query_one(FilterBar).render().plain
+        assert "1 All 5" in bar and "6 InMail 2" in bar
+        status = pilot.app.screen.query_one(StatusLine).render().plain
+        assert "Maya Chen (@me)" in status and "Premium Business" in status and "InMail credit" in status
+        jane = conversation_list(pilot.app).row_text(drive.titles(pilot.app).index("Jane Smith"))
+        assert "[InMail]" in jane and "Director of Data at Hireco" in jane
+
+
+async def test_archive_then_find_it_under_archived_and_in_search(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Bob Stone")
+        await drive.press(pilot, "e")
+        assert "Bob Stone" not in drive.titles(pilot.app)
+        await drive.press(pilot, "8")
+        assert drive.titles(pilot.app) == ["Bob Stone"]
+        await drive.press(pilot, "1", "slash")
+        await pilot.press(*"backfill")
+        await drive.press(pilot, "enter")
+        assert drive.titles(pilot.app) == ["Bob Stone"]
+        assert conversation_list(pilot.app).loaded_rows()[0].archived
+
+
+async def test_a_malformed_search_says_why_on_one_line(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.press(pilot, "slash")
+        await pilot.press(*'"unclosed')
+        await drive.press(pilot, "enter")
+        error = str(pilot.app.screen.query_one("#search-error").render())
+        assert error and "\n" not in error
+        assert len(drive.titles(pilot.app)) == 5  # the list is untouched
+
+
+async def test_report_moves_it_to_spam_and_blocks_the_sender(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Sam Spammer")
+        await drive.press(pilot, "exclamation_mark")
+        assert isinstance(pilot.app.screen, ReportDialog)
+        await drive.press(pilot, "enter")  # the first reason: spam
+        assert isinstance(pilot.app.screen, InboxScreen)
+        assert "Sam Spammer" not in drive.titles(pilot.app)
+        await drive.press(pilot, "9")
+        assert drive.titles(pilot.app) == ["Sam Spammer"]
+        assert members.is_blocked_either(world["me"].id, world["sam"].id)
+
+
+async def test_bulk_archive_three_selected_then_undo(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        before = drive.titles(pilot.app)
+        await drive.press(pilot, "g", "x", "x", "x")
+        assert len(conversation_list(pilot.app).selected) == 3
+        await drive.press(pilot, "e")
+        assert drive.titles(pilot.app) == before[3:]
+        assert inbox.counts(world["me"].id)["archived"] == 3
+        await drive.press(pilot, "z")
+        assert drive.titles(pilot.app) == before
+        assert inbox.counts(world["me"].id)["archived"] == 0
+
+
+async def test_select_all_in_a_filter_then_star_them(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.press(pilot, "5", "X")  # My connections: Bob, Carol, Dave
+        assert len(conversation_list(pilot.app).selected) == 3
+        await drive.press(pilot, "s")
+        assert inbox.counts(world["me"].id)["starred"] == 3
+
+
+async def test_every_filter_count_matches_its_list(world, drive):
+    me = world["me"].id
+    messaging.reply(me, world["conversations"]["carol"], "Thursday works.")
+    inbox.mark_read(me, world["conversations"]["dave"])
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Carol Diaz")
+        await drive.press(pilot, "s")
+        await drive.highlight(pilot, "Dave Kim")
+        await drive.press(pilot, "e")
+        await drive.highlight(pilot, "Sam Spammer")
+        await drive.press(pilot, "exclamation_mark", "enter")
+        for number, name in enumerate(FILTERS, 1):
+            await drive.press(pilot, str(number))
+            shown = conversation_list(pilot.app)
+            count = pilot.app.screen.counts[name]
+            assert shown.total == count == len(shown.loaded_rows()), name
+            assert [row.id for row in shown.loaded_rows()] == [
+                row.id for row in inbox.page(me, name, limit=100)
+            ], name
+            assert f"{number} {FILTER_LABELS[name]} {count}" in pilot.app.screen.query_one(FilterBar).render().plain
+
+
+async def test_markup_escapes_and_control_characters_show_literally(world, drive):
+    body = "[red]x[/red] \x1b[2J and a \x00 nul"
+    messaging.send(world["bob"].id, ["me"], body)
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        shown = conversation_list(pilot.app)
+        assert shown.loaded_rows()[0].title == "Bob Stone"
+        row = shown.row_text(0)
+        assert "[red]x[/red]" in row and "␛[2J" in row
+        drawn = "".join(segment.text for segment in shown.render_line(1))
+        assert "[red]x[/red]" in drawn and "\x1b" not in drawn and "\x00" not in drawn
+        await drive.press(pilot, "g", "enter")
+        assert isinstance(pilot.app.screen, ThreadScreen)
+        view = pilot.app.screen.query_one(MessageView)
+        lines = "\n".join(view.lines_text())
+        assert "[red]x[/red] ␛[2J and a ␀ nul" in lines
+        for y in range(view.size.height):
+            text = "".join(segment.text for segment in view.render_line(y))
+            assert "\x1b" not in text and "\x00" not in text
+
+
+async def test_opening_a_conversation_marks_it_read_and_escape_comes_back(world, drive):
+    me = world["me"].id
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Carol Diaz")
+        await drive.press(pilot, "enter")
+        assert isinstance(pilot.app.screen, ThreadScreen)
+        await drive.press(pilot, "escape")
+        assert isinstance(pilot.app.screen, InboxScreen)
+        carol = next(r for r in conversation_list(pilot.app).loaded_rows() if r.title == "Carol Diaz")
+        assert carol.unread == 0
+        assert inbox.counts(me).unread_by_filter["all"] == 4
+
+
+async def test_keys_are_remappable_from_the_config(world, drive):
+    app = drive.app(world["me"])
+    app.config = {"keys": {"archive": "a"}}
+    async with app.run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Bob Stone")
+        await drive.press(pilot, "a")
+        assert "Bob Stone" not in drive.titles(pilot.app)
+        await drive.press(pilot, "e")  # no longer bound
+        assert len(drive.titles(pilot.app)) == 4
+
+
+async def test_the_command_palette_offers_the_inbox_actions(world, drive):
+    from app.ui.app import ActionsProvider
+
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        provider = ActionsProvider(pilot.app.screen)
+        names = [hit.text async for hit in provider.discover()]
+        for wanted in ("Archive", "Search", "Select all", "Report", "Undo", "Compose", "Quit", "Starred"):
+            assert wanted in names
+
+
+async def test_an_empty_store_says_how_to_start(ui_store):
+    from app.ui.app import GETTING_STARTED, GettingStartedScreen, ParleyApp
+
+    async with ParleyApp(None).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, GettingStartedScreen)
+        assert "parley demo" in GETTING_STARTED
+        await pilot.press("q")
