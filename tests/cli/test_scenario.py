@@ -64,3 +64,16 @@ def test_the_readme_scenario_runs_as_written(tmp_path, monkeypatch, capsys, back
 def _local_time_restored():
     yield
     time.tzset()
+
+
+def test_readme_gives_exactly_two_setup_commands_and_ci_runs_the_test_one():
+    setup = README.read_text(encoding="utf-8").split("## Set up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", setup, re.DOTALL)
+    assert commands == [
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/parley demo",
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest",
+    ]
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    # CI adds the PostgreSQL driver so the same suite also runs on a PostgreSQL server.
+    assert 'python3 -m venv "$work/venv"' in ci
+    assert re.search(r'pip install -q -e "\.\[test(,postgres)?\]" && python -m pytest\b', ci)
