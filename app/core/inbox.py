@@ -192,33 +192,56 @@ def page(member_id: int, filter_name: str = "all", *, query: str | None = None,
     With ``query`` the page lists search results instead (SPEC §5): the filter still
     narrows them, but All also covers archived conversations.
     """
-    if query is not None and query.strip():
-        return _search_page(member_id, filter_name, search_language.parse(query), after=after, limit=limit)
-    box, state = _scope(member_id, filter_name)
+    listing = _listing(member_id, filter_name, query)
+    if listing is None:
+        return []
+    if listing.parsed.has_text:
+        stream = _text_matches(member_id, listing)
+        if after is not None:
+            # Results run newest match first, which no index holds: skip to the row the
+            # last page ended on. Deep pages cost more, but a search is rarely read far.
+            stream = _after(stream, after[1])
+        return rows_for(member_id, _take(stream, limit))
     position = _state_cursor(member_id, after) if after is not None else None
-    found = _ordered_states(member_id, box, state, after=position, limit=limit)
+    found = _take(_plain_matches(member_id, listing, after=position, batch=limit), limit)
     return rows_for(member_id, [conversation for _, _, conversation in found])
 
 
 def page_before(member_id: int, filter_name: str = "all", *, before: tuple[datetime, int],
                 query: str | None = None, limit: int = 50) -> list[ConversationRow]:
     """The page just above ``before`` (scrolling up from a jump to the end), newest first."""
-    if query is not None and query.strip():
-        return _search_page_before(member_id, filter_name, search_language.parse(query), before, limit)
-    box, state = _scope(member_id, filter_name)
+    listing = _listing(member_id, filter_name, query)
+    if listing is None:
+        return []
+    if listing.parsed.has_text:
+        earlier = list(_until(_text_matches(member_id, listing), before[1]))
+        return rows_for(member_id, earlier[-limit:])
     position = _state_cursor(member_id, before)
-    found = _ordered_states(member_id, box, state, before=position, limit=limit, oldest_first=True)
+    found = _take(_plain_matches(member_id, listing, before=position, oldest_first=True, batch=limit), limit)
     return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
 
 
 def last_page(member_id: int, filter_name: str = "all", query: str | None = None,
               limit: int = 50) -> list[ConversationRow]:
     """The oldest ``limit`` rows, newest first: read the index backwards, then turn it round."""
-    if query is not None and query.strip():
-        return _search_last_page(member_id, filter_name, search_language.parse(query), limit)
-    box, state = _scope(member_id, filter_name)
-    found = _ordered_states(member_id, box, state, limit=limit, oldest_first=True)
+    listing = _listing(member_id, filter_name, query)
+    if listing is None:
+        return []
+    if listing.parsed.has_text:
+        # A conversation's place is its newest match, so the end is known only after all of them.
+        return rows_for(member_id, list(_text_matches(member_id, listing))[-limit:])
+    found = _take(_plain_matches(member_id, listing, oldest_first=True, batch=limit), limit)
     return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
+
+
+def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | None = None) -> list[int]:
+    """Every conversation of a filter or a search, newest first, as ids only (select all)."""
+    listing = _listing(member_id, filter_name, query)
+    if listing is None:
+        return []
+    if listing.parsed.has_text:
+        return list(_text_matches(member_id, listing))
+    return [conversation for _, _, conversation in _plain_matches(member_id, listing, batch=1000)]
 
 
 def _one_line(text: str) -> str:
@@ -324,29 +347,36 @@ def _inmail_statuses(conversation_ids: list[int]) -> dict[int, tuple[str, bool]]
 
 
 @dataclass(frozen=True)
-class _SearchScope:
+class _Listing:
+    """What a page lists: the boxes and state columns to read, and the search asked for."""
+
     boxes: tuple[int, ...]
     state: dict[str, object]
+    parsed: SearchQuery = SearchQuery()  # nothing asked: a plain filter
 
 
-def _search_scope(member_id: int, filter_name: str, parsed: SearchQuery) -> _SearchScope:
-    """Search covers Focused, Other and Archived, never Spam unless asked; the filter narrows it."""
+def _listing(member_id: int, filter_name: str, query: str | None) -> _Listing | None:
+    """A filter, or a search narrowed by it; None when the query can match nothing."""
     box, state = _scope(member_id, filter_name)
+    if query is None or not query.strip():
+        return _Listing((box,), state)
+    parsed = search_language.parse(query)
+    if parsed.asks_nothing:
+        return None
+    # Search covers Focused, Other and Archived, never Spam unless asked.
     if parsed.spam or box == BOX_SPAM:
-        boxes = (BOX_SPAM,)
+        boxes = () if parsed.archived or box == BOX_ARCHIVED else (BOX_SPAM,)
     elif parsed.archived or box == BOX_ARCHIVED:
         boxes = (BOX_ARCHIVED,)
     elif filter_name == "all":
         boxes = (BOX_INBOX, BOX_ARCHIVED)
     else:
         boxes = (BOX_INBOX,)
-    if parsed.archived and box == BOX_SPAM or parsed.spam and box == BOX_ARCHIVED:
-        boxes = ()
     for flag, column in (("unread", "has_unread"), ("inmail", "inmail"), ("starred", "starred"),
                          ("muted", "muted"), ("attachment", "has_attachment")):
         if getattr(parsed, flag):
             state[column] = True
-    return _SearchScope(boxes, state)
+    return _Listing(boxes, state, parsed)
 
 
 def _phrases(terms) -> list[tuple[tuple[str, ...], bool]]:
@@ -372,7 +402,7 @@ def _matches_people(parsed: SearchQuery, sender_name, sender_company, sender_id,
     return all(_name_matches(company, sender_company) for company in parsed.companies)
 
 
-def _member_is_small(member_id: int, scope: _SearchScope) -> bool:
+def _member_is_small(member_id: int, listing: _Listing) -> bool:
     """Whether the member's conversations hold few messages, judged from the index alone.
 
     The count stops as soon as the member is known to be large, so it costs little either way.
@@ -383,26 +413,25 @@ def _member_is_small(member_id: int, scope: _SearchScope) -> bool:
     enough = int(MEMBER_DRIVEN_SEARCH_MESSAGES / per_conversation) + 1
     if enough <= 0:
         return False
-    some = S.select(S.id).where((S.member == member_id) & S.box.in_(scope.boxes)).limit(enough)
+    some = S.select(S.id).where((S.member == member_id) & S.box.in_(listing.boxes)).limit(enough)
     return S.select(fn.COUNT(SQL("*"))).from_(some.alias("some")).scalar() < enough
 
 
-def _text_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *,
-                  oldest_first: bool = False) -> Iterator[int]:
+def _text_matches(member_id: int, listing: _Listing) -> Iterator[int]:
     """Conversation ids with a matching message, newest match first, each once, lazily."""
-    if not scope.boxes:
+    parsed = listing.parsed
+    if not listing.boxes:
         return
     stream = store_search.matching_messages(
         member_id,
         _phrases(parsed.phrases),
         people=_names(parsed.senders + parsed.companies),
         excluded=_phrases(parsed.excluded),
-        boxes=scope.boxes,
-        state=scope.state,
+        boxes=listing.boxes,
+        state=listing.state,
         before=parsed.before,
         after=parsed.after,
-        by_member=_member_is_small(member_id, scope),
-        oldest_first=oldest_first,
+        by_member=_member_is_small(member_id, listing),
     )
     check_people = bool(parsed.senders or parsed.companies)
     seen: set[int] = set()
@@ -415,13 +444,14 @@ def _text_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *,
         yield conversation_id
 
 
-def _plain_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *, after=None,
-                   before=None, oldest_first: bool = False, batch: int = 50) -> Iterator[tuple]:
-    """Without words, a search is a filter: merge each box's index range, newest first.
+def _plain_matches(member_id: int, listing: _Listing, *, after=None, before=None,
+                   oldest_first: bool = False, batch: int) -> Iterator[tuple]:
+    """A filter, or a search without words: merge each box's index range, newest first.
 
     Yields (last_at, state id, conversation id). A conversation is dated by its last
     message here, so dates stay in the index range; exclusions drop whole conversations.
     """
+    parsed = listing.parsed
     extra = None
     if parsed.after is not None:
         extra = S.last_at >= parsed.after
@@ -431,7 +461,7 @@ def _plain_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *, 
     def box_stream(box: int) -> Iterator[tuple]:
         position_after, position_before = after, before
         while True:
-            found = _ordered_states(member_id, box, scope.state, after=position_after,
+            found = _ordered_states(member_id, box, listing.state, after=position_after,
                                     before=position_before, limit=batch,
                                     oldest_first=oldest_first, extra=extra)
             if not found:
@@ -450,7 +480,7 @@ def _plain_matches(member_id: int, scope: _SearchScope, parsed: SearchQuery, *, 
                 position_after = found[-1][:2]
 
     # Each box's range is already in order; merging them keeps the whole in order.
-    yield from heapq.merge(*(box_stream(box) for box in scope.boxes), reverse=not oldest_first)
+    yield from heapq.merge(*(box_stream(box) for box in listing.boxes), reverse=not oldest_first)
 
 
 def _take(stream: Iterable, limit: int) -> list:
@@ -462,54 +492,20 @@ def _take(stream: Iterable, limit: int) -> list:
     return taken
 
 
-def _search_page(member_id: int, filter_name: str, parsed: SearchQuery, *, after, limit: int):
-    scope = _search_scope(member_id, filter_name, parsed)
-    if parsed.asks_nothing:
-        return []
-    if not parsed.has_text:
-        position = _state_cursor(member_id, after) if after is not None else None
-        found = _take(_plain_matches(member_id, scope, parsed, after=position), limit)
-        return rows_for(member_id, [conversation for _, _, conversation in found])
-    stream = _text_matches(member_id, scope, parsed)
-    if after is not None:
-        # Results run newest match first, which no index holds: skip to the row the
-        # last page ended on. Deep pages cost more, but a search is rarely read far.
-        stream = _after(stream, after[1])
-    return rows_for(member_id, _take(stream, limit))
-
-
 def _after(stream: Iterator[int], conversation_id: int) -> Iterator[int]:
+    """What follows ``conversation_id`` in the stream."""
     for found in stream:
         if found == conversation_id:
             yield from stream
             return
 
 
-def _search_page_before(member_id: int, filter_name: str, parsed: SearchQuery, before, limit: int):
-    scope = _search_scope(member_id, filter_name, parsed)
-    if parsed.asks_nothing:
-        return []
-    if not parsed.has_text:
-        position = _state_cursor(member_id, before)
-        found = _take(_plain_matches(member_id, scope, parsed, before=position, oldest_first=True), limit)
-        return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
-    earlier: list[int] = []
-    for found in _text_matches(member_id, scope, parsed):
-        if found == before[1]:
-            break
-        earlier.append(found)
-    return rows_for(member_id, earlier[-limit:])
-
-
-def _search_last_page(member_id: int, filter_name: str, parsed: SearchQuery, limit: int):
-    scope = _search_scope(member_id, filter_name, parsed)
-    if parsed.asks_nothing:
-        return []
-    if not parsed.has_text:
-        found = _take(_plain_matches(member_id, scope, parsed, oldest_first=True), limit)
-        return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
-    # A conversation's place is its newest match, so the end is known only after all of them.
-    return rows_for(member_id, list(_text_matches(member_id, scope, parsed))[-limit:])
+def _until(stream: Iterator[int], conversation_id: int) -> Iterator[int]:
+    """What comes before ``conversation_id`` in the stream."""
+    for found in stream:
+        if found == conversation_id:
+            return
+        yield found
 
 
 # --- Threads -----------------------------------------------------------------
@@ -716,22 +712,3 @@ def mark_read(member_id: int, conversation_id, now: datetime | None = None) -> N
         ).execute()
         changes.record("state", at, member_ids=[member_id], conversation_id=state.conversation_id)
 
-
-def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | None = None) -> list[int]:
-    """Every conversation of a filter or a search, newest first, as ids only (select all)."""
-    if query is not None and query.strip():
-        parsed = search_language.parse(query)
-        if parsed.asks_nothing:
-            return []
-        scope = _search_scope(member_id, filter_name, parsed)
-        if not parsed.has_text:
-            return [conversation for _, _, conversation in _plain_matches(member_id, scope, parsed)]
-        return list(_text_matches(member_id, scope, parsed))
-    box, state = _scope(member_id, filter_name)
-    found = (
-        S.select(S.conversation)
-        .where(_state_condition(member_id, box, state))
-        .order_by(S.last_at.desc(), S.id.desc())
-        .tuples()
-    )
-    return [conversation for (conversation,) in found]

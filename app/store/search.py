@@ -82,8 +82,9 @@ def match_expression(phrases: Sequence[Phrase], people: Sequence[Phrase] = (),
     parts = [_fts_phrase(p) for p in phrases]
     parts += [f"people : ({_fts_phrase(p)})" for p in people]
     expression = " AND ".join(parts)
-    for phrase in excluded:
-        expression = f"({expression}) NOT {_fts_phrase(phrase)}"
+    if excluded:
+        # One flat NOT (a OR b ...): nesting a NOT per word overflows the parser's stack.
+        expression = f"({expression}) NOT ({' OR '.join(_fts_phrase(p) for p in excluded)})"
     return expression
 
 
@@ -106,7 +107,7 @@ def _state_filters(boxes: Sequence[int], state: dict[str, object]) -> tuple[list
 def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequence[Phrase] = (),
                       excluded: Sequence[Phrase] = (), boxes: Sequence[int],
                       state: dict[str, object] | None = None, before=None, after=None,
-                      by_member: bool = False, oldest_first: bool = False) -> Iterator[tuple]:
+                      by_member: bool = False) -> Iterator[tuple]:
     """Messages in ``member_id``'s conversations that match, newest first, streamed.
 
     Yields (message id, conversation id, sender name, sender company, sender id).
@@ -119,8 +120,7 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
         from app.store.postgres import matching_messages as pg_matching
 
         yield from pg_matching(member_id, phrases, people=people, excluded=excluded, boxes=boxes,
-                               state=state, before=before, after=after, by_member=by_member,
-                               oldest_first=oldest_first)
+                               state=state, before=before, after=after, by_member=by_member)
         return
     clauses, params = _state_filters(boxes, state or {})
     if before is not None:
@@ -129,7 +129,6 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
     if after is not None:
         clauses.append("m.sent_at >= ?")
         params.append(_sql_time(after))
-    direction = "ASC" if oldest_first else "DESC"
     # CROSS JOIN fixes SQLite's join order: it is the plan, not a hint.
     if by_member:
         sql = (
@@ -138,7 +137,7 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
             "LEFT JOIN member AS p ON p.id = m.sender_id "
             "WHERE s.member_id = ? AND m.conversation_id = s.conversation_id AND f.rowid = m.id "
             f"AND f.{FTS_TABLE} MATCH ? AND {' AND '.join(clauses)} "
-            f"ORDER BY m.id {direction}"
+            "ORDER BY m.id DESC"
         )
         params = [member_id, match_expression(phrases, people, excluded), *params]
     else:
@@ -149,7 +148,7 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
             f"WHERE f.{FTS_TABLE} MATCH ? AND m.id = f.rowid "
             "AND s.conversation_id = m.conversation_id AND s.member_id = ? "
             f"AND {' AND '.join(clauses)} "
-            f"ORDER BY f.rowid {direction}"
+            "ORDER BY f.rowid DESC"
         )
         params = [match_expression(phrases, people, excluded), member_id, *params]
     cursor = database.obj.cursor()

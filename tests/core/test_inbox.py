@@ -103,6 +103,13 @@ def test_every_filter_count_matches_its_list(people, inbox_of_me):
         assert counts.unread_by_filter[name] == sum(1 for row in rows if row.unread), name
 
 
+def test_select_all_takes_every_conversation_of_the_filter(people, inbox_of_me):
+    me = people["me"]
+    for name in FILTERS:
+        assert inbox.conversation_ids(me, name) == ids(inbox.page(me, name, limit=100)), name
+    assert inbox.conversation_ids(me, query="coffee") == [inbox_of_me["jane"]]
+
+
 def test_counts_follow_every_change_at_once(people, inbox_of_me):
     me = people["me"]
     before = inbox.counts(me)
