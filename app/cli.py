@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from app.core.views import FILTERS
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_REFUSED = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2  # a refusal's code (3) comes with the error
 TRUE_WORDS = ("on", "true", "yes")
 FALSE_WORDS = ("off", "false", "no")
 CONVERSATION_ACTIONS = (
@@ -489,9 +489,13 @@ def block(args) -> int:
     other = members.member_by_handle(args.handle)
     if args.blocking:
         members.block(me.id, args.handle)
-        print(f"Blocked {literal(other.name)}: no messages either way.")
     else:
         members.unblock(me.id, args.handle)
+    if wants_json(args):
+        print_json({"member": other.handle, "blocked": args.blocking})
+    elif args.blocking:
+        print(f"Blocked {literal(other.name)}: no messages either way.")
+    else:
         print(f"Unblocked {literal(other.name)}.")
     return EXIT_OK
 
@@ -614,6 +618,9 @@ def report(args) -> int:
     open_store(args)
     me = acting_member(args)
     moderation.report(me.id, args.conversation, reason)
+    if wants_json(args):
+        print_json({"conversation": args.conversation, "reason": reason})
+        return EXIT_OK
     print(f"Reported conversation {args.conversation} ({reason}): moved to Spam and the sender is blocked.")
     return EXIT_OK
 
