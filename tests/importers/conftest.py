@@ -151,6 +151,7 @@ class Export:
         return target
 
     def zip(self, name: str = "Basic_LinkedInDataExport.zip") -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
         target = self.root / name
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for file, text in self.files.items():

@@ -24,6 +24,7 @@ from typing import Iterator
 from peewee import SqliteDatabase, fn
 
 from app.core import clock
+from app.core.export import kind_from_conversation_id
 from app.core.importers.archive import (
     CONNECTIONS_FILE,
     INVITATIONS_FILE,
@@ -192,7 +193,7 @@ class _Thread:
 
     __slots__ = (
         "key", "title", "subject", "participants", "count", "drafts", "first_at", "first_row",
-        "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by",
+        "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by", "last_by",
         "conversation_id", "is_new", "kind", "member_ids", "added", "new_last_at",
         "new_last_body", "max_id", "first_id",
     )
@@ -213,6 +214,7 @@ class _Thread:
         self.box_at: datetime | None = None
         self.sponsored = False
         self.first_by: dict[str, datetime] = {}
+        self.last_by: dict[str, datetime] = {}
         self.conversation_id: int | None = None
         self.is_new = False
         self.kind = "direct"
@@ -289,6 +291,7 @@ class _Importer:
         self.owner_last = ""
         self.owner_headline = ""
         self.owner_location = ""
+        self.profile_name = ""
         self.connections: list[tuple[str, datetime]] = []
         self.invited: list[str] = []
         self.member_of: dict[str, int] = {}
@@ -330,6 +333,7 @@ class _Importer:
                 self.owner_last = cell("last name")
                 self.owner_headline = cell("headline")
                 self.owner_location = cell("geo location")
+                self.profile_name = f"{self.owner_first} {self.owner_last}".strip()
                 break
         finally:
             rows.close()
@@ -548,6 +552,9 @@ class _Importer:
         known = thread.first_by.get(sender)
         if known is None or at < known:
             thread.first_by[sender] = at
+        known = thread.last_by.get(sender)
+        if known is None or at > known:
+            thread.last_by[sender] = at
 
     def _anonymous(self, conversation_key: str) -> str:
         key = "a:" + conversation_key
@@ -569,25 +576,32 @@ class _Importer:
                 changes.record("message", self.now)
 
     def _owner_keys(self, canon: dict[str, str]) -> set[str]:
-        """The keys that stand for the export's owner, as canonical keys."""
-        people_keys = lambda k: k.startswith(("u:", "n:"))  # noqa: E731
-        owner_name = f"{self.owner_first} {self.owner_last}".strip()
-        if owner_name:
-            key = name_key(owner_name)
-            keys = {canon.get(key, key)} | {canon.get(u, u) for u in self.urls_by_name.get(key, ())}
-            in_threads = any(k in keys for t in self.threads.values() for k in map(lambda p: canon.get(p, p), t.participants))
-            if in_threads or not self.threads:
+        """The canonical keys of the export's owner: named by Profile.csv, else the member
+        "me" already is, else whoever takes part in the most conversations."""
+        def canonical(key: str) -> str:
+            return canon.get(key, key)
+
+        in_threads = {canonical(k) for thread in self.threads.values() for k in thread.participants}
+        candidates = []
+        if self.owner_first or self.owner_last:
+            candidates.append(name_key(f"{self.owner_first} {self.owner_last}"))
+        me = Member.get_or_none(Member.handle == ME)
+        if me is not None:
+            if me.profile_url:
+                candidates.append(url_key(canonical_url(me.profile_url)))
+            candidates.append(name_key(me.name))
+        for key in candidates:
+            keys = {canonical(key)} | {canonical(u) for u in self.urls_by_name.get(key, ())}
+            if keys & in_threads or not self.threads:
                 return keys
-        votes = Counter({canon.get(k, k): n for k, n in self.owner_votes.items() if people_keys(k)})
+        people = lambda k: k.startswith(("u:", "n:"))  # noqa: E731
+        votes = Counter({canonical(k): n for k, n in self.owner_votes.items() if people(k)})
         if not votes:
             for thread in self.threads.values():
-                votes.update({canon.get(k, k) for k in thread.participants if people_keys(k)})
+                votes.update({canonical(k) for k in thread.participants if people(k)})
         if not votes:
             return set()
-        best = votes.most_common(1)[0][0]
-        if not owner_name:
-            self.owner_first, _, self.owner_last = self.identities[best].name.partition(" ") if best in self.identities else ("", "", "")
-        return {best}
+        return {votes.most_common(1)[0][0]}
 
     def _resolve_members(self) -> None:
         canon: dict[str, str] = {}
@@ -618,6 +632,9 @@ class _Importer:
         me_identity = next((self.identities[k] for k in owner if k in self.identities), None)
         me_url = next((self.identities[k].url for k in owner if k in self.identities and self.identities[k].url), "")
         me_name = f"{self.owner_first} {self.owner_last}".strip() or (me_identity.name if me_identity else "") or "Me"
+        if not (self.owner_first or self.owner_last):
+            # Without Profile.csv, mail-merge fields take the first name the messages show.
+            self.owner_first, _, self.owner_last = me_name.partition(" ")
         self.me_id = existing_by_handle.get(ME, 0)
         if self.me_id:
             updates = {}
@@ -625,8 +642,8 @@ class _Importer:
                 updates["headline"] = self.owner_headline
             if self.owner_location:
                 updates["location"] = self.owner_location
-            if self.owner_first or self.owner_last:
-                updates["name"] = me_name
+            if self.profile_name:
+                updates["name"] = self.profile_name
             if me_url and not blanks[self.me_id][0]:
                 updates["profile_url"] = me_url
             if updates:
@@ -775,6 +792,9 @@ class _Importer:
 
     def _kind(self, thread: _Thread) -> str:
         others = [m for m in thread.member_ids if m != self.me_id]
+        written_by_parley = kind_from_conversation_id(thread.key[len("li:"):])
+        if written_by_parley is not None:
+            return written_by_parley
         if thread.sponsored:
             return "sponsored"
         if len(others) > 1:
@@ -822,8 +842,8 @@ class _Importer:
             elif thread.kind == "sponsored" and sponsored:
                 kind = "sponsored"
                 content = fill_placeholders(html_to_text(content), first_name, last_name)
-            elif thread.kind == "inmail" and thread.first_row == (number, line):
-                kind = "inmail"
+            elif thread.kind in ("inmail", "open_profile") and thread.first_row == (number, line):
+                kind = thread.kind
             else:
                 kind = "message"
             people = people_of.get(key)
@@ -905,7 +925,7 @@ class _Importer:
                 conversation_updates.append((thread.new_last_at, preview_of(thread.new_last_body), thread.added,
                                              thread.conversation_id))
                 others = [m for m in thread.member_ids if m != me]
-                for member in thread.member_ids:
+                for member in self._viewers(thread):
                     states.append(self._state_row(thread, member, others))
                 if thread.kind == "inmail" and thread.first_id is not None:
                     inmails.append(self._inmail_row(thread, others[0]))
@@ -935,10 +955,29 @@ class _Importer:
         connected = peer is not None and thread.kind != "sponsored" and (
             (mine and peer in self.my_connections) or (peer == me and member in self.my_connections)
         )
-        folder = "other" if thread.kind == "sponsored" and mine else "focused"
+        folder = "other" if mine and self._in_other(thread) else "focused"
         return (thread.conversation_id, member, folder, 0, False, box == BOX_ARCHIVED, False, False,
                 box == BOX_SPAM, False, box, peer, connected, thread.kind == "inmail", False,
                 thread.new_last_at, thread.max_id, False, False)
+
+    def _viewers(self, thread: _Thread) -> list[int]:
+        """Who has a view of the conversation: a sponsoring company has none of its own."""
+        if thread.kind != "sponsored":
+            return thread.member_ids
+        return [m for m in thread.member_ids if m == self.me_id or m != self.member_of.get(thread.first_sender)]
+
+    def _in_other(self, thread: _Thread) -> bool:
+        """Sponsored messages land in Other; so does an Open Profile message until answered (SPEC §2)."""
+        if thread.kind == "sponsored":
+            return True
+        if thread.kind != "open_profile" or self.member_of.get(thread.first_sender) == self.me_id:
+            return False
+        mine = [at for key, at in thread.first_by.items() if self.member_of.get(key) == self.me_id]
+        if not mine:
+            return True
+        theirs = [at for key, at in thread.last_by.items() if self.member_of.get(key) != self.me_id]
+        # After an answer, their next message arrives as a plain message, in Focused.
+        return not theirs or max(theirs) < min(mine)
 
     def _responded_at(self, thread: _Thread, recipient: int) -> datetime | None:
         times = [at for key, at in thread.first_by.items()
@@ -976,7 +1015,7 @@ class _Importer:
         states = {s.member_id: s for s in
                   ConversationState.select().where(ConversationState.conversation == conversation.id)}
         others = [m for m in thread.member_ids if m != self.me_id]
-        missing = [self._state_row(thread, m, others) for m in thread.member_ids if m not in states]
+        missing = [self._state_row(thread, m, others) for m in self._viewers(thread) if m not in states]
         _insert_rows(ConversationState, STATE_COLUMNS, missing)
         for member, state in states.items():
             state.last_at = max(state.last_at, conversation.last_at)
