@@ -239,7 +239,9 @@ def data_version() -> int:
     db = database.obj
     if isinstance(db, SqliteDatabase):
         return db.execute_sql("PRAGMA data_version").fetchone()[0]
-    row = db.execute_sql("SELECT coalesce(max(id), 0) FROM change").fetchone()
+    # The current snapshot (lowest running, next and running transaction ids) decides
+    # what a query can see, so it changes exactly when some commit becomes visible.
+    row = db.execute_sql("SELECT hashtext(pg_current_snapshot()::text)").fetchone()
     return int(row[0])
 
 

@@ -1,0 +1,153 @@
+"""The PostgreSQL backend: clear sentences when it can't connect, and words cut as FTS5 cuts them."""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import unicodedata
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from app.store import postgres
+from app.store.db import StoreError, open_store
+from app.store.postgres import NEEDS_DRIVER, document, redacted, words
+
+
+def fts5_index() -> sqlite3.Connection:
+    """An FTS5 table tokenized as the store's index is, and its list of word instances."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    return db
+
+
+REFERENCE = fts5_index()
+
+
+def fts5_words(text: str) -> list[str]:
+    """The tokens SQLite's own unicode61 tokenizer makes of ``text``."""
+    REFERENCE.execute("DELETE FROM t")
+    REFERENCE.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (text,))
+    return [term for (term,) in REFERENCE.execute("SELECT term FROM v ORDER BY offset")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Héllo, WORLD!",
+        "o'brien foo-bar e-mail: maya.chen@example.com",
+        "3.14 v2 2024-03-05 10:30",
+        "naïve café Zürich Ångström Øresund",
+        "snake_case and CamelCase",
+        "Ελληνικά Русский 日本語テキスト й",
+        "ǖ ǰ ḯ ỹ ő Ł ø đ ħ æ œ ŉ ß ẞ İstanbul ſ µ Kelvin ﬁ Ⅻ ① ²",
+        "и\u0306x a\u0301b \u0301",
+        "emoji 🎉 ends here",
+        "tabs\tand\nnewlines",
+        "[bold]not markup[/bold] \x1b[31mred\x1b[0m",
+        "",
+    ],
+)
+def test_words_are_cut_as_fts5_cuts_them(text):
+    assert words(text) == fts5_words(text)
+
+
+def settled(char: str) -> bool:
+    """SQLite's tokenizer knows Unicode 6.1, Python a newer one: keep to characters
+    whose category has not changed since Unicode 3.2."""
+    old = unicodedata.ucd_3_2_0.category(char)
+    return old not in ("Cn", "Cs") and old == unicodedata.category(char)
+
+
+def test_every_settled_character_is_cut_as_fts5_cuts_it():
+    # Up to the ideographs of plane 2, all plain letters.
+    chars = [chr(code) for code in range(1, 0x20000) if settled(chr(code))]
+    db = fts5_index()
+    db.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", [(n, f"q{c}z") for n, c in enumerate(chars)])
+    expected: dict[int, list[tuple[int, str]]] = {}
+    for term, doc, offset in db.execute("SELECT term, doc, offset FROM v"):
+        expected.setdefault(doc, []).append((offset, term))
+    differ = [
+        c for n, c in enumerate(chars) if words(f"q{c}z") != [term for _, term in sorted(expected.get(n, []))]
+    ]
+    assert differ == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters().filter(settled), max_size=30))
+def test_any_text_is_cut_as_fts5_cuts_it(text):
+    assert words(text) == fts5_words(text)
+
+
+def test_fields_are_weighted_and_kept_apart():
+    doc = document("Hi there", "there you", "Maya Chen")
+    assert doc == "'hi':1A 'there':2A,5B 'you':6B 'maya':9C 'chen':10C"
+
+
+def test_quotes_in_words_are_escaped():
+    assert postgres._quote_lexeme("it's") == "'it''s'"
+
+
+def test_a_phrase_query_keeps_its_order_and_prefix():
+    assert postgres.match_query([(("maya", "ch"), True)]) == "('maya' <-> 'ch':*)"
+    assert postgres.match_query([(("role",), False)], people=[(("maya",), True)], excluded=[(("spam",), True)]) == (
+        "(('role') & ('maya':*C)) & !('spam':*)"
+    )
+
+
+def test_a_query_of_no_words_matches_nothing():
+    assert postgres.match_query([((), True)]) is None
+
+
+def test_a_url_without_a_database_is_a_sentence():
+    with pytest.raises(StoreError, match="names no database"):
+        open_store("postgresql://parley@127.0.0.1:5432/")
+
+
+def test_a_malformed_url_is_a_sentence_without_the_password():
+    with pytest.raises(StoreError, match="is not a valid PostgreSQL URL") as caught:
+        open_store("postgresql://maya:hunter2@127.0.0.1:99999/parley")
+    assert "hunter2" not in str(caught.value)
+
+
+def test_an_unreachable_server_is_a_sentence():
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://parley:hunter2@127.0.0.1:1/parley")
+    message = str(caught.value)
+    assert message.startswith("Can't open the PostgreSQL database postgresql://parley:***@127.0.0.1:1/parley")
+    assert "is the server running" in message
+    assert "hunter2" not in message
+
+
+def test_without_psycopg_the_sentence_names_the_extra(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name.startswith("psycopg") else real(name, *a)
+    )
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://parley@127.0.0.1:5432/parley")
+    assert str(caught.value) == NEEDS_DRIVER == (
+        "PostgreSQL needs the postgres extra: pip install 'parley[postgres]'."
+    )
+
+
+def test_redacted_leaves_a_url_without_password_alone():
+    assert redacted("postgresql://maya@db.example/parley") == "postgresql://maya@db.example/parley"
+
+
+def test_a_missing_database_is_named(postgres_url):
+    parts = urlsplit(postgres_url)
+    missing = urlunsplit(parts._replace(path="/no_such_parley_db"))
+    with pytest.raises(StoreError, match='database "no_such_parley_db" does not exist'):
+        open_store(missing)
+
+
+def test_postgres_scheme_alias_opens_the_same_store(postgres_url, clock):
+    store = open_store(postgres_url.replace("postgresql://", "postgres://", 1))
+    try:
+        assert store.is_postgres
+        assert "message_search" in store.db.get_tables()
+    finally:
+        store.close()

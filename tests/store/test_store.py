@@ -1,0 +1,202 @@
+"""The store on both backends: one write lock, whole transactions, the same search results."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from app.core import members, messaging
+from app.store import search
+from app.store.db import SCHEMA_VERSION, StoreError, data_version, open_store, write
+from app.store.models import BOX_ARCHIVED, BOX_INBOX, Member, Meta, database
+
+
+def test_a_fresh_store_is_marked_and_empty(store):
+    assert Meta.get(Meta.key == "app").value == "parley"
+    assert Meta.get(Meta.key == "schema_version").value == str(SCHEMA_VERSION)
+    assert Member.select().count() == 0
+
+
+def test_reopening_keeps_what_was_written(store):
+    members.add_member("maya", "Maya Chen")
+    store.close()
+    again = open_store(store.target)
+    assert [m.handle for m in members.list_members()] == ["maya"]
+    again.close()
+
+
+def test_a_failed_write_leaves_nothing_behind(store):
+    with pytest.raises(RuntimeError):
+        with write():
+            members.add_member("maya", "Maya Chen")
+            raise RuntimeError("half-way")
+    assert Member.select().count() == 0
+
+
+def test_a_second_writer_waits_for_the_first(store):
+    members.add_member("maya", "Maya Chen")
+    order = []
+    holding = threading.Event()
+
+    def first():
+        with write():
+            Member.update(headline="first").where(Member.handle == "maya").execute()
+            holding.set()
+            time.sleep(0.3)
+            order.append("first")
+        database.obj.close()
+
+    def second():
+        holding.wait()
+        with write():
+            order.append("second")
+            Member.update(headline=Member.headline + " then second").where(Member.handle == "maya").execute()
+        database.obj.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert order == ["first", "second"]
+    assert Member.get(Member.handle == "maya").headline == "first then second"
+
+
+def test_a_busy_sqlite_store_is_a_sentence_not_database_is_locked(store, backend):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers queue on the write lock without a time limit")
+    holder = sqlite3.connect(store.target, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    database.obj.execute_sql("PRAGMA busy_timeout = 20")
+    try:
+        with pytest.raises(StoreError) as caught:
+            with write(attempts=2):
+                pass
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert str(caught.value) == "The store is busy; try again in a moment."
+    assert "locked" not in str(caught.value)
+
+
+def test_a_briefly_busy_sqlite_store_is_waited_for(store, backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite's busy timeout")
+    holder = sqlite3.connect(store.target, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    database.obj.execute_sql("PRAGMA busy_timeout = 20")
+    release = threading.Timer(0.2, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        with write():
+            members.add_member("maya", "Maya Chen")
+    finally:
+        release.join()
+        holder.close()
+    assert Member.select().count() == 1
+
+
+def test_data_version_moves_when_another_connection_commits(store):
+    before = data_version()
+    assert data_version() == before
+
+    def elsewhere():
+        members.add_member("maya", "Maya Chen")
+        database.obj.close()
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    worker.join()
+    assert data_version() != before
+
+
+# ---- search: the same words give the same messages on both backends -------------------
+
+
+@pytest.fixture
+def letters(store):
+    """Messages whose words test the edges of word splitting, one conversation each."""
+    maya = members.add_member("maya", "Maya Chen", company="Northwind").id
+    senders = {
+        "jose": ("José Álvarez", "Zürich Labs"),
+        "obrien": ("Siobhan O'Brien", "Acme"),
+        "yuki": ("Yuki Sato", "Globex"),
+    }
+    for handle, (name, company) in senders.items():
+        members.add_member(handle, name, company=company)
+        members.connect("maya", handle)
+    sent = {
+        "cafe": messaging.send(members.member_by_handle("jose").id, ["maya"], "Meet at the café near Zürich HB?"),
+        "email": messaging.send(
+            members.member_by_handle("obrien").id, ["maya"], "Write to maya.chen@example.com re: follow-up"
+        ),
+        "phrase": messaging.send(members.member_by_handle("yuki").id, ["maya"], "quarterly roadmap review, roadmap quarterly"),
+    }
+    return maya, {key: result.message for key, result in sent.items()}
+
+
+def found(maya: int, phrases, people=(), excluded=()) -> set[int]:
+    rows = search.matching_messages(
+        maya, phrases, people=people, excluded=excluded, boxes=[BOX_INBOX, BOX_ARCHIVED]
+    )
+    return {row[0] for row in rows}
+
+
+def test_accents_and_case_fold_alike(letters):
+    maya, ids = letters
+    assert found(maya, [(("cafe",), False)]) == {ids["cafe"]}
+    assert found(maya, [(("zurich",), False)]) == {ids["cafe"]}
+    assert found(maya, [(("zur",), True)]) == {ids["cafe"]}
+
+
+def test_punctuation_splits_words(letters):
+    maya, ids = letters
+    assert found(maya, [(("example", "com"), False)]) == {ids["email"]}
+    assert found(maya, [(("follow",), False)]) == {ids["email"]}
+    assert found(maya, [(("chen", "example"), False)]) == {ids["email"]}
+
+
+def test_a_phrase_needs_its_words_in_order(letters):
+    maya, ids = letters
+    assert found(maya, [(("quarterly", "roadmap"), False)]) == {ids["phrase"]}
+    assert found(maya, [(("roadmap", "quarterly"), False)]) == {ids["phrase"]}
+    assert found(maya, [(("review", "quarterly"), False)]) == set()
+    assert found(maya, [(("quarterly", "road"), True)]) == {ids["phrase"]}
+
+
+def test_a_prefix_is_only_a_prefix(letters):
+    maya, ids = letters
+    assert found(maya, [(("road",), True)]) == {ids["phrase"]}
+    assert found(maya, [(("road",), False)]) == set()
+    assert found(maya, [(("oadmap",), True)]) == set()
+
+
+def test_names_are_matched_among_the_people(letters):
+    maya, ids = letters
+    assert found(maya, [], people=[(("o",), False), (("brien",), False)]) == {ids["email"]}
+    assert found(maya, [], people=[(("alvarez",), True)]) == {ids["cafe"]}
+    # A name's words in the body are not a person.
+    assert found(maya, [], people=[(("maya", "chen", "example"), False)]) == set()
+
+
+def test_excluded_words_remove_messages(letters):
+    maya, ids = letters
+    everyone = [(("maya",), True)]
+    assert ids["email"] in found(maya, everyone)
+    assert ids["email"] not in found(maya, everyone, excluded=[(("follow",), True)])
+
+
+def test_a_phrase_does_not_run_from_one_field_into_the_next(letters):
+    maya, ids = letters
+    # The body ends with "quarterly"; the people field starts with the sender's name.
+    assert found(maya, [(("quarterly", "yuki"), False)]) == set()
+
+
+def test_a_recalled_message_is_no_longer_found(letters):
+    maya, ids = letters
+    search.unindex_message(ids["cafe"])
+    assert found(maya, [(("cafe",), False)]) == set()
+    assert search.conversations_containing([1, 2, 3], [(("roadmap",), False)]) != set()
