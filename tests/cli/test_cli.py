@@ -229,15 +229,23 @@ def test_a_store_that_cannot_be_created_is_bad_input(capsys, tmp_path, clock):
     assert one_sentence(err).startswith(f"Can't create a store at {target}: ")
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write any file")
-def test_a_read_only_store_is_bad_input(capsys, db):
+def test_a_read_only_store_is_bad_input_and_untouched(capsys, db, monkeypatch):
+    import app.store.db as store_db
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # root may write any file: make the permission check see what a user would.
+        real_access = os.access
+        monkeypatch.setattr(store_db.os, "access",
+                            lambda path, mode: False if mode == os.W_OK else real_access(path, mode))
+    before = Path(db).read_bytes()
     os.chmod(db, 0o400)
     try:
-        code, _, err = run(capsys, "--db", db, "member", "list")
+        code, _, err = run(capsys, "--db", db, "member", "add", "dora", "--name", "Dora")
     finally:
         os.chmod(db, 0o600)
     assert code == 2
     assert one_sentence(err) == f"Can't write to {db}: check its permissions."
+    assert Path(db).read_bytes() == before
 
 
 def test_no_acting_member_says_how_to_choose_one(capsys, tmp_path, clock, monkeypatch):
