@@ -1,0 +1,1084 @@
+"""The benchmark's synthetic store: a support inbox of N messages, written in bulk.
+
+N messages in N/10 conversations among 2,000 members. The acting member "me" is a
+participant in every conversation (a shared support inbox, the worst case for the
+inbox filters); the other side is drawn from the members with a skew (some
+customers write often) over a connection graph clustered by company. Every state a
+conversation can be in occurs: InMail pending, answered and expired, Open Profile,
+groups, sponsored messages, archived, spam, deleted, starred, muted, unread,
+Focused and Other, attachments on a few messages, recalled messages.
+
+Text comes from word lists and sentence templates with a fixed seed: sentences are
+rendered once into pools and bodies put together from them, so the build spends
+its time in SQLite, not in Python. Some words are common (thanks, call, role),
+some rare (Kubernetes, HIPAA, ticket numbers), so searches hit realistically.
+
+Rows are written the way the store's own writers would leave them (the delivery
+rules: one state per participant, box, peer, connected, inmail, unread, last_at,
+preview, message_count, one full-text row per message), but in bulk: one
+transaction, secondary indexes dropped during the load and rebuilt after, and the
+full-text index built at the same time in a second process, then copied in. The
+copy is the same index that ``app.store.search.index_messages`` would produce.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import sqlite3
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from string import Formatter
+from typing import Callable
+import json
+import shutil
+
+from app.core import clock
+from app.core.errors import BadInput
+from app.core.messaging import (
+    QUICK_ACCEPT,
+    QUICK_DECLINE,
+    RECALLED_TEXT,
+    body_hash,
+    has_links,
+    preview_of,
+)
+from app.core.plans import LIMITS, PLANS
+from app.store.db import open_store
+from app.store.models import BOX_ARCHIVED, BOX_DELETED, BOX_INBOX, BOX_SPAM, Meta
+from app.store.search import FTS_TABLE
+
+BENCH_KEY = "bench"  # Meta row describing a benchmark store
+REMINDER_AFTER = int(LIMITS.reminder_after.total_seconds())
+INMAIL_EXPIRY = int(LIMITS.inmail_expiry.total_seconds())
+
+# ---- words and sentences -------------------------------------------------------------------
+FIRST_NAMES = (
+    "Maya Jordan Priya Liam Sofia Noah Aisha Mateo Chloe Ethan Zara Lucas Hana Omar Elena "
+    "Daniel Amara Felix Ines Kenji Leila Marco Nadia Oscar Paula Rafael Sana Tomas Uma Victor "
+    "Wen Yara Andre Bianca Carlos Dana Emil Farah Gabriel Helena Ivan Julia Kai Lena Mikael "
+    "Nora Olivia Pedro Quinn Rosa Samuel Tara Umar Vera Will Xin Yusuf Zoe Adrian Bea Cyrus "
+    "Diego Eva Fatima George Hiro Isla Jonas Kira Leo Mina Nils Ola Pia Ravi Selin Theo Ulla "
+    "Vik Wanda Yann Zeynep Arjun Clara Dev Elif Femi Greta Hugo Ilse Jamal Katya Lars Mei "
+    "Nico Orla Pranav Rhea Stellan Tariq Ursula Valentina Wiktor Ximena Yosef Zainab Ana Ben"
+).split()
+LAST_NAMES = (
+    "Chen Smith Patel Garcia Kim Nguyen Okafor Rossi Muller Silva Haddad Novak Tanaka Kowalski "
+    "Andersson Dubois Fischer Ivanova Jensen Khan Lopez Moreau Nakamura Osei Petrov Quinn Reyes "
+    "Santos Takahashi Ueda Varga Weber Xu Yilmaz Zhang Abbott Baker Costa Diaz Evans Ferreira "
+    "Gomez Hughes Ibrahim Johansson Kaur Larsen Mendes Nielsen Oliveira Park Ramos Schmidt "
+    "Torres Usman Vasquez Walsh Young Zimmermann Ahmed Bauer Carter Dias Eriksen Fontaine Gill "
+    "Horvath Iyer Jovanovic Klein Lindqvist Mahmoud Nowak Ortiz Pereira Richter Sato Thompson "
+    "Uddin Vogel Wright Yamada Zhou Adeyemi Bergstrom Castillo Duarte Engel Fuchs Greco Holm"
+).split()
+COMPANIES = (
+    "Acme Analytics|Northwind Traders|Globex Systems|Initech|Umbrella Health|Stark Logistics|"
+    "Wayne Capital|Hooli|Pied Piper|Vandelay Industries|Cyberdyne Robotics|Soylent Foods|"
+    "Tyrell Biotech|Wonka Confections|Gringotts Finance|Oscorp Labs|Massive Dynamic|Aperture Science|"
+    "Blue Sun Media|Virtucon|Monarch Solutions|Dunder Mifflin|Sterling Cooper|Prestige Worldwide|"
+    "Bluth Development|Gekko Partners|Nakatomi Trading|Weyland Aerospace|Rekall Travel|Duff Brewing|"
+    "Krusty Kitchens|Paper Street Soap|Los Pollos Hermanos|Good Burger|Big Kahuna|Ollivanders|"
+    "Spacely Sprockets|Cogswell Cogs|Planet Express|MomCorp|Tessier Ashpool|Yoyodyne Propulsion|"
+    "Zorg Industries|Omni Consumer Products|Buy n Large|Dharma Initiative|Hanso Foundation|"
+    "Abstergo|Black Mesa|InGen|Cyberlife|Sirius Cybernetics|Veidt Enterprises|Lacuna|"
+    "Brawndo|Central Perk|Monsters Inc|Gadgetron|Kwik-E-Mart|Helix Data|Quantum Ledger|"
+    "Brightline Cloud|Cobalt Payments|Evergreen Software|Fjord Security|Granite Insurance|"
+    "Harbor Freight Tech|Ironclad Legal|Juniper Retail|Keystone Energy|Lumen Learning|Meridian Travel|"
+    "Nimbus Storage|Orbit Telecom|Pinnacle Consulting|Quartz Media|Redwood Realty|Summit Staffing"
+).split("|")
+POSITIONS = (
+    "Software Engineer|Senior Software Engineer|Staff Engineer|Engineering Manager|Product Manager|"
+    "Product Designer|Data Scientist|Data Engineer|DevOps Engineer|Site Reliability Engineer|"
+    "Account Executive|Sales Development Representative|Customer Success Manager|Solutions Architect|"
+    "Technical Recruiter|Talent Partner|Head of Talent|Marketing Manager|Growth Lead|CFO|CTO|"
+    "VP Engineering|VP Sales|Operations Manager|Financial Analyst|Legal Counsel|Support Engineer|"
+    "Security Engineer|Frontend Developer|Backend Developer|Mobile Developer|QA Lead|"
+    "Program Manager|Business Analyst|HR Business Partner|Founder|Consultant|Procurement Lead"
+).split("|")
+CITIES = (
+    "London|Berlin|Paris|Amsterdam|Lisbon|Madrid|Dublin|Stockholm|Warsaw|Zurich|New York|"
+    "San Francisco|Seattle|Austin|Toronto|Chicago|Boston|Denver|Singapore|Tokyo|Sydney|"
+    "Bangalore|Dubai|Nairobi|Lagos|Sao Paulo|Mexico City|Copenhagen|Helsinki|Vienna|Prague|Oslo"
+).split("|")
+# Weighted: the first are common, the tail is rare (a search for them finds few messages).
+SKILLS = (
+    "Python|Java|SQL|React|sales|leadership|product strategy|analytics|TypeScript|Go|AWS|"
+    "machine learning|customer success|negotiation|Rust|Kotlin|data pipelines|Terraform|"
+    "Kubernetes|GraphQL|Elixir|Haskell|SOC2 compliance|HIPAA audits|Fortran|COBOL migrations"
+).split("|")
+FEATURES = (
+    "export|single sign-on|billing page|mobile app|search|notifications|dashboard|API|"
+    "calendar sync|CSV import|reporting|user invitations|two-factor login|webhooks|audit log"
+).split("|")
+DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|next Monday|next week|tomorrow".split("|")
+TIMES = "9:00|9:30|10:00|11:00|11:30|13:00|14:00|15:30|16:00|17:00".split("|")
+EVENTS = "Web Summit|SaaStr|the AWS Summit|PyCon|Collision|the CX Forum|our webinar|the Dreamforce party".split("|")
+DOCS = "proposal|contract|statement of work|NDA|pricing sheet|onboarding plan|roadmap|security questionnaire".split("|")
+IDPS = "Okta|Azure AD|Google Workspace|OneLogin|Ping Identity".split("|")
+PERKS = "fully remote|hybrid, two days in the office|on-site|remote within Europe|remote in the US".split("|")
+
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "support": (
+        "Thanks for contacting {company} support about the {feature}.",
+        "I'm sorry to hear the {feature} stopped working after the {version} update.",
+        "Could you send me a screenshot of the error you see ({error})?",
+        "I've opened ticket #{ticket} with our engineering team and will keep you posted.",
+        "The fix for the {feature} ships in version {version}, expected on {day}.",
+        "Your refund of ${amount} has been processed and should arrive within five business days.",
+        "Have you tried signing out and back in? That clears the cached session.",
+        "Our single sign-on with {idp} needs the SAML certificate renewed on your side.",
+        "The invoice for {month} shows {seats} seats; I've corrected it to {seats2}.",
+        "I can confirm the outage on {day} affected the {feature} for about {minutes} minutes.",
+        "Please try the {feature} again now and let me know if error {error} comes back.",
+        "I've escalated ticket #{ticket} to our on-call engineer.",
+        "We've credited your account with ${amount} for the downtime.",
+        "The export limit is {n} rows per file; larger exports are split automatically.",
+        "You can find the steps in our help center: https://help.{domain}.com/articles/{ticket}",
+    ),
+    "recruiting": (
+        "I came across your profile and was impressed by your work with {skill}.",
+        "We're hiring a {position} in {city} ({perk}).",
+        "The salary range is ${low}k to ${high}k plus equity and a learning budget.",
+        "Would you be open to a 20-minute call on {day} at {time}?",
+        "{company} is growing the team that owns {skill} and the {feature}.",
+        "Your experience at {company2} looks like a great fit for this role.",
+        "The interview process is a screening call, a take-home exercise and a panel.",
+        "I'd love to tell you more about the {position} opening.",
+        "We sponsor visas and help with relocation to {city}.",
+        "Here is the job description: https://careers.{domain}.com/jobs/{ticket}",
+        "Are you open to new opportunities this quarter?",
+    ),
+    "sales": (
+        "I noticed {company} is expanding its {dept} team in {city}.",
+        "Our platform helps teams like yours cut reporting time by {pct}%.",
+        "Happy to share a case study from {company2} on their rollout.",
+        "Can I send over pricing for {seats} seats?",
+        "Your renewal is coming up on {month}; shall we review the plan?",
+        "I've attached the quote; the purchase order can reference {ticket}.",
+        "We offer a {pct}% discount for an annual commitment.",
+        "Would a short demo of the {feature} be useful for your team?",
+        "Legal has the {doc} now; we expect sign-off by {day}.",
+        "The pilot with {seats} users went well and the team wants to expand.",
+    ),
+    "networking": (
+        "Great meeting you at {event} in {city}!",
+        "Let's grab coffee {day} if you are around.",
+        "Does {time} on {day} work for you?",
+        "Sending the calendar invite now.",
+        "Congrats on the new role at {company}!",
+        "I'd be glad to introduce you to my colleague at {company2}.",
+        "Thanks for the recommendation, it means a lot.",
+        "Loved your post about {skill} last week.",
+        "Are you going to {event} this year?",
+    ),
+    "project": (
+        "The Q{q} roadmap review is on {day} at {time}.",
+        "Here's the draft of the {doc} for your comments.",
+        "Can you review the {doc} before {day}?",
+        "We need sign-off from legal on the {doc}.",
+        "The {feature} milestone slipped by a week because of the {skill} work.",
+        "I've updated the tracker; ticket #{ticket} is the last blocker.",
+        "The budget for Q{q} is approved at ${amount}.",
+        "Let's move the standup to {time} so {city} can join.",
+        "The shared folder is at https://drive.{domain}.com/folders/{ticket}",
+    ),
+}
+SHORT_REPLIES = (
+    "Thanks!",
+    "Thanks, {first}.",
+    "Sounds good.",
+    "Will do.",
+    "Got it, thanks {first}.",
+    "Perfect, talk then.",
+    "Let me check and get back to you.",
+    "Yes, that works for me.",
+    "Could we do {day} instead?",
+    "Great, see you {day}.",
+    "Thank you for the quick reply.",
+    "Just following up on my last message.",
+    "Any update on this?",
+    "Appreciate it!",
+    "No problem at all.",
+    "Done, it should be fixed now.",
+)
+SUBJECTS = (
+    "{position} opportunity at {company}",
+    "Exploring {position} roles?",
+    "Quick question about {skill}",
+    "Partnership idea: {company} x {company2}",
+    "{company} pricing for your team",
+    "Introduction from {event}",
+    "Your experience with {skill}",
+    "Invitation: {position} in {city}",
+)
+SPONSORED = (
+    "Join {company}'s free webinar on {skill} this {day}.",
+    "{company} is hiring {position}s in {city}: see open roles.",
+    "Download our {month} report on {skill} trends.",
+    "Try {feature} from {company} free for 30 days.",
+)
+GREETINGS = ("Hi ", "Hello ", "Hey ", "Dear ", "Good morning ")
+SIGN_OFFS = ("Best, ", "Thanks, ", "Cheers, ", "Kind regards, ", "Talk soon, ")
+GROUP_NAMES = ("team", "all", "everyone", "folks")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December".split("|")
+DEPTS = "sales|engineering|support|marketing|finance|data|security|operations".split("|")
+TOPICS = tuple(TEMPLATES)
+
+
+def _accumulate_weights(values):
+    running = 0.0
+    for value in values:
+        running += value
+        yield running
+
+
+SLOTS: dict[str, Callable[[random.Random], object]] = {
+    "company": lambda rng: rng.choice(COMPANIES),
+    "company2": lambda rng: rng.choice(COMPANIES),
+    "domain": lambda rng: rng.choice(COMPANIES).split()[0].lower(),
+    "feature": lambda rng: rng.choice(FEATURES),
+    "version": lambda rng: f"{rng.randint(2, 9)}.{rng.randint(0, 20)}",
+    "error": lambda rng: f"E{rng.randint(1000, 9999)}",
+    "ticket": lambda rng: rng.randint(10000, 999999),
+    "day": lambda rng: rng.choice(DAYS),
+    "time": lambda rng: rng.choice(TIMES),
+    "amount": lambda rng: rng.choice((49, 99, 120, 250, 480, 1200, 5000, 18000)),
+    "idp": lambda rng: rng.choice(IDPS),
+    "month": lambda rng: rng.choice(MONTHS),
+    "seats": lambda rng: rng.choice((5, 10, 25, 40, 100, 250)),
+    "seats2": lambda rng: rng.choice((4, 8, 20, 35, 90)),
+    "minutes": lambda rng: rng.randint(5, 90),
+    "n": lambda rng: rng.choice(("50,000", "100,000", "1,000,000")),
+    "skill": lambda rng: rng.choices(SKILLS, cum_weights=SKILL_WEIGHTS)[0],
+    "position": lambda rng: rng.choice(POSITIONS),
+    "city": lambda rng: rng.choice(CITIES),
+    "perk": lambda rng: rng.choice(PERKS),
+    "low": lambda rng: rng.choice((90, 110, 130, 150)),
+    "high": lambda rng: rng.choice((160, 180, 210, 240)),
+    "dept": lambda rng: rng.choice(DEPTS),
+    "pct": lambda rng: rng.choice((15, 20, 30, 40, 60)),
+    "doc": lambda rng: rng.choice(DOCS),
+    "event": lambda rng: rng.choice(EVENTS),
+    "q": lambda rng: rng.randint(1, 4),
+    "first": lambda rng: "{first}",  # filled per message with the reader's first name
+}
+_SLOT_NAMES: dict[str, set[str]] = {}
+SKILL_WEIGHTS = list(_accumulate_weights(1 / (i + 1) ** 1.3 for i in range(len(SKILLS))))
+
+
+def _fill(template: str, rng: random.Random) -> str:
+    """The template with each of its slots filled at random."""
+    names = _SLOT_NAMES.get(template)
+    if names is None:
+        names = _SLOT_NAMES[template] = {name for _text, name, _spec, _conv in Formatter().parse(template) if name}
+    return template.format(**{name: SLOTS[name](rng) for name in names})
+
+
+def sentence_pools(rng: random.Random, size: int) -> dict[str, list[str]]:
+    """``size`` rendered sentences per topic, plus subjects, sponsored texts and short replies."""
+    pools = {topic: [_fill(rng.choice(templates), rng) for _ in range(size)] for topic, templates in TEMPLATES.items()}
+    pools["subject"] = [_fill(rng.choice(SUBJECTS), rng) for _ in range(max(50, size // 4))]
+    pools["sponsored"] = [_fill(rng.choice(SPONSORED), rng) for _ in range(max(20, size // 20))]
+    pools["short"] = [_fill(rng.choice(SHORT_REPLIES), rng) for _ in range(max(50, size // 4))]
+    return pools
+
+
+# ---- the shape of the store ------------------------------------------------------------
+
+SEED = 20_260_301
+MEMBERS = 2_000  # everyone, "me" and the company accounts included
+COMPANY_ACCOUNTS = 8
+# Members kept out of every conversation and every connection of "me", so that
+# sending them an InMail is routed as InMail (one per member until they answer).
+INMAIL_TARGETS = 8
+LONG_THREAD = 1_000
+MIN_MESSAGES = 1_000
+CHUNK = 50_000
+SPAN_DAYS = 3 * 365
+ME_HANDLE = "me"
+ME_NAME = "Sam Rivera"
+ME_COMPANY = "Parley"
+ME_POSITION = "Customer Support Lead"
+ME_PLAN = "sales-navigator"
+PLAN_SHARES = (
+    ("basic", 0.72),
+    ("premium-career", 0.10),
+    ("premium-business", 0.08),
+    ("sales-navigator", 0.05),
+    ("recruiter-lite", 0.05),
+)
+KIND_SHARES = (("direct", 0.66), ("inmail", 0.14), ("open_profile", 0.04), ("group", 0.10), ("sponsored", 0.06))
+FIRST_KIND = {"direct": "message", "inmail": "inmail", "open_profile": "open_profile", "group": "message",
+              "sponsored": "sponsored"}
+TOPIC_BY_KIND = {
+    "direct": ("support", "support", "support", "project", "networking", "sales"),
+    "inmail": ("recruiting", "recruiting", "sales"),
+    "open_profile": ("sales", "networking"),
+    "group": ("project", "project", "networking"),
+}
+ATTACHMENT_SHARE = 0.003
+RECALLED_SHARE = 0.0005
+ATTACHMENT_FILES = (
+    ("contract.pdf", "application/pdf"),
+    ("screenshot.png", "image/png"),
+    ("resume.pdf", "application/pdf"),
+    ("invoice.pdf", "application/pdf"),
+    ("roadmap.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("notes.txt", "text/plain"),
+)
+# Tables whose secondary indexes are rebuilt after the load rather than kept up row by row.
+BULK_TABLES = ("member", "member_settings", "connection", "conversation", "conversation_state", "message",
+               "inmail", "attachment")
+
+
+@dataclass(frozen=True)
+class BenchStore:
+    """What the benchmark needs to know about the store it built."""
+
+    path: str
+    messages: int
+    conversations: int
+    members: int
+    me_id: int
+    long_thread_id: int
+    long_thread_messages: int
+    message_to: str  # a connection of "me": sending to them is a plain message
+    inmail_to: tuple[str, ...]  # strangers who accept InMail
+    searches: tuple[str, ...]
+    build_seconds: float = 0.0
+
+
+@dataclass
+class _Conversation:
+    kind: str
+    members: list[int]  # "me" first
+    count: int
+    topic: str = ""
+    inbound: bool = True  # written to "me" first (InMail and Open Profile direction)
+    start: int = 0
+    times: list[int] = field(default_factory=list)
+    senders: bytes = b""  # per message, an index into members
+
+
+class _Clock:
+    """Seconds since ``base`` to the text Peewee keeps in SQLite ('YYYY-MM-DD HH:MM:SS').
+
+    Tables of day and time-of-day texts make this two lookups: it runs once per message.
+    """
+
+    def __init__(self, base: datetime, days: int):
+        self.day_texts = [(base + timedelta(days=d)).strftime("%Y-%m-%d ") for d in range(days + 1)]
+        self.time_texts = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+
+    def text(self, seconds: int) -> str:
+        day, rest = divmod(seconds, 86_400)
+        return self.day_texts[day] + self.time_texts[rest]
+
+
+# ---- the full-text index, built beside the store ------------------------------------------------
+
+
+def _index_writer(path: str, create_sql: str, rows_in) -> None:
+    """Build a contentless twin of the store's full-text table from the rows sent over ``rows_in``.
+
+    Without content it writes only the index (the store keeps the content rows
+    itself); the index pages it makes are the ones the store's table would make.
+    """
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA cache_size=-200000")
+    db.execute(create_sql.rstrip().rstrip(")") + ", content='')")
+    table = _fts_name(create_sql)
+    db.execute("BEGIN")
+    insert = f"INSERT INTO {table}(rowid, subject, body, people) VALUES (?, ?, ?, ?)"
+    while True:
+        rows = rows_in.recv()
+        if rows is None:
+            break
+        db.executemany(insert, rows)
+    db.execute("COMMIT")
+    db.close()
+    rows_in.send(True)
+
+
+def _fts_name(create_sql: str) -> str:
+    return create_sql.split("TABLE", 1)[1].split("USING", 1)[0].strip().strip('"')
+
+
+class _IndexBuilder:
+    """The full-text index built by a second process while this one writes the rest."""
+
+    def __init__(self, folder: str, create_sql: str):
+        self.path = os.path.join(folder, "fts.db")
+        self.table = _fts_name(create_sql)
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self.pipe, child_end = context.Pipe()
+        self.process = context.Process(target=_index_writer, args=(self.path, create_sql, child_end), daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def add(self, rows: list[tuple]) -> None:
+        self.pipe.send(rows)
+
+    def copy_into(self, cursor) -> None:
+        """Finish the index and put its pages in the store's full-text table."""
+        self.pipe.send(None)
+        self.pipe.recv()
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError("building the full-text index failed")
+        cursor.execute("ATTACH DATABASE ? AS fts_build", (self.path,))
+        for part in ("data", "idx", "docsize"):
+            cursor.execute(f"DELETE FROM main.{self.table}_{part}")
+            cursor.execute(f"INSERT INTO main.{self.table}_{part} SELECT * FROM fts_build.{self.table}_{part}")
+
+
+# ---- members and connections ---------------------------------------------------------------------
+
+
+def _pick_share(rng: random.Random, shares) -> str:
+    r = rng.random()
+    for name, share in shares:
+        r -= share
+        if r < 0:
+            return name
+    return shares[-1][0]
+
+
+def _members(rng: random.Random, now: datetime):
+    """Member rows, settings rows, and who is who: (rows, settings, persons, companies, targets)."""
+    members: list[dict] = []
+    settings: list[tuple] = []
+    used: set[str] = set()
+
+    def add(handle, name, company, position, location, plan, open_profile, kind, allow_inmail=True,
+            allow_sponsored=True, read_receipts=True):
+        member_id = len(members) + 1
+        started = now - timedelta(days=rng.randint(1, 27), seconds=rng.randint(0, 86_399))
+        created = now - timedelta(days=rng.randint(400, 2_500))
+        members.append({
+            "id": member_id, "handle": handle, "name": name,
+            "headline": f"{position} at {company}" if position else company,
+            "company": company, "position": position, "location": location, "plan": plan,
+            "plan_started_at": started.replace(microsecond=0), "open_profile": open_profile, "kind": kind,
+            "profile_url": f"https://www.linkedin.com/in/{handle}" if kind == "person" else "",
+            "created_at": created.replace(microsecond=0),
+        })
+        settings.append((member_id, allow_inmail, rng.random() < 0.9, allow_sponsored, True, read_receipts, True))
+        used.add(handle)
+        return member_id
+
+    me = add(ME_HANDLE, ME_NAME, ME_COMPANY, ME_POSITION, "Lisbon", ME_PLAN, True, "person")
+    companies = []
+    for name in rng.sample(COMPANIES, COMPANY_ACCOUNTS):
+        handle = name.lower().replace(" ", "-").replace("'", "")
+        companies.append(add(handle, name, name, "", rng.choice(CITIES), "basic", False, "company"))
+    company_weights = [1 / (i + 1) ** 0.8 for i in range(len(COMPANIES))]
+    names = [(f, l) for f in FIRST_NAMES for l in LAST_NAMES]
+    rng.shuffle(names)
+    persons = []
+    targets = []
+    for first, last in names[: MEMBERS - len(members)]:
+        handle = f"{first}-{last}".lower()
+        plan = _pick_share(rng, PLAN_SHARES)
+        is_target = len(persons) >= MEMBERS - 1 - COMPANY_ACCOUNTS - INMAIL_TARGETS
+        if is_target:
+            plan = "basic"
+        premium = plan != "basic"
+        member_id = add(
+            handle, f"{first} {last}", rng.choices(COMPANIES, company_weights)[0], rng.choice(POSITIONS),
+            rng.choice(CITIES), plan, premium and rng.random() < 0.3, "person",
+            allow_inmail=is_target or rng.random() < 0.96, allow_sponsored=rng.random() < 0.85,
+            read_receipts=rng.random() < 0.8,
+        )
+        (targets if is_target else persons).append(member_id)
+    return members, settings, me, persons, companies, targets
+
+
+def _connections(rng: random.Random, members: list[dict], me: int, persons: list[int]) -> set[tuple[int, int]]:
+    """Mutual connections, both directions: "me" knows about a third; others cluster by company."""
+    pairs: set[tuple[int, int]] = set()
+    for other in rng.sample(persons, len(persons) // 3):
+        pairs.add((me, other))
+        pairs.add((other, me))
+    by_company: dict[str, list[int]] = {}
+    for member_id in persons:
+        by_company.setdefault(members[member_id - 1]["company"], []).append(member_id)
+    for member_id in persons:
+        colleagues = by_company[members[member_id - 1]["company"]]
+        for _ in range(rng.randint(5, 30)):
+            other = rng.choice(colleagues) if rng.random() < 0.6 else rng.choice(persons)
+            if other != member_id:
+                pairs.add((member_id, other))
+                pairs.add((other, member_id))
+    return pairs
+
+
+# ---- conversations: who, how many messages, when ---------------------------------------------------
+
+
+def _counts(rng: random.Random, minimums: list[int], total: int) -> list[int]:
+    """Message counts with these minimums, skewed like real threads, summing to ``total``."""
+    spare = total - sum(minimums)
+    flexible = [i for i, low in enumerate(minimums) if low > 1] or list(range(len(minimums)))
+    mean = spare / max(1, len(flexible))
+    counts = list(minimums)
+    if mean > 0:
+        for i in flexible:
+            counts[i] += int(rng.expovariate(1 / mean))
+    diff = total - sum(counts)
+    while diff > 0:
+        counts[rng.choice(flexible)] += 1
+        diff -= 1
+    while diff < 0:
+        i = rng.randrange(len(counts))
+        if counts[i] > minimums[i]:
+            counts[i] -= 1
+            diff += 1
+    return counts
+
+
+def _plan_conversations(rng, messages, me, persons, premium, companies, my_connections):
+    """Every conversation's kind, members and message count; the long thread comes first."""
+    total = messages // 10
+    long_count = min(LONG_THREAD, messages // 4)
+    weights = [1 / (i + 1) ** 0.7 for i in range(len(persons))]
+    cumulative = list(_accumulate_weights(weights))
+    others = rng.choices(persons, cum_weights=cumulative, k=total)
+    connections = sorted(my_connections)
+    plans = [_Conversation("direct", [me, rng.choice(connections)], long_count, topic="project")]
+    minimums = [long_count]
+    for i in range(1, total):
+        kind = _pick_share(rng, KIND_SHARES)
+        other = others[i]
+        if kind == "group":
+            group = rng.sample(connections, rng.randint(2, 6))
+            conversation = _Conversation(kind, [me, *group], 0)
+        elif kind == "sponsored":
+            conversation = _Conversation(kind, [me, rng.choice(companies)], 0, topic="sponsored")
+        elif kind == "inmail":
+            inbound = rng.random() < 0.8
+            sender = rng.choice(premium) if inbound else other
+            conversation = _Conversation(kind, [me, sender], 0, inbound=inbound)
+        else:
+            conversation = _Conversation(kind, [me, other], 0, inbound=kind == "open_profile" or rng.random() < 0.7)
+        if not conversation.topic:
+            conversation.topic = rng.choice(TOPIC_BY_KIND[kind])
+        answered = kind in ("direct", "group") or (kind != "sponsored" and rng.random() < 0.6)
+        minimums.append(2 if answered else 1)
+        plans.append(conversation)
+    for conversation, count in zip(plans[1:], _counts(rng, minimums[1:], messages - long_count)):
+        conversation.count = count
+    return plans
+
+
+def _schedule(rng: random.Random, conversation: _Conversation, horizon: int, long_thread: bool) -> None:
+    """Message times (seconds since the base), the newest before ``horizon``, and who sends each."""
+    count = conversation.count
+    if long_thread:
+        pace = 3 * 3600
+        age = rng.randint(3600, 2 * 86_400)
+    else:
+        pace = rng.choice((600, 3600, 4 * 3600, 86_400, 3 * 86_400))
+        age = int(SPAN_DAYS * 86_400 * rng.random() ** 1.7)
+    gaps = [max(30, int(rng.expovariate(1 / pace))) for _ in range(count - 1)]
+    length = sum(gaps)
+    end = horizon - age
+    start = end - length
+    if start < 0:
+        start = rng.randint(0, 86_400)
+    times = [start]
+    for gap in gaps:
+        times.append(times[-1] + gap)
+    if times[-1] >= horizon:
+        shift = times[-1] - horizon + rng.randint(60, 3600)
+        times = [max(0, t - shift) for t in times]
+    conversation.start = times[0]
+    conversation.times = times
+    conversation.senders = _senders(rng, conversation)
+
+
+def _senders(rng: random.Random, conversation: _Conversation) -> bytes:
+    count, kind = conversation.count, conversation.kind
+    if kind == "sponsored":
+        return bytes([1] * count)
+    if kind == "group":
+        return bytes(rng.randrange(len(conversation.members)) for _ in range(count))
+    first = 1 if conversation.inbound else 0
+    slots = [first]
+    if count > 1:
+        slots.append(1 - first)  # the answer
+    while len(slots) < count:
+        slots.append(1 - slots[-1] if rng.random() < 0.7 else slots[-1])
+    return bytes(slots)
+
+
+# ---- one conversation's view for each member ---------------------------------------------------------
+
+
+def _box(deleted: bool, spam: bool, archived: bool) -> int:
+    if deleted:
+        return BOX_DELETED
+    if spam:
+        return BOX_SPAM
+    if archived:
+        return BOX_ARCHIVED
+    return BOX_INBOX
+
+
+def _trailing(senders: bytes, slot: int, *, others: bool) -> int:
+    """How many messages at the end were sent by someone else than ``slot`` (or by ``slot``)."""
+    n = 0
+    for sender in reversed(senders):
+        if (sender != slot) != others:
+            break
+        n += 1
+    return n
+
+
+@dataclass
+class _View:
+    """One member's state of one conversation before its message ids are known."""
+
+    member: int
+    peer: int | None
+    folder: str
+    unread: int
+    archived: bool
+    spam: bool
+    deleted: bool
+    muted: bool
+    starred: bool
+    connected: bool
+    read_position: int  # index of the last message this member has read (-1: none)
+
+
+def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_status: str | None) -> _View:
+    """The acting member's state: the inbox mix a support lead would have."""
+    me, other = conversation.members[0], conversation.members[1]
+    kind, senders, count = conversation.kind, conversation.senders, conversation.count
+    age = horizon - conversation.times[-1]
+    answered_by_me = 0 in senders
+    waiting = _trailing(senders, 0, others=True)
+    deleted = rng.random() < 0.008
+    spam = False
+    if not deleted:
+        if kind == "sponsored":
+            spam = rng.random() < 0.03
+        elif kind in ("inmail", "open_profile") and not answered_by_me:
+            spam = rng.random() < 0.08
+        elif kind == "direct" and (me, other) not in pairs:
+            spam = rng.random() < 0.01
+    archived = not deleted and not spam and rng.random() < (0.3 if kind == "sponsored" else 0.1 + 0.5 * age / (SPAN_DAYS * 86_400))
+    unread = 0
+    if waiting and not archived:
+        if inmail_status == "pending":
+            chance = 0.8
+        elif spam:
+            chance = 0.5
+        else:
+            chance = 0.6 if age < 7 * 86_400 else 0.25 if age < 30 * 86_400 else 0.03
+        if rng.random() < chance:
+            unread = waiting
+            if inmail_status == "pending" and age > REMINDER_AFTER:
+                unread += 1  # the 3-day reminder counts as unread again
+    folder = "other" if kind == "sponsored" or (kind == "open_profile" and not answered_by_me) else "focused"
+    one_to_one = kind in ("direct", "inmail", "open_profile")
+    return _View(
+        member=me,
+        peer=other if kind != "group" else None,
+        folder=folder,
+        unread=unread,
+        archived=archived,
+        spam=spam,
+        deleted=deleted,
+        muted=rng.random() < (0.15 if kind == "group" else 0.03),
+        starred=not (spam or deleted) and rng.random() < 0.04,
+        connected=one_to_one and (me, other) in pairs,
+        read_position=count - 1 - (waiting if unread else 0),
+    )
+
+
+def _their_views(rng, conversation: _Conversation, pairs) -> list[_View]:
+    """The other participants' states (a sponsored conversation has only the recipient's)."""
+    kind = conversation.kind
+    if kind == "sponsored":
+        return []
+    views = []
+    last = conversation.count - 1
+    me = conversation.members[0]
+    for slot, member in enumerate(conversation.members[1:], start=1):
+        waiting = _trailing(conversation.senders, slot, others=True) if kind != "group" else 0
+        unread = waiting if waiting and rng.random() < 0.5 else 0
+        archived = not unread and rng.random() < 0.1
+        views.append(_View(
+            member=member,
+            peer=me if kind != "group" else None,
+            folder="focused",
+            unread=unread,
+            archived=archived,
+            spam=False,
+            deleted=False,
+            muted=False,
+            starred=rng.random() < 0.02,
+            connected=kind != "group" and (member, me) in pairs,
+            read_position=last - unread,
+        ))
+    return views
+
+
+def _inmail_status(rng, conversation: _Conversation, horizon: int) -> str | None:
+    if conversation.kind != "inmail":
+        return None
+    if conversation.count > 1:
+        return rng.choices(("replied", "accepted", "declined"), (0.7, 0.2, 0.1))[0]
+    return "pending" if horizon - conversation.times[0] < INMAIL_EXPIRY else "expired"
+
+
+def _people(conversation: _Conversation, members: list[dict], title: str) -> str:
+    """The full-text ``people`` column, as the store's writers make it: title, then each member's names."""
+    involved = conversation.members[:1] if conversation.kind == "sponsored" else conversation.members
+    parts = [title]
+    for member_id in sorted(involved):
+        member = members[member_id - 1]
+        parts.extend((member["name"], member["company"], member["headline"]))
+    return " ".join(p for p in parts if p)
+
+
+# ---- the build ---------------------------------------------------------------------------------------------
+
+
+def build(path: str, messages: int, *, now: datetime | None = None, seed: int = SEED) -> BenchStore:
+    """Create a new store at ``path`` holding ``messages`` synthetic messages."""
+    if messages < MIN_MESSAGES:
+        raise BadInput(f"The benchmark needs at least {MIN_MESSAGES:,} messages.")
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        raise BadInput(f"{path} already exists; the benchmark builds a new store.")
+    began = time.perf_counter()
+    now = (now or clock.now()).replace(microsecond=0)
+    rng = random.Random(seed)
+    base = (now - timedelta(days=SPAN_DAYS + 30)).replace(hour=0, minute=0, second=0)
+    horizon = int((now - base).total_seconds())
+    stamp = _Clock(base, horizon // 86_400 + 1)
+
+    members, settings, me, persons, companies, targets = _members(rng, now)
+    pairs = _connections(rng, members, me, persons)
+    premium = [m for m in persons if members[m - 1]["plan"] != "basic"]
+    my_connections = [other for (a, other) in pairs if a == me]
+    plans = _plan_conversations(rng, messages, me, persons, premium, companies, my_connections)
+    for i, conversation in enumerate(plans):
+        _schedule(rng, conversation, horizon, long_thread=i == 0)
+    long_thread = plans[0]
+    plans.sort(key=lambda c: c.start)
+    long_thread_id = plans.index(long_thread) + 1
+
+    store = open_store(path)
+    db = store.db
+    folder = tempfile.mkdtemp(prefix="parley-bench-")
+    try:
+        fts_sql = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()[0]
+        index_builder = _IndexBuilder(folder, fts_sql)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-262144"):
+            db.execute_sql(f"PRAGMA {pragma}")
+        with db.atomic():
+            cursor = db.cursor()
+            rebuild = _drop_indexes(cursor)
+            _write_members(cursor, members, settings, pairs, now, stamp, rng)
+            _write_allotments(cursor, members)
+            _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, index_builder)
+            for sql in rebuild:
+                cursor.execute(sql)
+            index_builder.copy_into(cursor)
+            facts = BenchStore(
+                path=path,
+                messages=messages,
+                conversations=len(plans),
+                members=len(members),
+                me_id=me,
+                long_thread_id=long_thread_id,
+                long_thread_messages=long_thread.count,
+                message_to=members[long_thread.members[1] - 1]["handle"],
+                inmail_to=tuple(members[t - 1]["handle"] for t in targets),
+                searches=_searches(members, persons, now),
+            )
+            Meta.create(key=BENCH_KEY, value=json.dumps(asdict(facts)))
+        cursor.execute("DETACH DATABASE fts_build")
+        for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "journal_mode=WAL"):
+            db.execute_sql(f"PRAGMA {pragma}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    seconds = time.perf_counter() - began
+    return BenchStore(**{**asdict(facts), "inmail_to": facts.inmail_to, "searches": facts.searches,
+                         "build_seconds": seconds})
+
+
+def _drop_indexes(cursor) -> list[str]:
+    """Drop the bulk tables' secondary indexes; returns the statements that rebuild them."""
+    marks = ", ".join("?" for _ in BULK_TABLES)
+    found = cursor.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+        BULK_TABLES,
+    ).fetchall()
+    for name, _sql in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
+
+
+def _write_allotments(cursor, members: list[dict]) -> None:
+    """Each premium plan's first allotment, as credits.start_plan grants it when the plan starts.
+
+    The balance is zero before it and an allotment never exceeds its cap, so no
+    cap-trim entry occurs: one grant entry and one lot per premium member.
+    """
+    ledger, lots = [], []
+    for m in members:
+        chosen = PLANS[m["plan"]]
+        if not chosen.monthly:
+            continue
+        at = m["plan_started_at"]
+        ledger.append((m["id"], at.isoformat(" "), "grant", chosen.monthly, f"{chosen.label} allotment"))
+        lots.append((m["id"], at.isoformat(" "), (at + LIMITS.credit_lifetime).isoformat(" "), chosen.monthly))
+    cursor.executemany("INSERT INTO ledger_entry (member_id, at, kind, amount, reason) VALUES (?, ?, ?, ?, ?)", ledger)
+    cursor.executemany(
+        "INSERT INTO credit_lot (member_id, granted_at, expires_at, amount, remaining, source) "
+        "VALUES (?, ?, ?, ?, ?, 'grant')",
+        [(*lot, lot[3]) for lot in lots],
+    )
+
+
+def _write_members(cursor, members, settings, pairs, now, stamp, rng) -> None:
+    cursor.executemany(
+        "INSERT INTO member (id, handle, name, headline, company, position, location, plan, plan_started_at, "
+        "open_profile, kind, profile_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (m["id"], m["handle"], m["name"], m["headline"], m["company"], m["position"], m["location"], m["plan"],
+             m["plan_started_at"].isoformat(" "), m["open_profile"], m["kind"], m["profile_url"],
+             m["created_at"].isoformat(" "))
+            for m in members
+        ],
+    )
+    cursor.executemany(
+        "INSERT INTO member_settings (member_id, allow_inmail, allow_open_profile, allow_sponsored, focused_inbox, "
+        "read_receipts, notifications) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        settings,
+    )
+    since = {}
+    rows = []
+    for a, b in sorted(pairs):
+        key = (min(a, b), max(a, b))
+        if key not in since:
+            since[key] = (now - timedelta(days=rng.randint(1, 2_000))).isoformat(" ")
+        rows.append((a, b, since[key]))
+    cursor.executemany("INSERT INTO connection (member_id, other_id, connected_at) VALUES (?, ?, ?)", rows)
+
+
+def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, index_builder) -> None:
+    """Messages in time order (ids grow with time, as in a real store), then conversations and states."""
+    pools = sentence_pools(rng, min(4_000, max(500, sum(c.count for c in plans) // 50)))
+    firsts = [m["name"].split()[0] for m in members]
+    statuses = [_inmail_status(rng, c, horizon) for c in plans]
+    mine = [_my_view(rng, c, horizon, pairs, s) for c, s in zip(plans, statuses)]
+    theirs = [_their_views(rng, c, pairs) for c in plans]
+    titles = []
+    subjects = []
+    for c in plans:
+        if c.kind == "group":
+            titles.append(", ".join(sorted(members[m - 1]["name"] for m in c.members))[:300])
+        elif c.kind == "sponsored":
+            titles.append(members[c.members[1] - 1]["name"])
+        else:
+            titles.append("")
+        subjects.append(rng.choice(pools["subject"]) if c.kind == "inmail" else "")
+    people = [_people(c, members, title) for c, title in zip(plans, titles)]
+
+    count = len(plans)
+    first_id = [0] * count
+    my_read = [v.read_position for v in mine]
+    my_read_id = [0] * count
+    their_read = [views[0].read_position if len(views) == 1 else -1 for views in theirs]
+    their_read_id = [0] * count
+    last_id = [0] * count
+    previews = [""] * count
+    attached = [False] * count
+    attachments = []
+
+    conv_bits = count.bit_length()
+    seq_bits = max(c.count for c in plans).bit_length()
+    shift = conv_bits + seq_bits
+    conv_mask, seq_mask = (1 << conv_bits) - 1, (1 << seq_bits) - 1
+    keys = [
+        (t << shift) | (ci << seq_bits) | seq
+        for ci, c in enumerate(plans)
+        for seq, t in enumerate(c.times)
+    ]
+    keys.sort()
+    text_of = stamp.text
+
+    rand = rng.random
+    size = len(pools["support"])
+    short, sponsored = pools["short"], pools["sponsored"]
+    short_size, sponsored_size = len(short), len(sponsored)
+    greetings, sign_offs = len(GREETINGS), len(SIGN_OFFS)
+    blobs = [rng.randbytes(rng.randint(300, 3_000)) for _ in range(16)]
+    day_texts, time_texts = stamp.day_texts, stamp.time_texts
+    # Who a message is written to, by the sender's slot: the other side (1:1) or the group.
+    readers = [
+        ("team",) * len(c.members) if c.kind == "group" else (firsts[c.members[1] - 1], firsts[c.members[0] - 1])
+        for c in plans
+    ]
+    hashes: dict[str, str] = {}
+    message_sql = (
+        "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
+        "has_links, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    content_sql = f"INSERT INTO {FTS_TABLE}_content (id, c0, c1, c2) VALUES (?, ?, ?, ?)"
+    message_id = 0
+    for start in range(0, len(keys), CHUNK):
+        message_rows = []
+        indexed = []
+        for key in keys[start:start + CHUNK]:
+            message_id += 1
+            seq = key & seq_mask
+            ci = (key >> seq_bits) & conv_mask
+            c = plans[ci]
+            kind = c.kind
+            slot = c.senders[seq]
+            sender = c.members[slot]
+            if kind == "sponsored":
+                body = sponsored[int(rand() * sponsored_size)]
+            elif kind == "inmail" and seq == 1 and statuses[ci] in ("accepted", "declined"):
+                body = QUICK_ACCEPT if statuses[ci] == "accepted" else QUICK_DECLINE
+            else:
+                pool = pools[c.topic]
+                if seq == 0:
+                    first = int(rand() * size)
+                    body = (
+                        f"{GREETINGS[int(rand() * greetings)]}{readers[ci][slot]},\n\n"
+                        f"{pool[first]} {pool[first - 1 - int(rand() * (size - 1))]}"
+                    )
+                    if rand() < 0.5:
+                        body += " " + pool[int(rand() * size)]
+                    if rand() < 0.5:
+                        body += f"\n\n{SIGN_OFFS[int(rand() * sign_offs)]}{firsts[sender - 1]}"
+                elif rand() < 0.45:
+                    body = short[int(rand() * short_size)]
+                    if "{" in body:
+                        body = body.replace("{first}", readers[ci][slot])
+                elif rand() < 0.5:
+                    body = pool[int(rand() * size)]
+                else:
+                    first = int(rand() * size)
+                    body = f"{pool[first]} {pool[first - 1 - int(rand() * (size - 1))]}"
+            subject = subjects[ci] if seq == 0 else ""
+            day, second = divmod(key >> shift, 86_400)
+            sent_at = day_texts[day] + time_texts[second]
+            recalled_at = None
+            if rand() < RECALLED_SHARE and kind != "sponsored":
+                recalled_at = text_of((key >> shift) + 300)
+            else:
+                indexed.append((message_id, subject, body, people[ci]))
+            folded = hashes.get(body)
+            if folded is None:
+                folded = hashes[body] = body_hash(body)
+            message_rows.append((
+                message_id, ci + 1, sender, FIRST_KIND[kind] if seq == 0 else "message", subject, body, sent_at,
+                recalled_at, "http" in body and has_links(body), folded,
+            ))
+            if rand() < ATTACHMENT_SHARE:
+                name, mime = ATTACHMENT_FILES[int(rand() * len(ATTACHMENT_FILES))]
+                blob = blobs[int(rand() * len(blobs))]
+                attachments.append((message_id, name, len(blob), mime, blob))
+                attached[ci] = True
+            if seq == 0:
+                first_id[ci] = message_id
+            if seq == my_read[ci]:
+                my_read_id[ci] = message_id
+            if seq == their_read[ci]:
+                their_read_id[ci] = message_id
+            if seq == c.count - 1:
+                last_id[ci] = message_id
+                previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
+        if len(hashes) > 200_000:
+            hashes.clear()
+        index_builder.add(indexed)
+        cursor.executemany(message_sql, message_rows)
+        cursor.executemany(content_sql, indexed)
+
+    cursor.executemany(
+        "INSERT INTO attachment (message_id, name, size, mime, data) VALUES (?, ?, ?, ?, ?)", attachments
+    )
+    cursor.executemany(
+        "INSERT INTO conversation (id, kind, title, subject, created_by_id, created_at, last_at, preview, "
+        "message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (ci + 1, c.kind, titles[ci], subjects[ci], c.members[c.senders[0]], text_of(c.times[0]),
+             text_of(c.times[-1]), previews[ci], c.count)
+            for ci, c in enumerate(plans)
+        ],
+    )
+    state_rows = []
+    for ci, c in enumerate(plans):
+        last_at = text_of(c.times[-1])
+        inmail = c.kind == "inmail"
+        for view in (mine[ci], *theirs[ci]):
+            if view is mine[ci]:
+                read_upto = my_read_id[ci]
+            elif len(theirs[ci]) == 1:
+                read_upto = their_read_id[ci]
+            else:
+                read_upto = last_id[ci]
+            state_rows.append((
+                ci + 1, view.member, view.folder, view.unread, view.unread > 0, view.archived, view.muted,
+                view.starred, view.spam, view.deleted, _box(view.deleted, view.spam, view.archived), view.peer,
+                view.connected, inmail, attached[ci], last_at, read_upto,
+            ))
+    cursor.executemany(
+        "INSERT INTO conversation_state (conversation_id, member_id, folder, unread, has_unread, archived, muted, "
+        "starred, spam, deleted, box, peer_id, connected, inmail, has_attachment, last_at, read_upto, "
+        "marked_safe, left) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
+        state_rows,
+    )
+    inmail_rows = []
+    for ci, c in enumerate(plans):
+        status = statuses[ci]
+        if status is None:
+            continue
+        sent = c.times[0]
+        responded = c.times[1] if c.count > 1 else None
+        reminded = None
+        if (responded is None and horizon - sent > REMINDER_AFTER) or (responded and responded - sent > REMINDER_AFTER):
+            reminded = text_of(sent + REMINDER_AFTER)
+        sender_slot = c.senders[0]
+        inmail_rows.append((
+            first_id[ci], ci + 1, c.members[sender_slot], c.members[1 - sender_slot], text_of(sent), status,
+            text_of(responded) if responded else None, reminded,
+        ))
+    # Historical InMail never went through credits: billed is off, so answering one now refunds nothing.
+    cursor.executemany(
+        "INSERT INTO inmail (message_id, conversation_id, sender_id, recipient_id, sent_at, status, responded_at, "
+        "refunded, reminded_at, billed) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0)",
+        inmail_rows,
+    )
+
+
+def _searches(members: list[dict], persons: list[int], now: datetime) -> tuple[str, ...]:
+    """Ten queries a support lead would type: common and rare words, a phrase, every kind of operator."""
+    frequent = members[persons[0] - 1]  # the most frequent correspondent
+    company = frequent["company"].split()[0].lower()
+    recent = (now - timedelta(days=120)).strftime("%Y-%m-%d")
+    return (
+        "invoice",
+        "kubernetes",
+        '"purchase order"',
+        f'from:"{frequent["name"].lower()}"',
+        f"company:{company} renewal",
+        "is:unread refund",
+        "is:inmail salary",
+        "has:attachment contract",
+        f"after:{recent} webinar -pricing",
+        "in:archived okta",
+    )
