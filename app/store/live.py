@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import time
 
-from peewee import SqliteDatabase
+from peewee import PeeweeException, SqliteDatabase
 
 from app.store.models import database
 
@@ -154,10 +154,14 @@ class ChangeWatcher:
         no conversation (credits, settings, a new member): refresh the status line.
         """
         with self._lock:
-            if not self._feed.committed():
+            try:
+                if not self._feed.committed():
+                    return None
+                low = max(self._last - LOOKBACK, 0)
+                rows = self._feed.rows(self._sql, (low, self.member_id, self.member_id))
+            except (sqlite3.Error, PeeweeException):
+                # A store that is briefly unreachable is not news; the next poll asks again.
                 return None
-            low = max(self._last - LOOKBACK, 0)
-            rows = self._feed.rows(self._sql, (low, self.member_id, self.member_id))
             fresh = [(change_id, conversation) for change_id, conversation in rows if change_id not in self._seen]
             if not fresh:
                 return None
