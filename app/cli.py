@@ -635,7 +635,7 @@ def _row_json(row) -> dict:
 
 
 def _row_flags(row) -> str:
-    flags = []
+    flags = {"sponsored": ["Sponsored"], "open_profile": ["Open Profile"]}.get(row.kind, [])
     if row.inmail:
         flags.append("InMail" + (f" {row.inmail_status}" if row.inmail_status else ""))
     if row.reminder:
@@ -707,7 +707,9 @@ def show(args) -> int:
     state += [word for word, on in (("archived", view.archived), ("starred", view.starred),
                                     ("muted", view.muted), ("spam", view.spam)) if on]
     if view.kind == "group":
-        state.append("with " + ", ".join(literal(p.name) for p in view.participants))
+        state.append(f"group of {len(view.participants)}")
+    elif view.kind == "sponsored":
+        state.append("Sponsored")
     print(" · ".join(state))
     if view.link_warning:
         print("! This message may contain unwanted or harmful content.")
