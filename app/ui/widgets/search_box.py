@@ -37,7 +37,9 @@ class SearchBox(Vertical):
 
     def open(self) -> None:
         self.add_class("-open")
-        self.input.focus()
+        # Focus now, not on the next message: keys typed right after "/" are already
+        # queued and would otherwise act on the list (m mutes, e archives…).
+        self.screen.set_focus(self.input)
 
     def close(self) -> None:
         self.input.value = ""
