@@ -268,16 +268,22 @@ def _members_with_due_credits(now: datetime) -> list[Member]:
     return due
 
 
+def _reminders_due(now: datetime):
+    return InMail.select().where(
+        (InMail.status == "pending")
+        & InMail.reminded_at.is_null()
+        & (InMail.billed == True)  # noqa: E712 (a SQL comparison)
+        & (InMail.sent_at <= now - LIMITS.reminder_after)
+    )
+
+
+def _inmail_expiring(now: datetime):
+    return InMail.select().where((InMail.status == "pending") & (InMail.sent_at <= now - LIMITS.inmail_expiry))
+
+
 def _remind_pending(now: datetime) -> int:
     """One reminder to the recipient of each InMail still pending after the reminder delay."""
-    due = list(
-        InMail.select().where(
-            (InMail.status == "pending")
-            & InMail.reminded_at.is_null()
-            & (InMail.billed == True)  # noqa: E712 (a SQL comparison)
-            & (InMail.sent_at <= now - LIMITS.reminder_after)
-        )
-    )
+    due = list(_reminders_due(now))
     for inmail in due:
         reminded_at = inmail.sent_at + LIMITS.reminder_after
         InMail.update(reminded_at=reminded_at).where(InMail.id == inmail.id).execute()
@@ -291,11 +297,11 @@ def _remind_pending(now: datetime) -> int:
 
 def _expire_inmail(now: datetime) -> int:
     """InMail without a response after the window is expired; its credit is gone."""
-    return (
-        InMail.update(status="expired")
-        .where((InMail.status == "pending") & (InMail.sent_at <= now - LIMITS.inmail_expiry))
-        .execute()
-    )
+    return InMail.update(status="expired").where(InMail.id.in_(_inmail_expiring(now).select(InMail.id))).execute()
+
+
+def _anything_due(now: datetime) -> bool:
+    return bool(_members_with_due_credits(now)) or _reminders_due(now).exists() or _inmail_expiring(now).exists()
 
 
 def settle(now: datetime | None = None) -> int:
@@ -306,6 +312,8 @@ def settle(now: datetime | None = None) -> int:
     sending and expiry 90 days after.
     """
     at = now or clock.now()
+    if not _anything_due(at):
+        return 0  # nothing to write: don't queue behind other writers for the write lock
     with write():
         applied = 0
         for member in _members_with_due_credits(at):
