@@ -750,7 +750,7 @@ def build_demo(path: str | os.PathLike, now: datetime | None = None) -> None:
     """Build the demo store at ``path`` (a new or empty store), its timeline ending at ``now``."""
     from app.core import credits
     from app.core.errors import BadInput
-    from app.store.db import open_store
+    from app.store.db import open_store, write
     from app.store.models import Member
 
     end = now or DEMO_NOW
@@ -761,9 +761,10 @@ def build_demo(path: str | os.PathLike, now: datetime | None = None) -> None:
             raise BadInput(f"{path} already has members; the demo needs a new store.")
         timeline = Timeline(end - DEMO_NOW)
         _Demo(timeline, random.Random(SEED)).plan()
-        timeline.play()
-        os.environ[clock.ENV] = end.isoformat() + "Z"
-        credits.settle(end)
+        with write():  # all or nothing: a build that fails half-way leaves an empty store
+            timeline.play()
+            os.environ[clock.ENV] = end.isoformat() + "Z"
+            credits.settle(end)
     finally:
         if saved is None:
             os.environ.pop(clock.ENV, None)
