@@ -19,6 +19,7 @@ from typing import Iterator, TextIO
 
 from app.core.errors import BadInput
 from app.core.importers.people import HIDDEN_MEMBER, SPONSORED_TITLE
+from app.core.messaging import RECALLED_TEXT
 from app.store.models import (
     BOX_ARCHIVED,
     BOX_DELETED,
@@ -36,7 +37,6 @@ CSV_HEADER = (
     "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER", "IS MESSAGE DRAFT",
     "IS CONVERSATION DRAFT",
 )
-RECALLED_TEXT = "This message was deleted."
 PARLEY_ID_PREFIX = "parley-"
 LINKEDIN_ID_PREFIX = "li:"
 PROFILE_URL = "https://www.linkedin.com/in/{handle}"
@@ -103,10 +103,12 @@ class _Exporter:
         )
         for state in states.iterator():
             conversation = state.conversation
+            # By name, so that the same conversation always exports the same way.
             members = [
                 row[0] for row in ConversationState.select(ConversationState.member)
+                .join(Member, on=(ConversationState.member == Member.id))
                 .where(ConversationState.conversation == conversation.id)
-                .order_by(ConversationState.id).tuples()
+                .order_by(Member.name, Member.handle).tuples()
             ]
             messages = list(
                 Message.select().where(Message.conversation == conversation.id)

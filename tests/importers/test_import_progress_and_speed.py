@@ -1,0 +1,86 @@
+"""The progress line of long imports, and the speed of a generated messages.csv."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from speed import write_messages_csv
+
+from app.core.importers.linkedin import import_linkedin
+from app.core.importers.progress import TextProgress
+from app.store.models import Conversation, Message
+
+SPEED_SCRIPT = Path(__file__).with_name("speed.py")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_on_a_terminal_the_line_is_redrawn_in_place():
+    out, ticks = Terminal(), Ticks()
+    progress = TextProgress(out, clock=ticks)
+    progress("Reading messages.csv", 0, 0.0)
+    ticks.now = 2.0
+    progress("Reading messages.csv", 100_000, 0.5)
+    ticks.now = 4.0
+    progress("done", 200_000, 1.0)
+    text = out.getvalue()
+    assert text.count("\r") == 3 and text.endswith("\n") and text.count("\n") == 1
+    assert "[############------------]  50%  100,000 rows  50,000 rows/s" in text
+    assert "100%  200,000 rows  50,000 rows/s" in text
+
+
+def test_in_a_log_it_writes_an_occasional_whole_line():
+    out, ticks = io.StringIO(), Ticks()
+    progress = TextProgress(out, clock=ticks)
+    for second in range(12):
+        ticks.now = float(second)
+        progress("Importing messages.csv", second * 1000, second / 12)
+    progress("done", 6_000, 1.0)
+    lines = out.getvalue().splitlines()
+    assert "\r" not in out.getvalue()
+    assert len(lines) == 4  # at 0 s, 5 s, 10 s, and the end
+    assert lines[-1].startswith("Importing messages.csv [########################] 100%")
+
+
+def test_an_import_reports_its_progress(store, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write_messages_csv(folder / "messages.csv", 6_000)
+    calls = []
+    summary = import_linkedin(folder, progress=lambda stage, rows, fraction: calls.append((stage, rows, fraction)))
+    assert summary.messages == 6_000 and Message.select().count() == 6_000
+    assert Conversation.select().count() == 600
+    stages = [c[0] for c in calls]
+    assert stages[0] == "Reading messages.csv" and "Importing messages.csv" in stages
+    assert calls[-1] == ("done", 6_000, 1.0)
+    assert all(0 <= c[2] <= 1 for c in calls if c[2] is not None)
+    assert "6,000 message rows in" in summary.describe()
+
+
+@pytest.mark.skipif(not os.environ.get("PARLEY_SPEED"), reason="set PARLEY_SPEED=1 to time 500,000 rows")
+def test_half_a_million_rows_at_fifty_thousand_a_second(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(SPEED_SCRIPT), "--rows", "500000", "--keep", str(tmp_path)],
+        capture_output=True, text=True, check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(result)
+    assert result["messages"] == 500_000
+    assert result["rows_per_second"] >= 50_000
