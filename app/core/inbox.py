@@ -579,14 +579,41 @@ def link_warning(state: ConversationState) -> bool:
     return any(not wrote_to(state.member_id, sender_id) for (sender_id,) in senders if sender_id is not None)
 
 
+# Up to this many sent messages, "did they write to X" is answered from what they sent.
+WROTE_TO_FROM_SENT = 2_000
+
+
 def wrote_to(member_id: int, other_id: int) -> bool:
-    """Whether the member has sent a message in any conversation the other member is in."""
-    theirs = S.select(S.conversation).where(S.member == other_id)
-    return (
-        Message.select(Message.id)
-        .where((Message.sender == member_id) & Message.conversation.in_(theirs))
-        .exists()
-    )
+    """Whether the member has sent a message in any conversation the other member is in.
+
+    Either side can be huge (a support account), and the answer is often no, which
+    means reading everything on the side that leads: lead with the member's own
+    messages when they are few, else with the other member's conversations.
+    """
+    sent = Message.select(Message.id).where(Message.sender == member_id).limit(WROTE_TO_FROM_SENT)
+    theirs = S.alias("theirs")
+    if Message.select(fn.COUNT(SQL("*"))).from_(sent.alias("sent")).scalar() < WROTE_TO_FROM_SENT:
+        query = (
+            Message.select(Message.id)
+            .join(theirs, JOIN.CROSS)
+            .where(
+                (Message.sender == member_id)
+                & (theirs.conversation == Message.conversation)
+                & (theirs.member == other_id)
+            )
+        )
+    else:
+        query = (
+            theirs.select(theirs.id)
+            .join(Message, JOIN.CROSS)
+            .where(
+                (theirs.member == other_id)
+                & (Message.conversation == theirs.conversation)
+                # "+ 0" keeps the sender index out of it: their conversations lead.
+                & ((Message.sender + 0) == member_id)
+            )
+        )
+    return query.exists()
 
 
 def messages(member_id: int, conversation_id, *, after_id: int | None = None,

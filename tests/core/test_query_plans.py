@@ -50,7 +50,8 @@ def me(store):
     for n in range(3):
         when = T0 + timedelta(minutes=n)
         messaging.send(jane, ["me"], f"The roadmap, part {n}", now=when)
-    inmail = messaging.send(rita, ["me"], "A staff engineer role in Lisbon", subject="Role", now=T0)
+    inmail = messaging.send(rita, ["me"], "A staff engineer role in Lisbon: https://example.com/job",
+                            subject="Role", now=T0)
     moderation.apply(me, "archive", [inmail.conversation])
     return me
 
@@ -116,6 +117,9 @@ def test_every_search_reads_an_index(me, monkeypatch, query, plan):
     assert plans_of(lambda: inbox.last_page(me, query=query)) == []
 
 
-def test_a_thread_and_its_messages_read_indexes(me):
-    conversation = inbox.page(me)[0].id
-    assert plans_of(lambda: (inbox.thread(me, conversation), inbox.messages(me, conversation))) == []
+@pytest.mark.parametrize("lead", ["sent messages", "their conversations"])
+def test_a_thread_its_messages_and_its_link_warning_read_indexes(me, monkeypatch, lead):
+    monkeypatch.setattr(inbox, "WROTE_TO_FROM_SENT", 10**6 if lead == "sent messages" else 0)
+    for conversation in (inbox.page(me)[0].id, inbox.page(me, "archived")[0].id):
+        assert plans_of(lambda: (inbox.thread(me, conversation), inbox.messages(me, conversation))) == []
+    assert inbox.thread(me, inbox.page(me, "archived")[0].id).link_warning
