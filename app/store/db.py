@@ -130,16 +130,20 @@ def _ensure_schema(store: Store) -> None:
     db = store.db
     tables = set(db.get_tables())
     if not tables:
-        with db.atomic():
-            db.create_tables(ALL_MODELS)
-            search.create_index(store)
-            if store.is_postgres:
-                from app.store.postgres import create_change_signal
+        # Under the write lock: teammates starting at once on an empty database
+        # create it once; the others find it made when the lock is theirs.
+        with write():
+            tables = set(db.get_tables())
+            if not tables:
+                db.create_tables(ALL_MODELS)
+                search.create_index(store)
+                if store.is_postgres:
+                    from app.store.postgres import create_change_signal
 
-                create_change_signal(store)
-            Meta.create(key="app", value=APP_MARK)
-            Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
-        return
+                    create_change_signal(store)
+                Meta.create(key="app", value=APP_MARK)
+                Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
+                return
     if "meta" not in tables:
         raise StoreError(f"{store.target} is not a Parley store.")
     mark = Meta.get_or_none(Meta.key == "app")

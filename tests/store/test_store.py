@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sqlite3
 import threading
 import time
@@ -200,3 +202,45 @@ def test_a_recalled_message_is_no_longer_found(letters):
     search.unindex_message(ids["cafe"])
     assert found(maya, [(("cafe",), False)]) == set()
     assert search.conversations_containing([1, 2, 3], [(("roadmap",), False)]) != set()
+
+
+def _open_and_close(target: str, results) -> None:
+    try:
+        open_store(target).close()
+        results.put("opened")
+    except Exception as exc:  # handed back to the test
+        results.put(repr(exc))
+
+
+@pytest.fixture
+def empty_target(backend, tmp_path, request):
+    """Where no store exists yet: a new file, or a new PostgreSQL schema."""
+    if backend == "sqlite":
+        yield str(tmp_path / "team.db")
+        return
+    import psycopg
+
+    from conftest import with_search_path
+
+    url = request.getfixturevalue("postgres_url")
+    base, schema = url.split("?")[0], f"empty_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    yield with_search_path(base, schema)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_teammates_starting_at_once_create_the_store_once(empty_target, clock):
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    openers = [ctx.Process(target=_open_and_close, args=(empty_target, results)) for _ in range(4)]
+    for opener in openers:
+        opener.start()
+    outcomes = [results.get(timeout=120) for _ in openers]
+    for opener in openers:
+        opener.join(30)
+    assert outcomes == ["opened"] * 4
+    store = open_store(empty_target)
+    assert [meta.key for meta in Meta.select().order_by(Meta.key)] == ["app", "schema_version"]
+    store.close()
