@@ -907,14 +907,12 @@ class _Demo:
         """The same pitch to six strangers within the hour: the fifth and sixth land in Spam."""
         from app.core.messaging import send
 
-        pitch = ("Quick question, {name}: are you the right person to talk to about filling your sales calendar? "
+        pitch = ("Quick question: are you the right person to talk to about filling your sales calendar? "
                  "We book 30+ qualified meetings a month for teams like yours. Worth a 10-minute chat?")
         targets = ("farah-haddad", "chloe-evans", "hana-kowalski", "julia-novak", "lucas-moreau", ME)
         for index, handle in enumerate(targets):
             def send_pitch(at, handle=handle):
-                # Identical text on purpose: the rule ignores case and white space, not names.
-                send(self.ids["kyle-brandt"], [handle], pitch.format(name="there"),
-                     subject="Quick question", now=at)
+                send(self.ids["kyle-brandt"], [handle], pitch, subject="Quick question", now=at)
 
             self.timeline.add(start + timedelta(minutes=7 * index), send_pitch)
 

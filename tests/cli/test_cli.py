@@ -137,7 +137,7 @@ def test_python_dash_m_app_runs_the_command_line(tmp_path):
 def test_the_command_line_starts_without_textual(tmp_path):
     code = ("import sys; from app.cli import main; "
             f"main(['--db', {str(tmp_path / 'p.db')!r}, 'member', 'list']); "
-            "print('textual' in sys.modules, 'app.core.messaging' in sys.modules)")
+            "print('textual' in sys.modules, 'app.ui.app' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
                           env={**os.environ, "PARLEY_NOW": "2026-03-02T09:00:00Z"})
     assert done.stdout.split()[-2:] == ["False", "False"]
