@@ -182,7 +182,8 @@ def set_plan(handle: str, plan_name: str, now: datetime | None = None):
 
 def get_settings(member_id: int) -> dict[str, bool]:
     member = member_by_id(member_id)
-    settings = MemberSettings.get_or_create(member=member)[0]
+    # A member without a settings row (an imported one) has the defaults.
+    settings = MemberSettings.get_or_none(MemberSettings.member == member.id) or MemberSettings()
     values = {key: bool(getattr(settings, field)) for key, field in SETTING_FIELDS.items()}
     values[OPEN_PROFILE] = bool(member.open_profile)
     return values

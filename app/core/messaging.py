@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from app.core import clock, credits, routing
 from app.core.errors import BadInput, NotFound, Refused
@@ -28,6 +28,7 @@ from app.store.models import (
     BOX_INBOX,
     BOX_SPAM,
     Attachment,
+    Block,
     Conversation,
     ConversationState,
     Draft,
@@ -590,8 +591,13 @@ def _audience(company: Member, audience: dict | None):
     """Members a sponsored message reaches: people who allow sponsored messages, in the audience."""
     query = (
         Member.select()
-        .join(MemberSettings, on=(MemberSettings.member == Member.id))
-        .where((Member.kind == "person") & (Member.id != company.id) & (MemberSettings.allow_sponsored == True))  # noqa: E712
+        .join(MemberSettings, JOIN.LEFT_OUTER, on=(MemberSettings.member == Member.id))
+        .where(
+            (Member.kind == "person")
+            & (Member.id != company.id)
+            # No settings row means the defaults, which allow sponsored messages.
+            & (MemberSettings.allow_sponsored.is_null() | (MemberSettings.allow_sponsored == True))  # noqa: E712
+        )
     )
     if audience:
         unknown = set(audience) - set(AUDIENCE_KEYS)
@@ -600,7 +606,10 @@ def _audience(company: Member, audience: dict | None):
         key, value = next(iter(audience.items()))
         field = Member.company if key == "company" else Member.location
         query = query.where(fn.LOWER(field) == str(value).strip().lower())
-    return [m for m in query.order_by(Member.id) if not is_blocked_either(company.id, m.id)]
+    blocked_by_company = Block.select(Block.blocked).where(Block.blocker == company.id)
+    blocking_company = Block.select(Block.blocker).where(Block.blocked == company.id)
+    query = query.where(Member.id.not_in(blocked_by_company) & Member.id.not_in(blocking_company))
+    return list(query.order_by(Member.id))
 
 
 def send_sponsored(

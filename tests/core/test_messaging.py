@@ -9,7 +9,7 @@ from peewee import SqliteDatabase
 
 from app.core import credits, messaging
 from app.core.errors import BadInput, NotFound, Refused
-from app.core.members import add_member, connect, update_setting
+from app.core.members import add_member, block, connect, update_setting
 from app.store.models import (
     BOX_INBOX,
     BOX_SPAM,
@@ -410,3 +410,11 @@ def test_scenario_two_members_an_inmail_a_reply_and_the_credit_back(store, clock
     assert (answer.conversation, answer.route) == (sent.conversation, "message")
     assert credits.balance(recruiter.id) == 15
     assert [line.kind for line in credits.credits_view(recruiter.id).ledger] == ["grant", "spend", "refund"]
+
+
+def test_sponsored_messages_never_reach_a_member_who_blocked_the_company(store):
+    acme = add_member("acme", "Acme Corp", kind="company")
+    ben, _ = person("ben"), person("cara")
+    block(ben.id, "acme")
+    assert messaging.send_sponsored(acme.id, "Try Acme Cloud") == 1
+    assert ConversationState.select().where(ConversationState.member == ben.id).count() == 0
