@@ -49,7 +49,6 @@ class InboxScreen(RunsWork, Screen):
         yield SearchBox(id="search")
         yield ConversationList(self.member.id, id="conversations")
         yield StatusLine(self.member, id="status")
-        yield Footer()
 
     @property
     def conversations(self) -> ConversationList:
@@ -62,7 +61,15 @@ class InboxScreen(RunsWork, Screen):
     def on_mount(self) -> None:
         self.query_one(FilterBar).show("all", focused_inbox=self.settings.get("focused-inbox", True))
         self.conversations.focus()
+        # The first page and the counts load side by side; the list learns its length
+        # when the counts arrive.
+        self.conversations.show(self.filter_name, None, None)
         self.refresh_counts(first=True)
+
+    def on_conversation_list_first_page(self, event: ConversationList.FirstPage) -> None:
+        # What is not needed to draw the first page comes after it (the app may be
+        # measuring launch to first paint and leave right now).
+        self.mount(Footer())
         self.refresh_credits()
 
     def on_screen_resume(self) -> None:
@@ -82,7 +89,7 @@ class InboxScreen(RunsWork, Screen):
             self.counts = counts
             self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query)
             if first:
-                self.conversations.show(self.filter_name, None, counts[self.filter_name])
+                self.conversations.learn_total(counts[self.filter_name])
             elif self.search_query is None:
                 self.conversations.reload(counts[self.filter_name])
 

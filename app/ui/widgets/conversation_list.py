@@ -96,6 +96,16 @@ class ConversationList(ScrollView, can_focus=True):
         self.cursor = 0
         self.scroll_to(0, 0, animate=False, immediate=True)
 
+    def learn_total(self, total: int) -> None:
+        """The filter's count arrived after its first rows: the list's length is known now."""
+        if self.search_query is not None:
+            return
+        self.total = total
+        self.more = False
+        self._update_virtual_size()
+        self._request(self._visible_pages())
+        self.refresh()
+
     def reload(self, total: int | None) -> None:
         """The store changed: refetch the visible rows, keep showing the old ones meanwhile."""
         row = self.current
@@ -149,6 +159,8 @@ class ConversationList(ScrollView, can_focus=True):
         return {index // PAGE_SIZE for index in range(top, last + 1)}
 
     def _request(self, pages: set[int]) -> None:
+        if self._generation == 0:
+            return  # nothing to show until show() names the filter
         for page in sorted(pages):
             if page in self._pending or page in self._pages or page < 0:
                 continue
