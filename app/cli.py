@@ -852,8 +852,10 @@ def run_demo(args) -> int:
             pass
         else:
             return _run_app(target, acting)
+    import shlex
+
+    db = shlex.quote(target)
     print(f"The demo store is at {target}. Look at it with, for example:")
-    print(f"  parley --db {target} inbox")
-    print(f"  parley --db {target} inbox --filter inmail")
-    print(f"  parley --db {target} credits")
+    for command in ("inbox", "inbox --filter inmail", "credits", "--as tom-hartley inbox"):
+        print(f"  parley --db {db} {command}")
     return EXIT_OK

@@ -77,3 +77,10 @@ def test_readme_gives_exactly_two_setup_commands_and_ci_runs_the_test_one():
     # CI adds the PostgreSQL driver so the same suite also runs on a PostgreSQL server.
     assert 'python3 -m venv "$work/venv"' in ci
     assert re.search(r'pip install -q -e "\.\[test(,postgres)?\]" && python -m pytest\b', ci)
+
+
+def test_every_file_the_readme_links_to_exists():
+    text = README.read_text(encoding="utf-8")
+    targets = [t for t in re.findall(r"\]\(([^)\s]+)\)", text) if "://" not in t and not t.startswith("#")]
+    missing = [t for t in targets if not (README.parent / t.split("#")[0]).exists()]
+    assert missing == []
