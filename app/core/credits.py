@@ -204,7 +204,9 @@ def forfeit_preview(member_id: int, plan_name: str) -> str:
 def _expire_lots(member: Member, at: datetime) -> int:
     lots = list(
         CreditLot.select().where(
-            (CreditLot.member == member.id) & (CreditLot.remaining > 0) & (CreditLot.expires_at == at)
+            # "<=" rather than "==": ``at`` is the earliest expiry, and a loop that found
+            # nothing to expire because of a rounded timestamp would never end.
+            (CreditLot.member == member.id) & (CreditLot.remaining > 0) & (CreditLot.expires_at <= at)
         )
     )
     for lot in lots:
