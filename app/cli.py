@@ -237,10 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args) or EXIT_OK
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
-        return 130
+        return EXIT_ERROR
     except BrokenPipeError:
         # The reader went away (parley inbox | head): not an error worth a message.
-        sys.stderr.close()
+        # Point stdout at nothing so the interpreter's final flush stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
         code, sentence = _explain(exc)
