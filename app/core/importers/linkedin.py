@@ -13,7 +13,9 @@ already happened, so no route is taken and no credit moves.
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -811,8 +813,45 @@ class _Importer:
         return f"{thread.title} {names}".strip()
 
     def _write_messages(self, number: int, file: ExportFile) -> None:
-        pending: list[tuple] = []
+        """Write one file's messages: a reader thread parses and prepares chunks while this
+        thread stores them (SQLite lets go of the GIL while it works, so the two overlap)."""
+        chunks: queue.Queue = queue.Queue(maxsize=4)
+        stop = threading.Event()
         drafts: list[tuple] = []
+        reader = threading.Thread(target=self._prepare_chunks, args=(number, file, chunks, drafts, stop),
+                                  name="linkedin-import-reader", daemon=True)
+        reader.start()
+        try:
+            while (chunk := chunks.get()) is not None:
+                if isinstance(chunk, BaseException):
+                    raise chunk
+                self._flush_messages(chunk)
+        finally:
+            stop.set()
+            reader.join()
+        self._flush_drafts(drafts)
+
+    def _prepare_chunks(self, number: int, file: ExportFile, chunks: queue.Queue, drafts: list[tuple],
+                        stop: threading.Event) -> None:
+        def hand_over(item) -> None:
+            while not stop.is_set():
+                try:
+                    chunks.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
+        try:
+            for chunk in self._message_chunks(number, file, drafts):
+                if stop.is_set():
+                    return
+                hand_over(chunk)
+            hand_over(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the writing thread, which raises it
+            hand_over(exc)
+
+    def _message_chunks(self, number: int, file: ExportFile, drafts: list[tuple]) -> Iterator[list[tuple]]:
+        pending: list[tuple] = []
         people_of: dict[str, str] = {}
         first_name, last_name = self.owner_first, self.owner_last
         member_of = self.member_of
@@ -855,10 +894,10 @@ class _Importer:
             pending.append((external_id, thread, sender_id, kind, subject.strip()[:300], content, at, stamp,
                             "://" in content or "www." in content, people))
             if len(pending) >= CHUNK:
-                self._flush_messages(pending)
+                yield pending
                 pending = []
-        self._flush_messages(pending)
-        self._flush_drafts(drafts)
+        if pending:
+            yield pending
 
     def _flush_messages(self, pending: list[tuple]) -> None:
         if not pending:
