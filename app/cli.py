@@ -136,7 +136,7 @@ def build_parser() -> Parser:
     sub.add_argument("handle", metavar="HANDLE")
     sub.add_argument("plan", metavar="PLAN")
 
-    sub = command("settings", settings, "show or change the acting member's settings")
+    sub = command("settings", settings, "show the acting member's settings, or one of them, or change one")
     sub.add_argument("key", metavar="KEY", nargs="?",
                      help="allow-inmail, allow-open-profile, allow-sponsored, focused-inbox, "
                           "read-receipts, notifications or open-profile")
@@ -468,10 +468,9 @@ def settings(args) -> int:
     if args.key is not None:
         if args.key not in current:
             raise BadInput(f"There is no setting {args.key!r}; choose one of: {', '.join(current)}.")
-        if args.value is None:
-            raise BadInput(f"Say on or off: parley settings {args.key} on")
-        update_setting(member.id, args.key, args.value)
-        current = get_settings(member.id)
+        if args.value is not None:
+            update_setting(member.id, args.key, args.value)
+            current = get_settings(member.id)
     if wants_json(args):
         print_json(current)
     elif args.key is not None:

@@ -407,6 +407,7 @@ def test_settings_show_and_change(capsys, db):
         assert (code, out) == (0, f"read-receipts is {shown}.\n")
     code, out, _ = run(capsys, "--db", db, "settings")
     assert ["read-receipts", "off"] in [line.split() for line in out.splitlines()]
+    assert run(capsys, "--db", db, "settings", "allow-inmail")[1] == "allow-inmail is on.\n"
 
 
 def test_plan_set_forfeits_and_grants(capsys, db):
