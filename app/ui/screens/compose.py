@@ -187,7 +187,6 @@ class ComposeScreen(ModalScreen[SendResult | None]):
     def on_mount(self) -> None:
         box = self.query_one("#compose")
         box.border_title = "Reply" if self.reply_conversation_id else "New message"
-        box.border_subtitle = "ctrl+s send · esc keep draft · ctrl+e $EDITOR"
         self.query_one("#subject-row").display = False
         self.query_one("#error").display = False
         self.update_counter()

@@ -26,7 +26,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from app.core import credits, members
+from app.core import clock, credits, members
 from app.core.errors import ParleyError
 from app.core.plans import PLANS
 from app.core.views import CreditsView, MemberView
@@ -34,7 +34,7 @@ from app.store.db import StoreError
 from app.ui.screens.compose import day
 from app.ui.app import styles_dir
 from app.ui.screens.confirm import ConfirmDialog
-from app.ui.text import literal, literal_text, long_time
+from app.ui.text import literal, literal_text
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ class SettingsScreen(Screen[None]):
     help_title = "Settings"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
+        Binding("j,down", "app.focus_next", "Next setting", show=False),
+        Binding("k,up", "app.focus_previous", "Previous setting", show=False),
         Binding("t", "show_tab('toggles')", "Toggles"),
         Binding("p", "show_tab('plan')", "Plan & credits"),
     ]
@@ -136,7 +138,7 @@ class SettingsScreen(Screen[None]):
         table.add_column("When", key="when")
         table.add_column("Change", key="amount")
         table.add_column("Kind", key="kind")
-        table.add_column("Balance", key="balance")
+        table.add_column("Held", key="balance")
         table.add_column("Reason", key="reason")
         self.load()
         self.load_credits()
@@ -167,6 +169,7 @@ class SettingsScreen(Screen[None]):
         self.app.call_from_thread(self.show_credits, view)
 
     def show_state(self, state: SettingsState) -> None:
+        first_time = self.state is None
         self.state = state
         member = state.member
         self.query_one("#settings-title", Static).update(
@@ -180,6 +183,8 @@ class SettingsScreen(Screen[None]):
                 # Open Profile can be switched on only by a premium member; off is always allowed.
                 switch.disabled = toggle.key == "open-profile" and not premium and not switch.value
                 self.show_toggle_state(toggle.key, switch.value)
+        if first_time:
+            self.query_one(f"#set-{TOGGLES[0].key}", Switch).focus()
 
     def show_credits(self, view: CreditsView) -> None:
         self.query_one("#plan-summary", Static).update(plan_summary(view))
@@ -188,9 +193,8 @@ class SettingsScreen(Screen[None]):
         table = self.query_one("#ledger", DataTable)
         table.clear()
         for line in reversed(view.ledger):
-            table.add_row(
-                long_time(line.at), f"{line.amount:+d}", line.kind, str(line.balance), literal_text(line.reason)
-            )
+            when = f"{clock.to_local(line.at):%Y-%m-%d %H:%M}"
+            table.add_row(when, f"{line.amount:+d}", line.kind, str(line.balance), literal_text(line.reason))
 
     # ---- toggles --------------------------------------------------------------------------
 
