@@ -249,10 +249,8 @@ def _one_line(text: str) -> str:
     return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1].rstrip() + "…"
 
 
-def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRow]:
-    """ConversationRows for these conversations, in the order given: one query, plus one for InMail."""
-    if not conversation_ids:
-        return []
+def _rows_query(member_id: int, conversation_ids: list[int]):
+    """The page's rows with their titles and last message, in one query."""
     peer = Member.alias("peer")
     last = Message.alias("last_message")
     last_sender = Member.alias("last_sender")
@@ -262,7 +260,7 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
         .order_by(Message.sent_at.desc(), Message.id.desc())
         .limit(1)
     )
-    query = (
+    return (
         S.select(
             S.conversation, S.folder, S.unread, S.archived, S.starred, S.muted, S.spam, S.inmail,
             S.has_attachment, S.last_at, Conversation.kind, Conversation.title, Conversation.subject,
@@ -274,13 +272,46 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
         .join(last, JOIN.LEFT_OUTER, on=(last.id == latest))
         .join(last_sender, JOIN.LEFT_OUTER, on=(last.sender == last_sender.id))
         .where((S.member == member_id) & S.conversation.in_(conversation_ids))
-        .tuples()
     )
+
+
+# Building the rows query's SQL costs more than running it, so it is built once per
+# page size and re-run with new values. The statement is built with marks in place of
+# the member (-1) and the conversation ids (-2, -3, ...), then each mark is filled in.
+_MEMBER_MARK = -1
+_rows_statements: dict[tuple, tuple[str, list]] = {}
+
+
+def _rows_statement(member_id: int, conversation_ids: list[int]) -> tuple[str, list]:
+    key = (type(database.obj), len(conversation_ids))
+    if key not in _rows_statements:
+        marks = [_MEMBER_MARK - 1 - n for n in range(len(conversation_ids))]
+        sql, params = _rows_query(_MEMBER_MARK, marks).sql()
+        if len(_rows_statements) >= 256:
+            _rows_statements.clear()
+        _rows_statements[key] = (sql, params)
+    sql, template = _rows_statements[key]
+    values = []
+    for value in template:
+        if value == _MEMBER_MARK:
+            values.append(member_id)
+        elif isinstance(value, int) and value < _MEMBER_MARK:
+            values.append(conversation_ids[_MEMBER_MARK - 1 - value])
+        else:
+            values.append(value)
+    return sql, values
+
+
+def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRow]:
+    """ConversationRows for these conversations, in the order given: one query, plus one for InMail."""
+    if not conversation_ids:
+        return []
+    found = database.obj.execute_sql(*_rows_statement(member_id, conversation_ids))
     by_id = {}
     inmail_ids = []
     for (conversation_id, folder, unread, archived, starred, muted, spam, inmail, has_attachment,
          last_at, kind, title, subject, stored_preview, peer_name, body, last_kind, recalled_at,
-         sender_name) in query:
+         sender_name) in found:
         by_id[conversation_id] = dict(
             id=conversation_id,
             title=conversation_title(kind, title, peer_name),
@@ -294,7 +325,7 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
             inmail=bool(inmail),
             subject=subject,
             preview=_preview(stored_preview, body, last_kind, recalled_at, sender_name),
-            last_at=last_at,
+            last_at=S.last_at.python_value(last_at),
             has_attachment=bool(has_attachment),
         )
         if inmail or kind == "inmail":
@@ -435,11 +466,17 @@ def _text_matches(member_id: int, listing: _Listing) -> Iterator[int]:
     )
     check_people = bool(parsed.senders or parsed.companies)
     seen: set[int] = set()
+    sender_fits: dict[int | None, bool] = {}  # the same few senders come back again and again
     for _, conversation_id, sender_name, sender_company, sender_id in stream:
         if conversation_id in seen:
             continue
-        if check_people and not _matches_people(parsed, sender_name, sender_company, sender_id, member_id):
-            continue
+        if check_people:
+            fits = sender_fits.get(sender_id)
+            if fits is None:
+                fits = _matches_people(parsed, sender_name, sender_company, sender_id, member_id)
+                sender_fits[sender_id] = fits
+            if not fits:
+                continue
         seen.add(conversation_id)
         yield conversation_id
 
