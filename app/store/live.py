@@ -9,7 +9,7 @@ the change feed (the ``change`` table every writer appends to through
   whenever another connection commits; reading it costs no I/O.
 - PostgreSQL: a trigger on the change table sends a notification on
   ``parley_change``; the watcher LISTENs on its own psycopg connection and
-  drains pending notifications without waiting. If that connection is lost, it
+  reads its socket only when something has arrived there. If that connection is lost, it
   reads the change table on every poll until it can listen again.
 
 The watcher owns a connection of its own because Peewee gives each thread its own
@@ -18,6 +18,7 @@ connection, and a screen may poll from any worker thread.
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import threading
 import time
@@ -79,6 +80,7 @@ class _PostgresFeed:
         self._channel = CHANGE_CHANNEL
         self._conn = None
         self._schema = None
+        self._pending = False
         self._next_try = 0.0
         self._listen()
 
@@ -92,8 +94,11 @@ class _PostgresFeed:
         try:
             params = {**self._db.connect_params, "application_name": LISTENER_NAME}
             conn = psycopg.connect(dbname=self._db.database, autocommit=True, **params)
-            conn.execute(f"LISTEN {self._channel}")
             self._schema = conn.execute("SELECT current_schema()").fetchone()[0]
+            # psycopg hands every notification it reads to this handler, whether it
+            # arrived while the connection was idle or running a query.
+            conn.add_notify_handler(self._heard)
+            conn.execute(f"LISTEN {self._channel}")
             self._conn = conn
         except psycopg.Error:
             self._conn = None
@@ -104,10 +109,18 @@ class _PostgresFeed:
                 self._listen()
             return True
         try:
-            return any(note.payload == self._schema for note in self._conn.notifies(timeout=0))
+            waiting, _, _ = select.select([self._conn.fileno()], [], [], 0)
+            if waiting:  # reading the socket hands its notifications to _heard
+                self._conn.execute("SELECT 1")
         except Exception:  # the server went away: read the table until we listen again
             self._drop()
             return True
+        heard, self._pending = self._pending, False
+        return heard
+
+    def _heard(self, note) -> None:
+        if note.payload == self._schema:
+            self._pending = True
 
     def rows(self, sql: str, params: tuple) -> list[tuple]:
         if self._conn is not None:
