@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from datetime import timedelta
 
 import pytest
@@ -224,6 +225,10 @@ def test_parley_demo_builds_the_same_store_once_then_opens_it(demo_path, tmp_pat
     monkeypatch.setattr(cli, "_run_app", lambda target, acting: opened.append((target, acting)) or 0)
     assert main(["demo", "--db", target]) == 0
     assert f"Opening the demo store at {target}" in capsys.readouterr().err
+    assert opened == [(target, "me")]
+    monkeypatch.setitem(sys.modules, "app.ui.app", None)  # the screens are not installed
+    assert main(["demo", "--db", target]) == 0
+    assert f"The demo store is at {target}." in capsys.readouterr().out
     assert opened == [(target, "me")]
     assert main(["--db", target, "inbox", "--filter", "inmail"]) == 0
     assert "Rachel Stein" in capsys.readouterr().out
