@@ -23,10 +23,6 @@ from app.core.views import DraftView, SendResult
 from app.store import changes
 from app.store.db import write
 from app.store.models import (
-    BOX_ARCHIVED,
-    BOX_DELETED,
-    BOX_INBOX,
-    BOX_SPAM,
     Attachment,
     Block,
     Conversation,
@@ -73,17 +69,6 @@ def has_links(body: str) -> bool:
 
 def preview_of(body: str) -> str:
     return " ".join(body.split())[:PREVIEW_LENGTH]
-
-
-def box_of(state: ConversationState) -> int:
-    """The box a member's conversation sits in: deleted, then spam, then archived."""
-    if state.deleted:
-        return BOX_DELETED
-    if state.spam:
-        return BOX_SPAM
-    if state.archived:
-        return BOX_ARCHIVED
-    return BOX_INBOX
 
 
 # ---- the limits of §4 --------------------------------------------------------------------
@@ -202,7 +187,7 @@ def _arrive(state: ConversationState, folder: str | None, *, spam: bool) -> None
     state.spam = state.spam or spam
     if folder:
         state.folder = folder
-    state.box = box_of(state)
+    state.refresh_box()
 
 
 def _looks_like_bulk(sender_id: int, recipient_id: int, text_hash: str, at: datetime) -> bool:

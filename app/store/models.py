@@ -101,6 +101,13 @@ class Conversation(BaseModel):
 
 # ConversationState.box values: which top-level box a conversation sits in for a member.
 BOX_INBOX, BOX_ARCHIVED, BOX_SPAM, BOX_DELETED = 0, 1, 2, 3
+# The first flag that is set decides the box; none set means the inbox.
+BOX_PRECEDENCE = (("deleted", BOX_DELETED), ("spam", BOX_SPAM), ("archived", BOX_ARCHIVED))
+
+
+def box_for(*, deleted: bool, spam: bool, archived: bool) -> int:
+    flags = {"deleted": deleted, "spam": spam, "archived": archived}
+    return next((box for flag, box in BOX_PRECEDENCE if flags[flag]), BOX_INBOX)
 
 
 class ConversationState(BaseModel):
@@ -116,7 +123,7 @@ class ConversationState(BaseModel):
     starred = BooleanField(default=False)
     spam = BooleanField(default=False)
     deleted = BooleanField(default=False)
-    # Derived from archived/spam/deleted by app.store.state.refresh_box().
+    # Derived from archived/spam/deleted: always set through refresh_box().
     box = SmallIntegerField(default=BOX_INBOX)
     # Denormalised for filters: the other side in a 1:1 conversation, whether it is a
     # 1st-degree connection, whether the conversation is InMail.
@@ -128,6 +135,10 @@ class ConversationState(BaseModel):
     read_upto = BigIntegerField(default=0)  # id of the last message this member has read
     marked_safe = BooleanField(default=False)
     left = BooleanField(default=False)
+
+    def refresh_box(self) -> int:
+        self.box = box_for(deleted=self.deleted, spam=self.spam, archived=self.archived)
+        return self.box
 
     class Meta:
         indexes = (
