@@ -67,7 +67,7 @@ from app.core.importers.people import (
     url_key,
 )
 from app.core.importers.progress import Progress
-from app.core.messaging import box_of, preview_of
+from app.core.messaging import preview_of
 from app.core.plans import BASIC, LIMITS
 from app.store import changes, search
 from app.store.db import retrying, write
@@ -194,7 +194,7 @@ class _Thread:
     """What the first pass learns about one conversation."""
 
     __slots__ = (
-        "key", "title", "subject", "participants", "count", "drafts", "first_at", "first_row",
+        "key", "title", "subject", "participants", "seen", "count", "drafts", "first_at", "first_row",
         "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by", "last_by",
         "conversation_id", "is_new", "kind", "member_ids", "added", "new_last_at",
         "new_last_body", "max_id", "first_id",
@@ -205,6 +205,7 @@ class _Thread:
         self.title = ""
         self.subject = ""
         self.participants: dict[str, None] = {}
+        self.seen: set[tuple] = set()
         self.count = 0
         self.drafts = 0
         self.first_at: datetime | None = None
@@ -507,56 +508,61 @@ class _Importer:
 
     def _gather(self, number: int, line: int, fields: tuple, at: datetime) -> None:
         sponsored, sender, recipients, key = self._row_people(fields)
-        if sender == ANONYMOUS_PLACEHOLDER:
-            sender = self._anonymous(key)
         thread = self.threads.get(key)
         if thread is None:
             thread = self.threads[key] = _Thread(key)
-        participants = thread.participants
-        for person in (sender, *recipients):
-            if person:
-                if person == ANONYMOUS_PLACEHOLDER:
-                    person = self._anonymous(key)
-                participants[person] = None
+        people = (sender, recipients)
+        if people not in thread.seen:
+            # Each (sender, recipients) pair of a conversation is looked at once.
+            thread.seen.add(people)
+            for person in (sender, *recipients):
+                if person:
+                    thread.participants[self._anonymous(key) if person == ANONYMOUS_PLACEHOLDER else person] = None
+        if sender == ANONYMOUS_PLACEHOLDER:
+            sender = self._anonymous(key)
         (_id, title, from_name, _url, _to, _urls, _date, subject, content, folder, direction,
          message_draft, conversation_draft) = fields
+        folder = folder.strip().upper()
         if direction:
-            if direction.strip().upper() in OUTGOING or folder.strip().upper() == "SENT":
+            if direction.strip().upper() in OUTGOING or folder == "SENT":
                 self.owner_votes[sender] += 1
             elif len(recipients) == 1:
                 self.owner_votes[recipients[0]] += 1
-        if is_yes(message_draft) or is_yes(conversation_draft) or not folder.strip():
+        if not folder or is_yes(message_draft) or is_yes(conversation_draft):
             thread.drafts += 1
             self.owner_votes[sender] += 1
             return
-        system = not from_name.strip() or is_system_text(content)
-        if not content.strip():
+        if not content or content.isspace():
             return
         thread.count += 1
-        if not thread.title and title.strip():
-            thread.title = title.strip()
-        if not thread.subject and subject.strip():
-            thread.subject = subject.strip()
+        title = title.strip()
+        subject = subject.strip()
+        if title and not thread.title:
+            thread.title = title
+        if subject and not thread.subject:
+            thread.subject = subject
         if thread.last_at is None or at >= thread.last_at:
             thread.last_at = at
-        box = FOLDER_BOXES.get(folder.strip().upper())
+        box = FOLDER_BOXES.get(folder)
         if box is not None and (thread.box_at is None or at >= thread.box_at):
             thread.box, thread.box_at = box, at
         if sponsored:
             thread.sponsored = True
-        if system:
+        if not from_name or from_name.isspace() or is_system_text(content):
             return
         if thread.first_at is None or at < thread.first_at:
             thread.first_at = at
             thread.first_row = (number, line)
             thread.first_sender = sender
-            thread.inmail_like = bool(subject.strip()) and title.strip() == subject.strip()
-        known = thread.first_by.get(sender)
+            thread.inmail_like = bool(subject) and title == subject
+        first_by = thread.first_by
+        known = first_by.get(sender)
         if known is None or at < known:
-            thread.first_by[sender] = at
-        known = thread.last_by.get(sender)
+            first_by[sender] = at
+        last_by = thread.last_by
+        known = last_by.get(sender)
         if known is None or at > known:
-            thread.last_by[sender] = at
+            last_by[sender] = at
 
     def _anonymous(self, conversation_key: str) -> str:
         key = "a:" + conversation_key
@@ -1062,7 +1068,7 @@ class _Importer:
             if member == self.me_id and thread.box is not None and not state.deleted:
                 state.archived = thread.box == BOX_ARCHIVED
                 state.spam = thread.box == BOX_SPAM
-                state.box = box_of(state)
+                state.box = BOX_SPAM if state.spam else BOX_ARCHIVED if state.archived else BOX_INBOX
             state.save()
         if conversation.kind == "inmail":
             inmail = InMail.get_or_none(InMail.conversation == conversation.id)
