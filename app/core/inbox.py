@@ -3,8 +3,9 @@
 Every filter is an equality prefix of one ConversationState index followed by
 (last_at, id), so a page is an index range read newest first and the next page
 starts where the last one ended (keyset, never OFFSET). Counts come from one
-GROUP BY over the covering index. A page of rows is one query with its joins,
-plus at most one batched query for InMail status.
+GROUP BY over the covering index, kept until the store changes. A page of rows is
+one query with its joins, plus at most one batched query for InMail status.
+Searches stream full-text matches newest first and stop at a full page.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from app.store import search as store_search
 from app.store.db import data_version, write
 from app.store.models import (
     BOX_ARCHIVED,
+    BOX_DELETED,
     BOX_INBOX,
     BOX_SPAM,
     Attachment,
@@ -63,7 +65,6 @@ FILTER_SCOPES: dict[str, tuple[int, dict[str, object]]] = {
     "archived": (BOX_ARCHIVED, {}),
     "spam": (BOX_SPAM, {}),
 }
-assert tuple(FILTER_SCOPES) == FILTERS
 
 # A member whose conversations hold fewer messages than this is searched from their
 # own conversations; above it the index drives and the search stops at a full page.
@@ -119,16 +120,20 @@ _counts_cache: dict[tuple, Counts] = {}
 
 
 def _store_version() -> tuple:
-    """Changes whenever anything is written: by another connection (data_version) or by this one."""
+    """Changes whenever anything is written: by another connection (data_version) or by this one.
+
+    The connection itself is part of it (held, not its id, so a new connection can never
+    pass for an old one): each thread has its own, with its own numbers.
+    """
     connection = database.obj.connection()
     own_writes = getattr(connection, "total_changes", None)
-    return (id(connection), data_version(), own_writes)
+    return (connection, data_version(), own_writes)
 
 
 def _count(member_id: int) -> Counts:
     query = (
         S.select(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred, fn.COUNT(SQL("*")))
-        .where((S.member == member_id) & (S.box < 3))
+        .where((S.member == member_id) & (S.box < BOX_DELETED))
         .group_by(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred)
         .tuples()
     )

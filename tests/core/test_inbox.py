@@ -149,6 +149,10 @@ def test_deleted_conversations_are_in_no_filter(people, inbox_of_me):
     assert inbox.counts(me)["all"] == len(EXPECTED["all"]) - 1
 
 
+def test_filters_keep_the_order_of_section_5():
+    assert tuple(inbox.FILTER_SCOPES) == FILTERS
+
+
 def test_unknown_filter_is_a_sentence(people):
     with pytest.raises(BadInput, match="Unknown filter 'later'"):
         inbox.page(people["me"], "later")

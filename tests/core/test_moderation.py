@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from peewee import fn
 
 from app.core import inbox, members, messaging, moderation, routing
 from app.core.errors import BadInput, NotFound, Refused
@@ -16,6 +17,7 @@ from app.store.models import (
     Block,
     Change,
     ConversationState,
+    Message,
     Report,
 )
 
@@ -69,6 +71,8 @@ def test_star_mute_and_read_set_their_flags(me, threads):
     assert [rows[c].muted for c in threads[:3]] == [False, True, True]
     assert [rows[c].unread for c in threads[:4]] == [0, 0, 0, 1]
     assert inbox.counts(me)["unread"] == 3
+    last = Message.select(fn.MAX(Message.id)).where(Message.conversation == threads[0]).scalar()
+    assert state(me, threads[0]).read_upto == last
     moderation.apply(me, "unstar", threads[:1])
     moderation.apply(me, "unmute", threads[1:2])
     assert listed(me, "starred") == {threads[1]}
