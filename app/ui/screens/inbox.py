@@ -66,11 +66,12 @@ class InboxScreen(RunsWork, Screen):
         self.conversations.show(self.filter_name, None, None)
         self.refresh_counts(first=True)
 
-    def on_conversation_list_first_page(self, event: ConversationList.FirstPage) -> None:
+    async def on_conversation_list_first_page(self, event: ConversationList.FirstPage) -> None:
         # What is not needed to draw the first page comes after it (the app may be
         # measuring launch to first paint and leave right now).
-        self.mount(Footer())
         self.refresh_credits()
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer draws its keys when told the bindings changed
 
     def on_screen_resume(self) -> None:
         if self.counts is not None:
@@ -279,7 +280,11 @@ class InboxScreen(RunsWork, Screen):
             self.app.report_conversation(row.id, self.refresh_from_store)
 
     def action_undo(self) -> None:
-        self.app.undo_last(self.refresh_from_store)
+        def undone() -> None:
+            self.status.show_note("")
+            self.refresh_from_store()
+
+        self.app.undo_last(undone)
 
     def filter_count(self, name: str) -> int | None:
         return self.counts[name] if self.counts is not None and name in FILTERS else None

@@ -70,6 +70,7 @@ class ThreadScreen(RunsWork, Screen):
             yield MessageView(self.member.id, id="messages")
             yield ProfilePanel(id="profile")
         with Horizontal(id="quick-replies"):
+            yield Static("Quick reply (y / n):", id="quick-label", markup=False)
             yield Button("Yes, interested", id="quick-accept", compact=True, variant="success")
             yield Button("No thanks", id="quick-decline", compact=True)
         # Focus must not select the text: a quick reply is there to be edited, not replaced.

@@ -32,7 +32,7 @@ CACHED_PAGES = 20
 Cursor = tuple[datetime, int]
 
 
-class ConversationList(ScrollView, can_focus=True):
+class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
     """Rows of one filter (or one search) of the acting member's conversations."""
 
     BINDINGS = MOVE_BINDINGS

@@ -27,7 +27,7 @@ GUTTER = 2  # the cursor bar and a space before every line
 KIND_LABELS = {"inmail": "[InMail]", "open_profile": "[Open Profile]", "sponsored": "[Sponsored]"}
 
 
-class MessageView(ScrollView, can_focus=True):
+class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
     BINDINGS = MOVE_BINDINGS
     COMPONENT_CLASSES = {
         "message-view--sender",

@@ -47,12 +47,14 @@ class StatusLine(Widget):
         credits = self.credits_text()
         if credits:
             text.append(f" · {credits}")
-        if self.note:
-            note = Text(f"{literal(self.note, one_line=True)} ",
-                        self.get_component_rich_style("status-line--note", partial=True))
-            room = self.size.width - text.cell_len - 2
-            if room > 8:
-                note.truncate(room, overflow="ellipsis")
-                text.append(" " * max(self.size.width - text.cell_len - note.cell_len, 2))
-                text.append_text(note)
+        if not self.note:
+            return text
+        # What just happened matters more than the credits: the member and credits give way.
+        width = self.size.width
+        note = Text(f"{literal(self.note, one_line=True)} ",
+                    self.get_component_rich_style("status-line--note", partial=True))
+        note.truncate(max(width - 12, 8), overflow="ellipsis")
+        text.truncate(max(width - note.cell_len - 2, 0), overflow="ellipsis")
+        text.append(" " * max(width - text.cell_len - note.cell_len, 1))
+        text.append_text(note)
         return text
