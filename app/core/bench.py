@@ -54,7 +54,7 @@ MINIMAL_APP = textwrap.dedent(
     class Minimal(App):
         def compose(self):
             yield Header()
-            yield ListView(*(ListItem(Label(f"Conversation {n}")) for n in range(50)))
+            yield ListView(*(ListItem(Label(f"Conversation {n}")) for n in range(20)))
             yield Footer()
 
         def on_mount(self):
@@ -316,8 +316,15 @@ def _sends(me: int, message_to: str, inmail_to: tuple[str, ...]) -> list[Figure]
         ms, result = timed(lambda: messaging.send(me, [message_to], f"Following up on your ticket, update {n}."))
         _expect_route(result, "message", message_to)
         plain.append(ms)
+    from app.core import routing
+    from app.core.members import member_by_handle
+
+    # A store measured before holds InMail already sent to some of them, still unanswered.
+    fresh = [h for h in inmail_to if routing.route(me, member_by_handle(h).id).route == "inmail"]
+    if not fresh:
+        raise RuntimeError("every InMail recipient of this benchmark store has been used; build a new one")
     inmail = []
-    for handle in inmail_to[:SENDS]:
+    for handle in fresh[:SENDS]:
         ms, result = timed(lambda: messaging.send(
             me, [handle], "Hello, I lead support at Parley and would value ten minutes of your time.",
             subject="A question about your support setup",
@@ -372,8 +379,12 @@ def measure(messages: int, db: str | None, folder: str, progress: Callable[[str]
         progress(f"Building a store of {messages:,} messages at {path}…")
         facts = _build(path, messages)
         rate = messages / facts.build_seconds
-        figures.append(Figure("build_rate", f"Build (rows, indexes, full text; {facts.build_seconds:.1f} s)",
-                              rate, "msg/s", f">= {BUILD_RATE:,} msg/s", rate >= BUILD_RATE))
+        figures.append(Figure(
+            "build_rate", f"Build (rows, indexes, full text; {facts.build_seconds:.1f} s)", rate, "msg/s",
+            f">= {BUILD_RATE:,} msg/s", rate >= BUILD_RATE,
+            note=f"{facts.build_cpu_seconds:.1f} CPU-s",
+            extra={"seconds": round(facts.build_seconds, 2), "cpu_seconds": round(facts.build_cpu_seconds, 2)},
+        ))
     else:
         progress(f"Measuring the benchmark store already at {path} (no build).")
         figures.append(Figure("build_rate", "Build (store reused: not measured)", None, "msg/s"))
@@ -458,7 +469,9 @@ def table(report: dict) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [f"Parley benchmark: {report['messages']:,} messages in {report['conversations']:,} conversations "
              f"among {report['members']:,} members ({report['machine']['cpus']} CPUs, "
-             f"Python {report['machine']['python']}, SQLite {report['machine']['sqlite']})"]
+             f"Python {report['machine']['python']}, SQLite {report['machine']['sqlite']}"
+             + (f", load average {report['machine']['load_average'][0]:.1f}" if report["machine"]["load_average"] else "")
+             + ")"]
     for n, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
         if n == 0:

@@ -23,18 +23,21 @@ copy is the same index that ``app.store.search.index_messages`` would produce.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
+import resource
+import shutil
 import sqlite3
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate
+from math import log
 from string import Formatter
 from typing import Callable
-import json
-import shutil
 
 from app.core import clock
 from app.core.errors import BadInput
@@ -292,8 +295,9 @@ SEED = 20_260_301
 MEMBERS = 2_000  # everyone, "me" and the company accounts included
 COMPANY_ACCOUNTS = 8
 # Members kept out of every conversation and every connection of "me", so that
-# sending them an InMail is routed as InMail (one per member until they answer).
-INMAIL_TARGETS = 8
+# sending them an InMail is routed as InMail (one per member until they answer);
+# enough for several benchmark runs on one store.
+INMAIL_TARGETS = 40
 LONG_THREAD = 1_000
 MIN_MESSAGES = 1_000
 CHUNK = 50_000
@@ -349,6 +353,7 @@ class BenchStore:
     inmail_to: tuple[str, ...]  # strangers who accept InMail
     searches: tuple[str, ...]
     build_seconds: float = 0.0
+    build_cpu_seconds: float = 0.0  # this process and the full-text builder together
 
 
 @dataclass
@@ -585,15 +590,13 @@ def _schedule(rng: random.Random, conversation: _Conversation, horizon: int, lon
     else:
         pace = rng.choice((600, 3600, 4 * 3600, 86_400, 3 * 86_400))
         age = int(SPAN_DAYS * 86_400 * rng.random() ** 1.7)
-    gaps = [max(30, int(rng.expovariate(1 / pace))) for _ in range(count - 1)]
-    length = sum(gaps)
-    end = horizon - age
-    start = end - length
+    rand = rng.random
+    # Exponential gaps (at least half a minute): one call per message, so no expovariate().
+    gaps = [30 + int(-pace * log(1.0 - rand())) for _ in range(count - 1)]
+    start = horizon - age - sum(gaps)
     if start < 0:
         start = rng.randint(0, 86_400)
-    times = [start]
-    for gap in gaps:
-        times.append(times[-1] + gap)
+    times = list(accumulate(gaps, initial=start))
     if times[-1] >= horizon:
         shift = times[-1] - horizon + rng.randint(60, 3600)
         times = [max(0, t - shift) for t in times]
@@ -612,8 +615,12 @@ def _senders(rng: random.Random, conversation: _Conversation) -> bytes:
     slots = [first]
     if count > 1:
         slots.append(1 - first)  # the answer
-    while len(slots) < count:
-        slots.append(1 - slots[-1] if rng.random() < 0.7 else slots[-1])
+    rand = rng.random
+    last = slots[-1]
+    for _ in range(count - len(slots)):
+        if rand() < 0.7:
+            last = 1 - last
+        slots.append(last)
     return bytes(slots)
 
 
@@ -759,6 +766,7 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
     if os.path.exists(path) and os.path.getsize(path) > 0:
         raise BadInput(f"{path} already exists; the benchmark builds a new store.")
     began = time.perf_counter()
+    cpu_began = _cpu_seconds()
     now = (now or clock.now()).replace(microsecond=0)
     rng = random.Random(seed)
     base = (now - timedelta(days=SPAN_DAYS + 30)).replace(hour=0, minute=0, second=0)
@@ -813,7 +821,13 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
         shutil.rmtree(folder, ignore_errors=True)
     seconds = time.perf_counter() - began
     return BenchStore(**{**asdict(facts), "inmail_to": facts.inmail_to, "searches": facts.searches,
-                         "build_seconds": seconds})
+                         "build_seconds": seconds, "build_cpu_seconds": _cpu_seconds() - cpu_began})
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the full-text builder)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _drop_indexes(cursor) -> list[str]:
