@@ -17,8 +17,9 @@ Rows are written the way the store's own writers would leave them (the delivery
 rules: one state per participant, box, peer, connected, inmail, unread, last_at,
 preview, message_count, one full-text row per message), but in bulk: one
 transaction, secondary indexes dropped during the load and rebuilt after, and the
-full-text index built at the same time in a second process, then copied in. The
-copy is the same index that ``app.store.search.index_messages`` would produce.
+full-text table built at the same time in a second process by the store's own
+statement, from the same rows in the same order, then copied in table by table:
+the same index that ``app.store.search.index_messages`` would produce.
 """
 
 from __future__ import annotations
@@ -387,16 +388,16 @@ class _Clock:
 
 
 def _index_writer(path: str, create_sql: str, rows_in) -> None:
-    """Build a contentless twin of the store's full-text table from the rows sent over ``rows_in``.
+    """Build the store's full-text table, by the store's own statement, from the rows sent over ``rows_in``.
 
-    Without content it writes only the index (the store keeps the content rows
-    itself); the index pages it makes are the ones the store's table would make.
+    Rows arrive in message-id order, as index_messages would have added them one
+    by one, so the tables it leaves are the ones the store's writers would leave.
     """
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA cache_size=-200000")
-    db.execute(create_sql.rstrip().rstrip(")") + ", content='')")
+    db.execute(create_sql)
     table = _fts_name(create_sql)
     db.execute("BEGIN")
     insert = f"INSERT INTO {table}(rowid, subject, body, people) VALUES (?, ?, ?, ?)"
@@ -437,7 +438,7 @@ class _IndexBuilder:
         if self.process.exitcode != 0:
             raise RuntimeError("building the full-text index failed")
         cursor.execute("ATTACH DATABASE ? AS fts_build", (self.path,))
-        for part in ("data", "idx", "docsize"):
+        for part in ("data", "idx", "content", "docsize"):
             cursor.execute(f"DELETE FROM main.{self.table}_{part}")
             cursor.execute(f"INSERT INTO main.{self.table}_{part} SELECT * FROM fts_build.{self.table}_{part}")
 
@@ -949,7 +950,6 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, ind
         "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
         "has_links, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
-    content_sql = f"INSERT INTO {FTS_TABLE}_content (id, c0, c1, c2) VALUES (?, ?, ?, ?)"
     message_id = 0
     for start in range(0, len(keys), CHUNK):
         message_rows = []
@@ -1020,7 +1020,6 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, ind
             hashes.clear()
         index_builder.add(indexed)
         cursor.executemany(message_sql, message_rows)
-        cursor.executemany(content_sql, indexed)
 
     cursor.executemany(
         "INSERT INTO attachment (message_id, name, size, mime, data) VALUES (?, ?, ?, ?, ?)", attachments

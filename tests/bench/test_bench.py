@@ -181,3 +181,24 @@ def test_the_store_is_left_as_the_app_opens_it(db):
     names = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "conversation_state_member_id_box_last_at_id" in names
     assert "message_conversation_id_sent_at_id" in names
+
+
+def test_the_bulk_full_text_index_is_the_one_index_messages_makes(tmp_path):
+    """Built beside the store and copied in, the index equals the store's own path, table by table."""
+    from app.core.bench_data import build
+    from app.store.db import open_store, write
+    from app.store.search import index_messages
+
+    built = build(str(tmp_path / "small.db"), 1_000)
+    with sqlite3.connect(built.path) as source:
+        rows = source.execute("SELECT rowid, subject, body, people FROM message_fts ORDER BY rowid").fetchall()
+    store = open_store(str(tmp_path / "by-hand.db"))
+    try:
+        with write():
+            index_messages(rows)
+    finally:
+        store.close()
+    with sqlite3.connect(built.path) as bulk, sqlite3.connect(tmp_path / "by-hand.db") as by_hand:
+        for part in ("data", "idx", "content", "docsize", "config"):
+            sql = f"SELECT * FROM message_fts_{part} ORDER BY 1, 2"
+            assert bulk.execute(sql).fetchall() == by_hand.execute(sql).fetchall(), part
