@@ -172,27 +172,37 @@ def migrate(store: Store, version: int) -> None:
 
 def _is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
-    return "locked" in text or "busy" in text or "could not serialize" in text or "deadlock" in text
+    return any(sign in text for sign in ("locked", "busy", "lock timeout", "could not serialize", "deadlock"))
 
 
 BUSY = "The store is busy; try again in a moment."
 # PostgreSQL's counterpart of BEGIN IMMEDIATE: one advisory lock per store (schema),
-# held until the transaction ends, so writers queue exactly as they do on SQLite.
+# held until the transaction ends, so writers queue exactly as they do on SQLite,
+# and wait for it no longer than SQLite's busy timeout before trying again.
 PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('parley:' || current_schema()))"
+PG_LOCK_WAIT = "SET LOCAL lock_timeout = '15s'"
 
 
 def _begin_write(db: Database, attempts: int):
-    """Enter a write transaction, waiting with backoff while another writer holds the store.
+    """Enter a write transaction holding the store's write lock, waiting with backoff.
 
     Nothing of the unit of work has run yet, so waiting here is the same as
     retrying the whole unit; once the write lock is held no other writer can
     make the body fail half-way.
     """
+    sqlite = isinstance(db, SqliteDatabase)
     delay, attempt = 0.05, 1
     while True:
-        txn = db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
+        txn = db.atomic("IMMEDIATE") if sqlite else db.atomic()
         try:
             txn.__enter__()
+            if not sqlite:
+                try:
+                    db.execute_sql(PG_LOCK_WAIT)
+                    db.execute_sql(PG_WRITE_LOCK)
+                except BaseException as exc:
+                    txn.__exit__(type(exc), exc, exc.__traceback__)  # rolls back
+                    raise
             return txn
         except OperationalError as exc:
             if not _is_busy(exc):
@@ -219,8 +229,6 @@ def write(attempts: int = 4) -> Iterator[None]:
         return
     with ExitStack() as stack:
         stack.push(_begin_write(db, attempts))
-        if not isinstance(db, SqliteDatabase):
-            db.execute_sql(PG_WRITE_LOCK)
         yield
 
 
