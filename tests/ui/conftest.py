@@ -119,3 +119,34 @@ class Drive:
 @pytest.fixture
 def drive() -> type[Drive]:
     return Drive
+
+
+@pytest.fixture(scope="session")
+def big_store_file(tmp_path_factory):
+    """A synthetic store of 300 conversations (the benchmark's generator), built once."""
+    from app.core.bench_data import build
+
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    build(str(path), 3000, now=clock_instant(FIXED_NOW))
+    from app.store.models import database
+
+    database.obj.close()
+    return path
+
+
+def clock_instant(text: str):
+    from app.core.clock import parse_instant
+
+    return parse_instant(text)
+
+
+@pytest.fixture
+def big_store(big_store_file, tmp_path, clock):
+    """A copy of the synthetic store for one test, opened."""
+    import shutil
+
+    path = tmp_path / "big.db"
+    shutil.copy(big_store_file, path)
+    st = open_store(str(path))
+    yield st
+    st.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core import inbox, members, messaging
+from app.core import inbox, members, messaging, moderation
 from app.core.views import FILTER_LABELS, FILTERS
 from app.ui.screens.inbox import InboxScreen
 from app.ui.screens.report import ReportDialog
@@ -182,3 +182,53 @@ async def test_an_empty_store_says_how_to_start(ui_store):
         assert isinstance(pilot.app.screen, GettingStartedScreen)
         assert "parley demo" in GETTING_STARTED
         await pilot.press("q")
+
+
+async def test_a_long_list_draws_the_right_rows_at_the_end_and_the_middle(big_store, drive):
+    me = members.member_view(members.member_by_handle("me"))
+    expected = inbox.conversation_ids(me.id, "all")
+    assert len(expected) > 200
+    async with drive.app(me).run_test(size=(80, 24)) as pilot:
+        await drive.settle(pilot)
+        shown = conversation_list(pilot.app)
+        assert shown.total == len(expected)
+        assert len(shown.loaded_rows()) == 50  # one page, not the whole list
+
+        def row_id(index: int) -> int | None:
+            row = shown.row_at(index)
+            return row.id if row else None
+
+        await drive.press(pilot, "G")
+        assert shown.cursor == len(expected) - 1
+        assert row_id(shown.cursor) == expected[-1]
+        for _ in range(len(expected) % 50 + 2):  # up across a page boundary
+            await drive.press(pilot, "k")
+        assert row_id(shown.cursor) == expected[shown.cursor]
+        shown.cursor = 160  # a jump into the middle, as a scrollbar drag would
+        await drive.settle(pilot)
+        assert [row_id(i) for i in range(150, 170)] == expected[150:170]
+        await drive.press(pilot, "g")
+        assert row_id(0) == expected[0]
+
+
+async def test_focused_and_other_are_one_list_when_focused_inbox_is_off(world, drive):
+    members.update_setting(world["me"].id, "focused-inbox", False)
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        bar = pilot.app.screen.query_one(FilterBar).render().plain
+        assert "Focused" not in bar and "Other" not in bar and "1 All 5" in bar
+        await drive.press(pilot, "3")
+        assert pilot.app.screen.filter_name == "all" and len(drive.titles(pilot.app)) == 5
+
+
+async def test_plain_markers_where_the_terminal_lacks_the_glyphs(world, drive, monkeypatch):
+    monkeypatch.setenv("PARLEY_GLYPHS", "plain")
+    me = world["me"].id
+    moderation.apply(me, "mute", [world["conversations"]["bob"]])
+    moderation.apply(me, "star", [world["conversations"]["bob"]])
+    messaging.send(world["bob"].id, ["me"], "Tab\there, bell\x07")
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        row = conversation_list(pilot.app).row_text(0)
+        assert "Bob Stone" in row and "(muted)" in row and " *" in row
+        assert "🔇" not in row and "★" not in row and "^G" in row

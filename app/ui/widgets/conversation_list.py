@@ -29,6 +29,7 @@ from app.ui.text import glyphs, literal, short_time
 ROW_HEIGHT = 2
 PAGE_SIZE = 50
 CACHED_PAGES = 20
+WALK_PAGES = 20  # the most pages one query walks through to reach a far page
 Cursor = tuple[datetime, int]
 
 
@@ -58,12 +59,12 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
         """The first page of rows has been drawn."""
 
     class PageLoaded(Message):
-        def __init__(self, generation: int, page: int, rows: list[ConversationRow],
+        def __init__(self, generation: int, page: int, pages: dict[int, list[ConversationRow]],
                      starts: dict[int, Cursor], error: str | None = None) -> None:
             super().__init__()
             self.generation = generation
             self.page = page
-            self.rows = rows
+            self.pages = pages
             self.starts = starts
             self.error = error
 
@@ -172,41 +173,49 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
             self._fetch(self._generation, page, self._plan(page))
 
     def _plan(self, page: int) -> tuple:
-        """How to reach a page: after a known start, from the end, or walking from a known start."""
+        """How to reach a page: after a known start, just above a loaded page, from the
+        end, or walking forward from the nearest known start (a bounded stretch at a time)."""
         if page in self._starts:
-            return ("after", self._starts[page], 1)
+            return ("after", self._starts[page])
+        below = self._pages.get(page + 1)
+        if below:
+            return ("before", below[0].cursor)
         last_page = (self.total - 1) // PAGE_SIZE if self.total else 0
         if not self.more and page == last_page and page > 0:
-            return ("last", None, self.total - page * PAGE_SIZE)
+            return ("last", self.total - page * PAGE_SIZE)
         known = max(p for p in self._starts if p < page)
-        return ("walk", self._starts[known], page - known + 1, known)
+        return ("walk", known, self._starts[known], min(page - known + 1, WALK_PAGES))
 
     @work(thread=True, group="conversation-pages")
     def _fetch(self, generation: int, page: int, plan: tuple) -> None:
         from app.core import inbox
         from app.core.errors import ParleyError
 
+        who, name, query = self.member_id, self.filter_name, self.search_query
+        pages: dict[int, list[ConversationRow]] = {}
         starts: dict[int, Cursor] = {}
         try:
-            if plan[0] == "last":
-                rows = inbox.last_page(self.member_id, self.filter_name, query=self.search_query,
-                                       limit=plan[2])
-            elif plan[0] == "after":
-                rows = inbox.page(self.member_id, self.filter_name, query=self.search_query,
-                                  after=plan[1], limit=PAGE_SIZE)
+            if plan[0] == "after":
+                pages[page] = inbox.page(who, name, query=query, after=plan[1], limit=PAGE_SIZE)
+            elif plan[0] == "before":
+                pages[page] = inbox.page_before(who, name, query=query, before=plan[1], limit=PAGE_SIZE)
+            elif plan[0] == "last":
+                pages[page] = inbox.last_page(who, name, query=query, limit=plan[1])
             else:
-                _, after, span, known = plan
-                walked = inbox.page(self.member_id, self.filter_name, query=self.search_query,
-                                    after=after, limit=span * PAGE_SIZE)
-                for step in range(1, span):
-                    end = step * PAGE_SIZE
-                    if end <= len(walked):
-                        starts[known + step] = walked[end - 1].cursor
-                rows = walked[(span - 1) * PAGE_SIZE:]
+                _, known, after, span = plan
+                walked = inbox.page(who, name, query=query, after=after, limit=span * PAGE_SIZE)
+                for step in range(span):
+                    chunk = walked[step * PAGE_SIZE:(step + 1) * PAGE_SIZE]
+                    if len(chunk) == PAGE_SIZE:
+                        starts[known + step + 1] = chunk[-1].cursor
+                    # Only the stretch's last pages are kept: the rest would push visible
+                    # pages out of the cache.
+                    if chunk and step >= span - 2:
+                        pages[known + step] = chunk
         except ParleyError as exc:
-            self.post_message(self.PageLoaded(generation, page, [], {}, str(exc)))
+            self.post_message(self.PageLoaded(generation, page, {}, {}, str(exc)))
             return
-        self.post_message(self.PageLoaded(generation, page, rows, starts))
+        self.post_message(self.PageLoaded(generation, page, pages, starts))
 
     def on_conversation_list_page_loaded(self, message: PageLoaded) -> None:
         message.stop()
@@ -217,9 +226,32 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
             self.more = False
             self.app.notify(message.error, severity="error")
             return
-        page, rows = message.page, message.rows
         self._starts.update(message.starts)
+        for page, rows in sorted(message.pages.items()):
+            self._store_page(page, rows)
+        if message.page not in message.pages and message.page in self._wanted_pages():
+            self._request({message.page})  # a long way down: walk on from where this stretch ended
+        self.loaded = True
+        if self._follow_id is not None:
+            for page, rows in message.pages.items():
+                for offset, row in enumerate(rows):
+                    if row.id == self._follow_id:
+                        self._follow_id = None
+                        self.cursor = page * PAGE_SIZE + offset
+        if self.cursor >= self.total and self.total:
+            self.cursor = self.total - 1
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+        if not self._announced:
+            self._announced = True
+            self.call_after_refresh(self.post_message, self.FirstPage())
+
+    def _wanted_pages(self) -> set[int]:
+        return self._visible_pages() | {self.cursor // PAGE_SIZE}
+
+    def _store_page(self, page: int, rows: list[ConversationRow]) -> None:
         self._pages[page] = rows
+        self._pages.move_to_end(page)
         self._stale.pop(page, None)
         while len(self._pages) > CACHED_PAGES:
             self._pages.popitem(last=False)
@@ -231,23 +263,10 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
             if len(rows) < PAGE_SIZE:
                 self.more = False
             self._update_virtual_size()
-        elif page * PAGE_SIZE + len(rows) > self.total and len(rows) < PAGE_SIZE:
+        elif len(rows) < PAGE_SIZE and page * PAGE_SIZE + len(rows) != self.total:
+            # The list ends elsewhere than the counts said (the store changed meanwhile).
             self.total = page * PAGE_SIZE + len(rows)
             self._update_virtual_size()
-        self.loaded = True
-        if self._follow_id is not None:
-            for offset, row in enumerate(rows):
-                if row.id == self._follow_id:
-                    self._follow_id = None
-                    self.cursor = page * PAGE_SIZE + offset
-                    break
-        if self.cursor >= self.total and self.total:
-            self.cursor = self.total - 1
-        self.refresh()
-        self.post_message(self.Highlighted(self.current))
-        if not self._announced:
-            self._announced = True
-            self.call_after_refresh(self.post_message, self.FirstPage())
 
     class Highlighted(Message):
         def __init__(self, row: ConversationRow | None) -> None:
