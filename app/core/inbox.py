@@ -672,7 +672,7 @@ def messages(member_id: int, conversation_id, *, after_id: int | None = None,
     if before_id is not None:
         condition &= Tuple(Message.sent_at, Message.id) < Tuple(*_message_position(before_id))
     order = (Message.sent_at.desc(), Message.id.desc()) if newest_first else (Message.sent_at, Message.id)
-    fetched = list(
+    query = (
         Message.select(
             Message.id, Message.sender, Message.kind, Message.subject, Message.body, Message.sent_at,
             Message.recalled_at, Message.has_links, sender.handle, sender.name,
@@ -681,11 +681,16 @@ def messages(member_id: int, conversation_id, *, after_id: int | None = None,
         .where(condition)
         .order_by(*order)
         .limit(limit)
-        .tuples()
     )
+    # Read as plain rows: a long thread is a thousand of them, and only the time needs converting.
+    fetched = [
+        (*row[:5], Message.sent_at.python_value(row[5]), *row[6:])
+        for row in database.obj.execute_sql(*query.sql())
+    ]
     if newest_first:
         fetched.reverse()
-    attachments = _attachments([row[0] for row in fetched])
+    # Few conversations carry files; the state says which, so most threads skip the lookup.
+    attachments = _attachments(conversation.id, fetched[0], fetched[-1]) if state.has_attachment and fetched else {}
     seen_id = _seen_message_id(state, conversation)
     views = []
     for (message_id, sender_id, kind, subject, body, sent_at, recalled_at, has_links, handle,
@@ -717,13 +722,18 @@ def _message_position(message_id: int) -> tuple[datetime, int]:
     return row.sent_at, message_id
 
 
-def _attachments(message_ids: list[int]) -> dict[int, tuple[AttachmentView, ...]]:
-    if not message_ids:
-        return {}
+def _attachments(conversation_id: int, first: tuple, last: tuple) -> dict[int, tuple[AttachmentView, ...]]:
+    """The files of the messages from ``first`` to ``last`` (rows as messages() reads them)."""
     found: dict[int, list[AttachmentView]] = {}
     query = (
-        Attachment.select(Attachment.id, Attachment.message, Attachment.name, Attachment.size, Attachment.mime)
-        .where(Attachment.message.in_(message_ids))
+        Message.select(Attachment.id, Message.id, Attachment.name, Attachment.size, Attachment.mime)
+        .join(Attachment, JOIN.CROSS)
+        .where(
+            (Message.conversation == conversation_id)
+            & (Tuple(Message.sent_at, Message.id) >= Tuple(first[5], first[0]))
+            & (Tuple(Message.sent_at, Message.id) <= Tuple(last[5], last[0]))
+            & (Attachment.message == Message.id)
+        )
         .order_by(Attachment.id)
         .tuples()
     )
@@ -751,7 +761,9 @@ def _seen_message_id(state: ConversationState, conversation: Conversation) -> in
         Message.select(fn.MAX(Message.id))
         .where(
             (Message.conversation == conversation.id)
-            & (Message.sender == state.member_id)
+            # "+ 0" keeps the sender index out of it: a busy sender has written far more
+            # messages than this conversation holds.
+            & ((Message.sender + 0) == state.member_id)
             & (Message.id <= other.read_upto)
             & Message.recalled_at.is_null()
         )
