@@ -8,12 +8,13 @@ Search must give the same results as SQLite's FTS5 index (``unicode61
 remove_diacritics 2``). PostgreSQL's text-search parser splits words its own way
 (e-mail addresses, hyphenated words, locale-dependent letters), so the words are
 cut here, in Python, as unicode61 cuts them, and handed to PostgreSQL as
-ready-made ``tsvector`` and ``tsquery`` values (the 'simple' configuration's
-job, done without its parser). The tests compare every character against
-SQLite's own tokenizer; only characters newer than SQLite's Unicode 6.1 tables
-may split differently. Subject, body and people carry the
-weights A, B and C, and each field starts a fresh run of positions so that a
-phrase never matches across two fields (FTS5 matches phrases within a column).
+ready-made ``tsvector`` and ``tsquery`` values: the 'simple' configuration's
+job, done without its parser. The tests compare every character with SQLite's
+own tokenizer; only characters newer than its Unicode 6.1 tables may split
+differently. Subject, body and people carry the weights A, B and C (so a name
+can be looked for among the people alone), and each field starts a fresh run of
+positions so that a phrase never runs from one field into the next, as FTS5
+matches phrases within a column.
 """
 
 from __future__ import annotations
