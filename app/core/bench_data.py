@@ -335,8 +335,13 @@ ATTACHMENT_FILES = (
     ("notes.txt", "text/plain"),
 )
 # Tables whose secondary indexes are rebuilt after the load rather than kept up row by row.
-BULK_TABLES = ("member", "member_settings", "connection", "conversation", "conversation_state", "message",
-               "inmail", "attachment")
+# (The message table is built apart and copied in with its indexes.)
+BULK_TABLES = ("member", "member_settings", "connection", "conversation", "conversation_state", "inmail",
+               "attachment")
+MESSAGE_INSERT = (
+    "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
+    "has_links, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -384,63 +389,72 @@ class _Clock:
         return self.day_texts[day] + self.time_texts[rest]
 
 
-# ---- the full-text index, built beside the store ------------------------------------------------
+# ---- messages and their full-text index, built beside the store ---------------------------------
 
 
-def _index_writer(path: str, create_sql: str, rows_in) -> None:
-    """Build the store's full-text table, by the store's own statement, from the rows sent over ``rows_in``.
+def _side_writer(path: str, statements: dict, rows_in) -> None:
+    """Build the message table and the full-text table, by the store's own statements, in a file of their own.
 
-    Rows arrive in message-id order, as index_messages would have added them one
-    by one, so the tables it leaves are the ones the store's writers would leave.
+    Rows arrive in message-id order, as the store's writers would add them one by
+    one; the message table's indexes are made at the end, from sorted keys. The
+    store then copies both tables whole, indexes included.
     """
     db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("PRAGMA cache_size=-200000")
-    db.execute(create_sql)
-    table = _fts_name(create_sql)
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-200000"):
+        db.execute(f"PRAGMA {pragma}")
+    db.execute(statements["fts"])
+    db.execute(statements["message"])
     db.execute("BEGIN")
-    insert = f"INSERT INTO {table}(rowid, subject, body, people) VALUES (?, ?, ?, ?)"
     while True:
         rows = rows_in.recv()
         if rows is None:
             break
-        db.executemany(insert, rows)
+        indexed, messages = rows
+        db.executemany(statements["insert_message"], messages)
+        db.executemany(statements["insert_fts"], indexed)
+    for index in statements["message_indexes"]:
+        db.execute(index)
     db.execute("COMMIT")
     db.close()
     rows_in.send(True)
 
 
-def _fts_name(create_sql: str) -> str:
-    return create_sql.split("TABLE", 1)[1].split("USING", 1)[0].strip().strip('"')
+class _SideBuilder:
+    """Messages and their full-text index, written by a second process while this one writes the rest."""
 
-
-class _IndexBuilder:
-    """The full-text index built by a second process while this one writes the rest."""
-
-    def __init__(self, folder: str, create_sql: str):
-        self.path = os.path.join(folder, "fts.db")
-        self.table = _fts_name(create_sql)
+    def __init__(self, folder: str, db):
+        self.path = os.path.join(folder, "side.db")
+        schema = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE tbl_name IN (?, ?) AND sql IS NOT NULL "
+                                     "AND type IN ('table', 'index')", (FTS_TABLE, "message")).fetchall())
+        statements = {
+            "fts": schema[FTS_TABLE],
+            "message": schema["message"],
+            "message_indexes": [sql for name, sql in schema.items() if name not in (FTS_TABLE, "message")],
+            "insert_message": MESSAGE_INSERT,
+            "insert_fts": f"INSERT INTO {FTS_TABLE}(rowid, subject, body, people) VALUES (?, ?, ?, ?)",
+        }
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.pipe, child_end = context.Pipe()
-        self.process = context.Process(target=_index_writer, args=(self.path, create_sql, child_end), daemon=True)
+        self.process = context.Process(target=_side_writer, args=(self.path, statements, child_end), daemon=True)
         self.process.start()
         child_end.close()
 
-    def add(self, rows: list[tuple]) -> None:
-        self.pipe.send(rows)
+    def add(self, indexed: list[tuple], messages: list[tuple]) -> None:
+        # One message: a body shared by both lists is pickled once.
+        self.pipe.send((indexed, messages))
 
     def copy_into(self, cursor) -> None:
-        """Finish the index and put its pages in the store's full-text table."""
+        """Finish, then put both tables in the store (SQLite copies them page-wise, indexes and all)."""
         self.pipe.send(None)
         self.pipe.recv()
         self.process.join()
         if self.process.exitcode != 0:
-            raise RuntimeError("building the full-text index failed")
-        cursor.execute("ATTACH DATABASE ? AS fts_build", (self.path,))
+            raise RuntimeError("building the messages and their full-text index failed")
+        cursor.execute("ATTACH DATABASE ? AS side", (self.path,))
+        cursor.execute("INSERT INTO main.message SELECT * FROM side.message")
         for part in ("data", "idx", "content", "docsize"):
-            cursor.execute(f"DELETE FROM main.{self.table}_{part}")
-            cursor.execute(f"INSERT INTO main.{self.table}_{part} SELECT * FROM fts_build.{self.table}_{part}")
+            cursor.execute(f"DELETE FROM main.{FTS_TABLE}_{part}")
+            cursor.execute(f"INSERT INTO main.{FTS_TABLE}_{part} SELECT * FROM side.{FTS_TABLE}_{part}")
 
 
 # ---- members and connections ---------------------------------------------------------------------
@@ -789,8 +803,7 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
     db = store.db
     folder = tempfile.mkdtemp(prefix="parley-bench-")
     try:
-        fts_sql = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()[0]
-        index_builder = _IndexBuilder(folder, fts_sql)
+        side = _SideBuilder(folder, db)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-262144"):
             db.execute_sql(f"PRAGMA {pragma}")
         with db.atomic():
@@ -798,10 +811,10 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
             rebuild = _drop_indexes(cursor)
             _write_members(cursor, members, settings, pairs, now, stamp, rng)
             _write_allotments(cursor, members)
-            _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, index_builder)
+            _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side)
             for sql in rebuild:
                 cursor.execute(sql)
-            index_builder.copy_into(cursor)
+            side.copy_into(cursor)
             facts = BenchStore(
                 path=path,
                 messages=messages,
@@ -815,7 +828,7 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
                 searches=_searches(members, persons, now),
             )
             Meta.create(key=BENCH_KEY, value=json.dumps(asdict(facts)))
-        cursor.execute("DETACH DATABASE fts_build")
+        cursor.execute("DETACH DATABASE side")
         for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "journal_mode=WAL"):
             db.execute_sql(f"PRAGMA {pragma}")
     finally:
@@ -891,7 +904,7 @@ def _write_members(cursor, members, settings, pairs, now, stamp, rng) -> None:
     cursor.executemany("INSERT INTO connection (member_id, other_id, connected_at) VALUES (?, ?, ?)", rows)
 
 
-def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, index_builder) -> None:
+def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side) -> None:
     """Messages in time order (ids grow with time, as in a real store), then conversations and states."""
     pools = sentence_pools(rng, min(4_000, max(500, sum(c.count for c in plans) // 50)))
     firsts = [m["name"].split()[0] for m in members]
@@ -946,10 +959,6 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, ind
         for c in plans
     ]
     hashes: dict[str, str] = {}
-    message_sql = (
-        "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
-        "has_links, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    )
     message_id = 0
     for start in range(0, len(keys), CHUNK):
         message_rows = []
@@ -1018,8 +1027,7 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, ind
                 previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
         if len(hashes) > 200_000:
             hashes.clear()
-        index_builder.add(indexed)
-        cursor.executemany(message_sql, message_rows)
+        side.add(indexed, message_rows)
 
     cursor.executemany(
         "INSERT INTO attachment (message_id, name, size, mime, data) VALUES (?, ?, ?, ?, ?)", attachments
