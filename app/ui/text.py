@@ -9,6 +9,7 @@ the screen.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,27 +92,30 @@ def use_glyphs(chosen: Glyphs) -> None:
     _glyphs = chosen
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match, one_line: bool) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if ch == "\n":
+        return " " if one_line else "\n"
+    if ch == "\t":
+        return " " if one_line else "    "
+    if code in _INVISIBLE_CONTROLS:
+        return _INVISIBLE_CONTROLS[code]
+    return _glyphs.control(code)
+
+
 def literal(value: str, *, one_line: bool = False) -> str:
     """`value` with every control character replaced by a visible symbol.
 
     With one_line, line breaks become spaces (a list row or a title is one line);
     otherwise "\\n" is kept for the caller to split on, and tabs become spaces.
     """
-    g = _glyphs
-    out: list[str] = []
-    for ch in value:
-        code = ord(ch)
-        if ch == "\n":
-            out.append(" " if one_line else "\n")
-        elif ch == "\t":
-            out.append(" " if one_line else "    ")
-        elif code < 0x20 or 0x7F <= code <= 0x9F:
-            out.append(g.control(code))
-        elif code in _INVISIBLE_CONTROLS:
-            out.append(_INVISIBLE_CONTROLS[code])
-        else:
-            out.append(ch)
-    return "".join(out)
+    if not _UNSAFE.search(value):
+        return value
+    return _UNSAFE.sub(lambda match: _visible(match, one_line), value)
 
 
 def literal_text(value: str, style: str | Style = "", *, one_line: bool = True) -> Text:

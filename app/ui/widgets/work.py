@@ -28,6 +28,8 @@ class RunsWork:
                   failed: Callable[[str], None] | None = None, group: str = "store",
                   exclusive: bool = False) -> Worker:
         def job() -> None:
+            from peewee import OperationalError
+
             from app.core.errors import ParleyError
             from app.store.db import StoreError
 
@@ -35,6 +37,11 @@ class RunsWork:
                 value = fn()
             except (ParleyError, StoreError) as exc:
                 self.post_message(WorkDone(failed or self._show_failure, str(exc)))
+                return
+            except OperationalError:
+                # Another writer held the store past the busy timeout: say so, keep running.
+                self.post_message(WorkDone(failed or self._show_failure,
+                                           "The store is busy; try again in a moment."))
                 return
             self.post_message(WorkDone(then, value))
 
