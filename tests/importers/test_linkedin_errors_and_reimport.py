@@ -124,3 +124,16 @@ def test_a_newer_export_keeps_triage_done_in_parley(imported_once, robin_export)
         (ConversationState.conversation == lunch) & (ConversationState.member == me)).execute()
     import_linkedin(robin_export.folder())
     assert ConversationState.get((ConversationState.conversation == lunch) & (ConversationState.member == me)).starred
+
+
+def test_repeated_rows_and_rows_without_text_are_skipped_with_reasons(store, export):
+    row = ["2-x", "", "Ana Silva", "https://www.linkedin.com/in/ana-silva-01", "Robin Vale", ROBIN,
+           "2024-01-01 10:00:00 UTC", "", "Twice", "INBOX", "No", "No"]
+    empty = row[:8] + ["", "INBOX", "No", "No"]
+    path = export().add("Profile.csv", PROFILE_CSV).add("messages.csv", csv_text(HEADER_2024, [row, row, empty])).folder()
+    summary = import_linkedin(path)
+    assert summary.messages == 1
+    assert summary.skipped == {"rows repeated in the export": 1,
+                               "messages with no text (attachments are not in the export)": 1}
+    assert "Skipped 2 rows: messages with no text (attachments are not in the export) (1) and " \
+        "rows repeated in the export (1)." in summary.describe()

@@ -86,7 +86,7 @@ def test_old_connections_file_without_urls(store, export):
 def test_a_connection_without_a_name_is_skipped_and_reported(store, robin_export):
     summary = import_linkedin(robin_export.folder())
     assert summary.skipped == {"connections without a name or profile URL": 1}
-    assert "Skipped 1 row" in summary.describe()
+    assert "Skipped 1 row: connections without a name or profile URL (1)." in summary.describe()
 
 
 def test_inmail_from_a_non_connection_is_marked_with_no_credit_effect(robin):

@@ -145,7 +145,7 @@ class ImportSummary:
         if self.invitations:
             lines.append(f"{_count(self.invitations, 'invitation')} read (their members are in the store).")
         if self.skipped:
-            reasons = _join([f"{n:,} {reason}" for reason, n in sorted(self.skipped.items())])
+            reasons = _join([f"{reason} ({n:,})" for reason, n in sorted(self.skipped.items())])
             lines.append(f"Skipped {_count(self.rows_skipped, 'row')}: {reasons}.")
         if self.seconds > 0 and self.rows_read:
             lines.append(f"{self.rows_read:,} message rows in {self.seconds:.1f} s "
