@@ -14,69 +14,71 @@ from textual.binding import Binding
 from app.core.views import FILTER_LABELS, FILTERS
 
 
-def _b(key: str, action: str, description: str, binding_id: str, *, show: bool = True,
+def bind(key: str, action: str, description: str, binding_id: str, *, show: bool = True,
        key_display: str | None = None, priority: bool = False) -> Binding:
     return Binding(key, action, description, show=show, key_display=key_display,
                    priority=priority, id=binding_id)
 
 
 APP_BINDINGS: list[Binding] = [
-    _b("q", "quit", "Quit", "quit"),
-    _b("question_mark", "help", "Help", "help", key_display="?"),
-    _b("comma", "settings", "Settings", "settings", show=False, key_display=","),
-    _b("c", "compose", "Compose", "compose"),
-    _b("ctrl+p", "command_palette", "Commands", "command-palette", show=False),
+    bind("q", "quit", "Quit", "quit"),
+    bind("question_mark", "help", "Help", "help", key_display="?"),
+    bind("comma", "settings", "Settings", "settings", show=False, key_display=","),
+    bind("c", "compose", "Compose", "compose"),
+    bind("ctrl+p", "command_palette", "Commands", "command-palette", show=False),
 ]
 
 # Moving through a list or a thread (ConversationList and MessageView carry these).
 MOVE_BINDINGS: list[Binding] = [
-    _b("j,down", "move_down", "Down", "move-down", show=False),
-    _b("k,up", "move_up", "Up", "move-up", show=False),
-    _b("g,home", "first", "First", "first", show=False),
-    _b("G,end", "last", "Last", "last", show=False),
-    _b("pagedown", "page_down", "Page down", "page-down", show=False),
-    _b("pageup", "page_up", "Page up", "page-up", show=False),
+    bind("j,down", "move_down", "Down", "move-down", show=False),
+    bind("k,up", "move_up", "Up", "move-up", show=False),
+    bind("g,home", "first", "First", "first", show=False),
+    bind("G,end", "last", "Last", "last", show=False),
+    bind("pagedown", "page_down", "Page down", "page-down", show=False),
+    bind("pageup", "page_up", "Page up", "page-up", show=False),
 ]
 
 # Acting on conversations: the inbox acts on the selection (or the highlighted row),
 # the thread on its own conversation.
 CONVERSATION_BINDINGS: list[Binding] = [
-    _b("e", "archive", "Archive", "archive"),
-    _b("d", "delete", "Delete", "delete", show=False),
-    _b("m", "mute", "Mute", "mute", show=False),
-    _b("s", "star", "Star", "star", show=False),
-    _b("u", "toggle_read", "Read/unread", "toggle-read", show=False),
-    _b("exclamation_mark", "report", "Report", "report", show=False, key_display="!"),
-    _b("z", "undo", "Undo", "undo", show=False),
+    bind("e", "archive", "Archive", "archive"),
+    bind("d", "delete", "Delete", "delete", show=False),
+    bind("m", "mute", "Mute", "mute", show=False),
+    bind("s", "star", "Star", "star", show=False),
+    bind("u", "toggle_read", "Read/unread", "toggle-read", show=False),
+    bind("exclamation_mark", "report", "Report", "report", show=False, key_display="!"),
+    bind("z", "undo", "Undo", "undo", show=False),
 ]
 
 INBOX_BINDINGS: list[Binding] = [
-    _b("enter", "open", "Open", "open"),
-    _b("slash", "search", "Search", "search", key_display="/"),
-    _b("x", "select", "Select", "select"),
-    _b("X", "select_all", "Select all", "select-all", show=False),
-    _b("escape", "back", "Clear", "back", show=False),
+    bind("enter", "open", "Open", "open"),
+    bind("slash", "search", "Search", "search", key_display="/"),
+    bind("x", "select", "Select", "select"),
+    bind("r", "reply", "Reply", "reply", show=False),
+    bind("p", "profile", "Profile", "profile", show=False),
+    bind("X", "select_all", "Select all", "select-all", show=False),
+    bind("escape", "back", "Clear", "back", show=False),
     *[
-        _b(str(number), f"filter('{name}')", FILTER_LABELS[name], f"filter-{number}", show=False)
+        bind(str(number), f"filter('{name}')", FILTER_LABELS[name], f"filter-{number}", show=False)
         for number, name in enumerate(FILTERS, 1)
     ],
     *CONVERSATION_BINDINGS,
 ]
 
 THREAD_BINDINGS: list[Binding] = [
-    _b("escape", "back", "Back", "back"),
-    _b("r", "reply", "Reply", "reply"),
-    _b("p", "profile", "Profile", "profile"),
-    _b("a", "save_attachment", "Save attachment", "save-attachment", show=False),
-    _b("R", "recall", "Recall message", "recall", show=False),
-    _b("y", "quick_reply('accept')", "Yes, interested", "accept", show=False),
-    _b("n", "quick_reply('decline')", "No thanks", "decline", show=False),
+    bind("escape", "back", "Back", "back"),
+    bind("r", "reply", "Reply", "reply"),
+    bind("p", "profile", "Profile", "profile"),
+    bind("a", "save_attachment", "Save attachment", "save-attachment", show=False),
+    bind("R", "recall", "Recall message", "recall", show=False),
+    bind("y", "quick_reply('accept')", "Yes, interested", "accept", show=False),
+    bind("n", "quick_reply('decline')", "No thanks", "decline", show=False),
     *CONVERSATION_BINDINGS,
 ]
 
 # The reply box sends with ctrl+s as well as enter.
 REPLY_BINDINGS: list[Binding] = [
-    _b("ctrl+s", "send", "Send", "send", priority=True),
+    bind("ctrl+s", "send", "Send", "send", priority=True),
 ]
 
 ALL_BINDINGS: list[Binding] = [

@@ -7,7 +7,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from app.core.views import FILTERS, CreditsView, MemberView
-from app.ui.keymap import INBOX_BINDINGS, _b
+from app.ui.keymap import INBOX_BINDINGS
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.filter_bar import FilterBar
 from app.ui.widgets.search_box import SearchBox
@@ -30,11 +30,7 @@ def done_sentence(action: str, count: int) -> str:
 
 
 class InboxScreen(RunsWork, Screen):
-    BINDINGS = [
-        *INBOX_BINDINGS,
-        _b("r", "reply", "Reply", "reply", show=False),
-        _b("p", "profile", "Profile", "profile", show=False),
-    ]
+    BINDINGS = INBOX_BINDINGS
 
     def __init__(self, member: MemberView, settings: dict[str, bool]) -> None:
         super().__init__()
