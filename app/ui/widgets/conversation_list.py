@@ -112,15 +112,16 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.current
         self._follow_id = row.id if row else None
         self._stale = dict(self._pages)
-        self._reset(total)
+        self._reset(total, keep_length=True)
 
-    def _reset(self, total: int | None) -> None:
+    def _reset(self, total: int | None, *, keep_length: bool = False) -> None:
         self._generation += 1
         self._pages.clear()
         self._starts = {0: None}
         self._pending.clear()
         if total is None:
-            self.total = 0
+            # A search's length is learnt page by page; a refetch keeps the old one meanwhile.
+            self.total = self.total if keep_length else 0
             self.more = True
         else:
             self.total = total
@@ -259,9 +260,11 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
             self._starts[page + 1] = rows[-1].cursor
         if self.more:
             # A search: the list grows as pages arrive, until a short page ends it.
-            self.total = max(self.total, page * PAGE_SIZE + len(rows))
             if len(rows) < PAGE_SIZE:
+                self.total = page * PAGE_SIZE + len(rows)
                 self.more = False
+            else:
+                self.total = max(self.total, (page + 1) * PAGE_SIZE)
             self._update_virtual_size()
         elif len(rows) < PAGE_SIZE and page * PAGE_SIZE + len(rows) != self.total:
             # The list ends elsewhere than the counts said (the store changed meanwhile).
