@@ -18,7 +18,7 @@ from app.ui.screens.settings import SettingsScreen
 
 
 @pytest.fixture
-def people(store):
+def people(ui_store):
     """Maya (Premium Business, 15 credits), connected to Tom; Priya has an Open Profile."""
     maya = members.add_member("maya-chen", "Maya Chen", headline="Head of Talent", plan="premium-business")
     james = members.add_member("james-li", "James Li", headline="Staff Engineer at Acme")

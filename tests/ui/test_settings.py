@@ -44,7 +44,7 @@ def switch(app, key: str) -> Switch:
     return app.screen.query_one(f"#set-{key}", Switch)
 
 
-async def test_every_toggle_is_kept_after_reopening(store):
+async def test_every_toggle_is_kept_after_reopening(ui_store):
     maya = members.add_member("maya-chen", "Maya Chen", plan="premium-career")
     keys = [toggle.key for toggle in TOGGLES]
     assert members.get_settings(maya.id) == {**{key: True for key in keys}, "open-profile": False}
@@ -65,7 +65,7 @@ async def test_every_toggle_is_kept_after_reopening(store):
         assert str(reopened.screen.query_one("#state-allow-inmail").render()) == "off"
 
 
-async def test_open_profile_waits_for_a_premium_plan(store):
+async def test_open_profile_waits_for_a_premium_plan(ui_store):
     ana = members.add_member("ana-ruiz", "Ana Ruiz")
     app = Host(ana.id)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -75,7 +75,7 @@ async def test_open_profile_waits_for_a_premium_plan(store):
     assert members.get_settings(ana.id)["open-profile"] is False
 
 
-async def test_a_plan_change_spells_out_the_forfeit_then_changes_the_plan(store):
+async def test_a_plan_change_spells_out_the_forfeit_then_changes_the_plan(ui_store):
     maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
     app = Host(maya.id)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -98,7 +98,7 @@ async def test_a_plan_change_spells_out_the_forfeit_then_changes_the_plan(store)
         assert "5 of at most 15 InMail credits" in str(summary.render())
 
 
-async def test_cancelling_the_confirm_keeps_the_plan(store):
+async def test_cancelling_the_confirm_keeps_the_plan(ui_store):
     maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
     app = Host(maya.id)
     async with app.run_test(size=(80, 24)) as pilot:
