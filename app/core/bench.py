@@ -287,10 +287,10 @@ def _thread(me: int, conversation_id: int, size: int) -> list[Figure]:
         inbox.thread(me, conversation_id)
         return inbox.messages(me, conversation_id, limit=size)
 
-    opened = [timed(first_screen)[0] for _ in range(ROUNDS)]
+    opened = [timed(first_screen)[0] for _ in range(2 * ROUNDS)]
     full = []
     fetched = 0
-    for _ in range(ROUNDS):
+    for _ in range(2 * ROUNDS):
         ms, views = timed(everything)
         full.append(ms)
         fetched = len(views)

@@ -15,11 +15,13 @@ some rare (Kubernetes, HIPAA, ticket numbers), so searches hit realistically.
 
 Rows are written the way the store's own writers would leave them (the delivery
 rules: one state per participant, box, peer, connected, inmail, unread, last_at,
-preview, message_count, one full-text row per message), but in bulk: one
-transaction, secondary indexes dropped during the load and rebuilt after, and the
-full-text table built at the same time in a second process by the store's own
-statement, from the same rows in the same order, then copied in table by table:
-the same index that ``app.store.search.index_messages`` would produce.
+preview, message_count, one full-text row per message), but in bulk, by two
+processes at once: this one writes members, conversations and states in one
+transaction with their secondary indexes dropped and rebuilt after the load; a
+side writer builds the message table and the full-text table, by the store's own
+statements, from the same rows in message-id order, and both tables are then
+copied in whole. The full-text tables equal what ``app.store.search.index_messages``
+makes from those rows (a test holds them equal).
 """
 
 from __future__ import annotations
@@ -226,10 +228,8 @@ SPONSORED = (
 )
 GREETINGS = ("Hi ", "Hello ", "Hey ", "Dear ", "Good morning ")
 SIGN_OFFS = ("Best, ", "Thanks, ", "Cheers, ", "Kind regards, ", "Talk soon, ")
-GROUP_NAMES = ("team", "all", "everyone", "folks")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December".split("|")
 DEPTS = "sales|engineering|support|marketing|finance|data|security|operations".split("|")
-TOPICS = tuple(TEMPLATES)
 
 
 def _accumulate_weights(values):
@@ -359,7 +359,7 @@ class BenchStore:
     inmail_to: tuple[str, ...]  # strangers who accept InMail
     searches: tuple[str, ...]
     build_seconds: float = 0.0
-    build_cpu_seconds: float = 0.0  # this process and the full-text builder together
+    build_cpu_seconds: float = 0.0  # this process and the side writer together
 
 
 @dataclass
@@ -809,7 +809,7 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
         with db.atomic():
             cursor = db.cursor()
             rebuild = _drop_indexes(cursor)
-            _write_members(cursor, members, settings, pairs, now, stamp, rng)
+            _write_members(cursor, members, settings, pairs, now, rng)
             _write_allotments(cursor, members)
             _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side)
             for sql in rebuild:
@@ -839,7 +839,7 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
 
 
 def _cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the full-text builder)."""
+    """CPU time of this process and of its finished children (the side writer)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
@@ -878,7 +878,7 @@ def _write_allotments(cursor, members: list[dict]) -> None:
     )
 
 
-def _write_members(cursor, members, settings, pairs, now, stamp, rng) -> None:
+def _write_members(cursor, members, settings, pairs, now, rng) -> None:
     cursor.executemany(
         "INSERT INTO member (id, handle, name, headline, company, position, location, plan, plan_started_at, "
         "open_profile, kind, profile_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
