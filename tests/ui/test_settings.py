@@ -109,3 +109,47 @@ async def test_cancelling_the_confirm_keeps_the_plan(ui_store):
         assert app.screen.query_one("#plan-choice", Select).value == "premium-business"
     assert members.member_by_id(maya.id).plan == "premium-business"
     assert credits.balance(maya.id) == 15
+
+
+# ---- keys from the config file, as Help shows them; the Report dialog's answer ----------
+
+
+async def test_help_lists_the_keys_as_the_config_file_set_them(ui_store):
+    from app.ui.app import ParleyApp
+    from app.ui.screens.help import HelpScreen
+
+    maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
+    config = {"keys": {"compose": "n", "archive": "a"}}
+    app = ParleyApp(maya, members.get_settings(maya.id), config, live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        await pilot.press("question_mark")
+        await drawn(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = {action: keys for keys, action, _where in app.screen.binding_rows()}
+        assert rows["Compose"] == "n"
+        assert rows["Archive"] == "a"
+        assert rows["Settings"] == ","
+        await pilot.press("escape")
+        await drawn(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_report_dialog_answers_with_a_reason_or_nothing():
+    from app.store.models import REPORT_REASONS
+    from app.ui.screens.report import ReportDialog
+
+    answers: list = []
+
+    class Asker(App):
+        def on_mount(self) -> None:
+            self.push_screen(ReportDialog(), answers.append)
+
+    async with Asker().run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        pilot.app.push_screen(ReportDialog(), answers.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert answers == [REPORT_REASONS[2], None]
