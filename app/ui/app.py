@@ -151,26 +151,45 @@ class ParleyApp(RunsWork, App):
 
     @work(thread=True, group="live", exclusive=True)
     def _watch(self) -> None:
-        from app.core import clock, inbox
+        from peewee import OperationalError
+
+        from app.core import clock
+        from app.store.db import StoreError
         from app.store.live import ChangeWatcher
 
         worker = get_current_worker()
-        member_id = self.member.id
         started = clock.now() - timedelta(seconds=2)
-        unread_seen: dict[int, int] = {}
-        with ChangeWatcher(member_id) as watcher:
+        newest_seen: dict[int, int] = {}
+        with ChangeWatcher(self.member.id) as watcher:
             while not worker.is_cancelled and not self._stop_watching.is_set():
-                changed = watcher.poll()
-                if changed is not None:
-                    news = []
-                    if changed:
-                        for row in inbox.rows_for(member_id, sorted(changed)):
-                            if (row.unread > unread_seen.get(row.id, 0) and row.last_at >= started
-                                    and not row.muted and not row.spam):
-                                news.append(row)
-                            unread_seen[row.id] = row.unread
-                    self.post_message(StoreChanged(changed, news))
+                try:
+                    changed = watcher.poll()
+                    if changed is not None:
+                        news = self._news(changed, started, newest_seen)
+                        self.post_message(StoreChanged(changed, news))
+                except (OperationalError, StoreError):
+                    pass  # a busy store: look again at the next poll
                 self._stop_watching.wait(POLL_SECONDS)
+
+    def _news(self, changed: set[int], started, newest_seen: dict[int, int]) -> list:
+        """The changed conversations whose newest message is someone else's, new, and
+        worth a notification (unread, not muted, not spam)."""
+        from app.core import inbox
+
+        member_id = self.member.id
+        news = []
+        for row in inbox.rows_for(member_id, sorted(changed)):
+            latest = inbox.messages(member_id, row.id, limit=1)
+            if not latest:
+                continue
+            message = latest[-1]
+            fresh = message.id > newest_seen.get(row.id, -1) and (
+                row.id in newest_seen or message.at >= started)
+            newest_seen[row.id] = message.id
+            if (fresh and message.sender_id != member_id and not message.recalled
+                    and row.unread and not row.muted and not row.spam):
+                news.append(row)
+        return news
 
     def on_store_changed(self, event: StoreChanged) -> None:
         for screen in reversed(self.screen_stack):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from app.core import members, messaging, moderation
+from app.core import inbox, members, messaging, moderation
 from app.ui.screens.thread import ThreadScreen
 from app.ui.widgets.message_view import MessageView
 
@@ -75,3 +75,26 @@ async def test_a_reply_appears_in_the_open_thread(world, drive):
         write_elsewhere(lambda: messaging.reply(world["bob"].id, conversation, "One more thing."))
         view = pilot.app.screen.query_one(MessageView)
         await drive.until(pilot, lambda: "One more thing." in "\n".join(view.lines_text()))
+
+
+async def test_a_change_that_brings_no_new_message_is_not_news(world, drive):
+    me = world["me"].id
+    conversation = world["conversations"]["carol"]
+    bells: list[int] = []
+    app = drive.app(world["me"], live=True)
+    app.bell = lambda: bells.append(1)
+    async with app.run_test(size=drive.size) as pilot:
+        await pilot.pause(0.3)
+
+        def carol_unread() -> int | None:
+            rows = pilot.app.screen.query_one("ConversationList").loaded_rows()
+            return next((row.unread for row in rows if row.id == conversation), None)
+
+        write_elsewhere(lambda: messaging.send(world["carol"].id, ["me"], "Are we still on?"))
+        await drive.until(pilot, lambda: bells == [1])
+        write_elsewhere(lambda: inbox.mark_read(me, conversation))
+        await drive.until(pilot, lambda: carol_unread() == 0)
+        write_elsewhere(lambda: moderation.apply(me, "unread", [conversation]))
+        await drive.until(pilot, lambda: carol_unread() == 1)
+        await pilot.pause(0.6)
+        assert bells == [1]
