@@ -1,8 +1,9 @@
 """Measure the import speed on a generated messages.csv (SPEC §10, issue 5: ≥ 50,000 rows/s).
 
-    python tests/importers/speed.py [--rows 500000] [--keep DIR]
+    python tests/importers/speed.py [--rows 500000] [--per-conversation 10] [--keep DIR]
 
-Writes a 2024-layout messages.csv of made-up people (10 messages a conversation),
+Writes a 2024-layout messages.csv of made-up people (10 messages a conversation
+unless told otherwise),
 imports it into a new SQLite store, and prints the rate and the peak memory of
 the process (resource.getrusage). The test suite runs a small version of this
 (tests/importers/test_linkedin_speed.py); the full run is this script.
@@ -58,6 +59,8 @@ def write_messages_csv(path: Path, rows: int, per_conversation: int = 10) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--per-conversation", type=int, default=10,
+                        help="messages in each conversation (memory grows with conversations, not messages)")
     parser.add_argument("--keep", help="a folder to keep the CSV and store in")
     args = parser.parse_args()
     os.environ.setdefault("PARLEY_NOW", "2026-03-02T09:00:00Z")
@@ -71,7 +74,7 @@ def main() -> None:
     source.mkdir(exist_ok=True)
     csv_path = source / "messages.csv"
     if not csv_path.exists():
-        write_messages_csv(csv_path, args.rows)
+        write_messages_csv(csv_path, args.rows, args.per_conversation)
     store_path = work / "speed.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(store_path) + suffix).unlink(missing_ok=True)
@@ -85,6 +88,7 @@ def main() -> None:
     print(summary.describe(), file=sys.stderr)
     print(json.dumps({
         "rows": args.rows,
+        "conversations": summary.conversations,
         "messages": summary.messages,
         "seconds": round(seconds, 2),
         "rows_per_second": round(args.rows / seconds),

@@ -197,7 +197,7 @@ class _Thread:
         "key", "title", "subject", "participants", "seen", "count", "drafts", "first_at", "first_row",
         "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by", "last_by",
         "conversation_id", "is_new", "kind", "member_ids", "added", "new_last_at",
-        "new_last_body", "max_id", "first_id",
+        "new_last_body", "max_id", "first_id", "id_prefix",
     )
 
     def __init__(self, key: str) -> None:
@@ -227,6 +227,7 @@ class _Thread:
         self.new_last_body = ""
         self.max_id = 0
         self.first_id: int | None = None
+        self.id_prefix = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
 
 
 class _Ids:
@@ -870,8 +871,11 @@ class _Importer:
              message_draft, conversation_draft) = fields
             if sender == ANONYMOUS_PLACEHOLDER:
                 sender = "a:" + key
-            external_id = blake(f"{key}\x1f{stamp}\x1f{from_name}\x1f{content}".encode("utf-8"),
-                                digest_size=16).hexdigest()
+            # A conversation's messages share the first 8 characters, so they sit together in
+            # the unique index: far fewer pages touched than with 500,000 scattered keys.
+            external_id = thread.id_prefix + blake(
+                f"{key}\x1f{stamp}\x1f{from_name}\x1f{content}".encode("utf-8"), digest_size=12
+            ).hexdigest()
             if is_yes(message_draft) or is_yes(conversation_draft) or not folder.strip():
                 to = [member_of["a:" + key if r == ANONYMOUS_PLACEHOLDER else r] for r in recipients]
                 drafts.append((thread.conversation_id, ",".join(self.handle_of[m] for m in to if m != self.me_id),
