@@ -88,7 +88,7 @@ def credits_line(member_id: int) -> CreditsLine:
         return CreditsLine(0, f"No InMail credits on {view.plan_label}.")
     text = f"{view.balance} InMail credit{'s' if view.balance != 1 else ''} left"
     if view.next_grant is not None:
-        text += f" · {view.monthly} more on {day(view.next_grant)}"
+        text += f" · next grant {day(view.next_grant)}"
     return CreditsLine(view.balance, text)
 
 
@@ -211,6 +211,7 @@ class ComposeScreen(ModalScreen[SendResult | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "to":
             event.stop()
+            self.show_error("")
             self.refresh_route(event.value)
 
     @work(thread=True, exclusive=True, group="route")
@@ -236,6 +237,7 @@ class ComposeScreen(ModalScreen[SendResult | None]):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
+        self.show_error("")
         self.update_counter()
 
     def update_counter(self) -> None:
