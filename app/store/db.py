@@ -93,6 +93,8 @@ def _connect_sqlite(path: Path, *, create: bool) -> SqliteDatabase:
         with open(path, "rb") as fh:
             if fh.read(16) != SQLITE_HEADER:
                 raise StoreError(f"{path} is not a Parley store.")
+        if not _has_parley_mark(path):
+            raise StoreError(f"{path} is not a Parley store.")
         if not os.access(path, os.W_OK):
             raise StoreError(f"Can't write to {path}: check its permissions.")
     else:
@@ -124,6 +126,23 @@ def _connect_sqlite(path: Path, *, create: bool) -> SqliteDatabase:
     finally:
         os.umask(old_umask)
     return db
+
+
+def _has_parley_mark(path: Path) -> bool:
+    """Look for Parley's own mark read-only, so another program's database is left untouched."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return row is not None and row[0] == APP_MARK
 
 
 def _ensure_schema(store: Store) -> None:
