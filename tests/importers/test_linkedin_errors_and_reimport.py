@@ -137,3 +137,8 @@ def test_repeated_rows_and_rows_without_text_are_skipped_with_reasons(store, exp
                                "messages with no text (attachments are not in the export)": 1}
     assert "Skipped 2 rows: messages with no text (attachments are not in the export) (1) and " \
         "rows repeated in the export (1)." in summary.describe()
+
+
+def test_a_file_that_is_not_utf8_is_an_error(store, export):
+    text = (HEADER_2024 + "\r\n").encode() + "2-x,,Zoë,,Robin Vale,,2024-01-01 10:00:00 UTC,,Hi,INBOX,No,No\r\n".encode("latin-1")
+    assert bad_import(export().add("messages.csv", text).folder()) == "messages.csv line 2: the file is not UTF-8 text."

@@ -10,6 +10,7 @@ import csv
 import io
 import operator
 import sys
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import BinaryIO, Callable, Iterator
@@ -137,9 +138,10 @@ def message_extractor(header: list[str]) -> Callable[[list[str]], tuple]:
 class CsvRows:
     """Rows of one CSV file with the line each starts on, decoding errors as sentences."""
 
-    def __init__(self, raw: BinaryIO, file: str) -> None:
+    def __init__(self, raw: BinaryIO, file: str, reopen: Callable[[], BinaryIO] | None = None) -> None:
         self.file = file
         self._raw = raw
+        self._reopen = reopen
         self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         self._reader = csv.reader(self._text, strict=True)
         self.line = 0  # the line the last row returned starts on
@@ -164,9 +166,23 @@ class CsvRows:
                     raise ArchiveError(self.file, "the file ends inside a quoted field.", start) from None
                 raise ArchiveError(self.file, f"the quoting is broken ({exc}).", start) from None
             except UnicodeDecodeError:
-                raise ArchiveError(self.file, "the file is not UTF-8 text.", start) from None
+                raise ArchiveError(self.file, "the file is not UTF-8 text.", self._undecodable_line()) from None
+            except (zipfile.BadZipFile, EOFError):
+                raise ArchiveError(self.file, "the file is damaged inside the .zip.", start) from None
             self.line = start
             yield row
+
+    def _undecodable_line(self) -> int | None:
+        """The first line that is not UTF-8 (text is decoded ahead in blocks, so look again)."""
+        if self._reopen is None:
+            return None
+        with self._reopen() as raw:
+            for number, line in enumerate(raw, 1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+        return None
 
     def close(self) -> None:
         self._text.close()

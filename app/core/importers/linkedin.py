@@ -324,7 +324,7 @@ class _Importer:
             self.summary.rows_read += rows
 
     def _read_profile(self, file: ExportFile) -> None:
-        rows = CsvRows(file.open(), file.name)
+        rows = CsvRows(file.open(), file.name, file.open)
         try:
             it = iter(rows)
             header = read_header(it, rows)
@@ -344,7 +344,7 @@ class _Importer:
         self.summary.files.append(file.name)
 
     def _read_connections(self, file: ExportFile) -> None:
-        rows = CsvRows(file.open(), file.name)
+        rows = CsvRows(file.open(), file.name, file.open)
         count = 0
         try:
             it = iter(rows)
@@ -376,7 +376,7 @@ class _Importer:
         self.summary.files.append(f"{file.name} ({_count(count, 'row')})")
 
     def _read_invitations(self, file: ExportFile) -> None:
-        rows = CsvRows(file.open(), file.name)
+        rows = CsvRows(file.open(), file.name, file.open)
         count = 0
         try:
             it = iter(rows)
@@ -405,7 +405,7 @@ class _Importer:
         The stored form is the text SQLite keeps for a datetime; LinkedIn's usual
         "2024-03-05 14:22:01 UTC" already starts with it, which saves converting.
         """
-        rows = CsvRows(file.open(), file.name)
+        rows = CsvRows(file.open(), file.name, file.open)
         progress = self.progress
         label = f"{stage} {file.name}"
         try:
