@@ -266,7 +266,7 @@ class ParleyApp(RunsWork, App):
         from app.ui.screens.thread import ThreadScreen
 
         if not self.is_screen_installed("thread"):
-            self.install_screen(ThreadScreen(self.member, self.settings), "thread")
+            self.install_screen(ThreadScreen(self.member), "thread")
         return self.get_screen("thread")
 
     def action_compose(self) -> None:

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from app.core.views import FILTERS, CreditsView, MemberView
+from app.core.views import CreditsView, MemberView
 from app.ui.keymap import INBOX_BINDINGS
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.filter_bar import FilterBar
@@ -281,6 +281,3 @@ class InboxScreen(RunsWork, Screen):
             self.refresh_from_store()
 
         self.app.undo_last(undone)
-
-    def filter_count(self, name: str) -> int | None:
-        return self.counts[name] if self.counts is not None and name in FILTERS else None

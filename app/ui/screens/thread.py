@@ -35,10 +35,9 @@ class ReplyBox(Input):
 class ThreadScreen(RunsWork, Screen):
     BINDINGS = THREAD_BINDINGS
 
-    def __init__(self, member: MemberView, settings: dict[str, bool]) -> None:
+    def __init__(self, member: MemberView) -> None:
         super().__init__()
         self.member = member
-        self.settings = settings
         self.conversation_id: int | None = None
         self.view: ThreadView | None = None
         self.response: str | None = None  # "accept" / "decline" once a quick reply is chosen
