@@ -137,6 +137,8 @@ def _has_parley_mark(path: Path) -> bool:
     except sqlite3.Error:
         return False
     try:
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            return True  # empty: a store that another process is creating right now
         row = conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
     except sqlite3.Error:
         return False
