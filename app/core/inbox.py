@@ -66,9 +66,9 @@ FILTER_SCOPES: dict[str, tuple[int, dict[str, object]]] = {
     "spam": (BOX_SPAM, {}),
 }
 
-# A member whose conversations hold fewer messages than this is searched from their
-# own conversations; above it the index drives and the search stops at a full page.
-MEMBER_DRIVEN_SEARCH_MESSAGES = 4_000
+# A member whose conversations hold fewer messages than this is searched starting from
+# their own messages; above it the index drives, joined to their conversations.
+MEMBER_DRIVEN_SEARCH_MESSAGES = 20_000
 
 S = ConversationState
 

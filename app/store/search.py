@@ -113,8 +113,8 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
     Yields (message id, conversation id, sender name, sender company, sender id).
     By default the index drives: matches are read newest first and joined to the
     member's state, so a caller that stops after a page reads only that far.
-    ``by_member`` drives from the member's own conversations instead, which is
-    cheaper when the member's share of the store is small.
+    ``by_member`` starts from the member's own messages instead, which is cheaper
+    when the member's share of the store is small (the caller judges).
     """
     if not _sqlite():
         from app.store.postgres import matching_messages as pg_matching
@@ -129,32 +129,62 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
     if after is not None:
         clauses.append("m.sent_at >= ?")
         params.append(_sql_time(after))
-    # CROSS JOIN fixes SQLite's join order: it is the plan, not a hint.
+    expression = match_expression(phrases, people, excluded)
     if by_member:
-        sql = (
-            "SELECT m.id, m.conversation_id, p.name, p.company, m.sender_id "
-            f"FROM conversation_state AS s CROSS JOIN message AS m CROSS JOIN {FTS_TABLE} AS f "
-            "LEFT JOIN member AS p ON p.id = m.sender_id "
-            "WHERE s.member_id = ? AND m.conversation_id = s.conversation_id AND f.rowid = m.id "
-            f"AND f.{FTS_TABLE} MATCH ? AND {' AND '.join(clauses)} "
-            "ORDER BY m.id DESC"
-        )
-        params = [member_id, match_expression(phrases, people, excluded), *params]
-    else:
-        sql = (
-            "SELECT m.id, m.conversation_id, p.name, p.company, m.sender_id "
-            f"FROM {FTS_TABLE} AS f CROSS JOIN message AS m CROSS JOIN conversation_state AS s "
-            "LEFT JOIN member AS p ON p.id = m.sender_id "
-            f"WHERE f.{FTS_TABLE} MATCH ? AND m.id = f.rowid "
-            "AND s.conversation_id = m.conversation_id AND s.member_id = ? "
-            f"AND {' AND '.join(clauses)} "
-            "ORDER BY f.rowid DESC"
-        )
-        params = [match_expression(phrases, people, excluded), member_id, *params]
+        yield from _member_matches(member_id, expression, clauses, params)
+        return
+    # CROSS JOIN fixes SQLite's join order: it is the plan, not a hint.
+    sql = (
+        "SELECT m.id, m.conversation_id, p.name, p.company, m.sender_id "
+        f"FROM {FTS_TABLE} AS f CROSS JOIN message AS m CROSS JOIN conversation_state AS s "
+        "LEFT JOIN member AS p ON p.id = m.sender_id "
+        f"WHERE f.{FTS_TABLE} MATCH ? AND m.id = f.rowid "
+        "AND s.conversation_id = m.conversation_id AND s.member_id = ? "
+        f"AND {' AND '.join(clauses)} "
+        "ORDER BY f.rowid DESC"
+    )
+    params = [expression, member_id, *params]
     cursor = database.obj.cursor()
     try:
         cursor.execute(sql, params)
         yield from cursor
+    finally:
+        cursor.close()
+
+
+def _member_matches(member_id: int, expression: str, clauses: list[str], params: list) -> Iterator[tuple]:
+    """The member's own messages first, then the index read newest first across just their range.
+
+    Asking the index about one message at a time would expand a word's prefix again for
+    every message, so the index is read once and its matches checked against the member's.
+    """
+    db = database.obj
+    mine = dict(
+        db.execute_sql(
+            "SELECT m.id, m.conversation_id FROM conversation_state AS s CROSS JOIN message AS m "
+            f"WHERE s.member_id = ? AND m.conversation_id = s.conversation_id AND {' AND '.join(clauses)}",
+            [member_id, *params],
+        ).fetchall()
+    )
+    if not mine:
+        return
+    cursor = db.cursor()
+    try:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ? "
+            "ORDER BY rowid DESC",
+            [expression, min(mine), max(mine)],
+        )
+        for (message_id,) in cursor:
+            conversation_id = mine.get(message_id)
+            if conversation_id is None:
+                continue
+            sender_id, name, company = db.execute_sql(
+                "SELECT m.sender_id, p.name, p.company FROM message AS m "
+                "LEFT JOIN member AS p ON p.id = m.sender_id WHERE m.id = ?",
+                (message_id,),
+            ).fetchone()
+            yield message_id, conversation_id, name, company, sender_id
     finally:
         cursor.close()
 
@@ -169,9 +199,17 @@ def conversations_containing(conversation_ids: Sequence[int], phrases: Sequence[
         return pg_containing(conversation_ids, phrases)
     expression = " OR ".join(_fts_phrase(p) for p in phrases)
     marks = ", ".join("?" for _ in conversation_ids)
-    sql = (
-        f"SELECT DISTINCT m.conversation_id FROM message AS m CROSS JOIN {FTS_TABLE} AS f "
-        f"WHERE m.conversation_id IN ({marks}) AND f.rowid = m.id AND f.{FTS_TABLE} MATCH ?"
+    db = database.obj
+    # As in _member_matches: their messages first, then one read of the index over their range.
+    theirs = dict(
+        db.execute_sql(
+            f"SELECT id, conversation_id FROM message WHERE conversation_id IN ({marks})", list(conversation_ids)
+        ).fetchall()
     )
-    rows = database.obj.execute_sql(sql, [*conversation_ids, expression]).fetchall()
-    return {row[0] for row in rows}
+    if not theirs:
+        return set()
+    rows = db.execute_sql(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?",
+        [expression, min(theirs), max(theirs)],
+    )
+    return {theirs[message_id] for (message_id,) in rows if message_id in theirs}
