@@ -133,6 +133,12 @@ class ParleyApp(RunsWork, App):
             if self.live:
                 self._watch()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a member (an empty store) there is nobody to compose or configure for.
+        if action in ("compose", "settings") and self.member is None:
+            return False
+        return True
+
     def on_unmount(self) -> None:
         self._stop_watching.set()
 
@@ -270,8 +276,6 @@ class ParleyApp(RunsWork, App):
         return self.get_screen("thread")
 
     def action_compose(self) -> None:
-        if self.member is None:
-            return
         from app.ui.screens.compose import ComposeScreen
 
         def sent(result) -> None:
@@ -289,8 +293,6 @@ class ParleyApp(RunsWork, App):
                 return
 
     def action_settings(self) -> None:
-        if self.member is None:
-            return
         from app.ui.screens.settings import SettingsScreen
 
         self.push_screen(SettingsScreen(self.member.id))

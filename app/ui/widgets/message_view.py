@@ -165,11 +165,16 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"message-view--{name}", partial=True)
 
+    def _line_at(self, y: int) -> int:
+        """The laid-out line drawn at row y; a short thread sits at the bottom, by the reply box."""
+        gap = max(self.size.height - len(self._lines), 0)
+        return int(self.scroll_offset.y) + y - gap
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        line_no = int(self.scroll_offset.y) + y
+        line_no = self._line_at(y)
         base = self.rich_style
-        if line_no >= len(self._lines):
+        if not 0 <= line_no < len(self._lines):
             return Strip.blank(width, base)
         index, text = self._lines[line_no]
         bar = "▌" if not glyphs().plain else "|"
@@ -224,6 +229,6 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_page_up(animate=False)
 
     def on_click(self, event: events.Click) -> None:
-        line_no = int(self.scroll_offset.y) + event.y
+        line_no = self._line_at(event.y)
         if 0 <= line_no < len(self._lines) and self._lines[line_no][0] >= 0:
             self.cursor = self._lines[line_no][0]
