@@ -27,7 +27,7 @@ from typing import Callable
 
 from app.core.errors import BadInput
 
-LAUNCHES = 5  # per app, after one warm-up each
+LAUNCHES = 7  # per app, alternately, after one warm-up each
 ROUNDS = 5  # repetitions of each in-process measurement
 PAGES_DOWN = 40
 SENDS = 5
@@ -194,12 +194,12 @@ def app_command(store_path: str) -> list[str]:
     return [sys.executable, "-m", "app", "--db", store_path, "--as", "me"]
 
 
-def cold_starts(store_path: str, folder: str, launches: int = LAUNCHES) -> tuple[list[Launch], list[Launch]]:
+def cold_starts(store_path: str, folder: str) -> tuple[list[Launch], list[Launch]]:
     """The app on the store and the minimal app, alternately, each warmed up once first."""
     minimal_script = os.path.join(folder, "minimal_app.py")
     Path(minimal_script).write_text(MINIMAL_APP)
     parley, minimal = app_command(store_path), [sys.executable, minimal_script]
-    results = launch_all([parley, minimal] * (launches + 1), folder)[2:]
+    results = launch_all([parley, minimal] * (LAUNCHES + 1), folder)[2:]
     return results[0::2], results[1::2]
 
 
@@ -447,7 +447,8 @@ def _small_store_memory(messages: int, peak_mb: float, folder: str, progress) ->
         progress(f"Launching the app on a {MEMORY_CHECK_MESSAGES:,}-message store for memory…")
         small_path = os.path.join(folder, "small.db")
         _build(small_path, MEMORY_CHECK_MESSAGES)
-        small_mb = median([run.peak_mb for run in launch_all([app_command(small_path)] * (min(LAUNCHES, 3) + 1), folder)[1:]])
+        runs = launch_all([app_command(small_path)] * (min(LAUNCHES, 3) + 1), folder)[1:]
+        small_mb = median([run.peak_mb for run in runs])
     growth = (peak_mb - small_mb) / small_mb
     return Figure(
         "peak_memory_small", f"Peak memory at {MEMORY_CHECK_MESSAGES:,} messages", small_mb, "MB",
