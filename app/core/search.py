@@ -4,8 +4,9 @@ A query is words and "quoted phrases" (matched anywhere in names, companies,
 headlines, subjects and bodies; words match as prefixes), ``-word`` to exclude,
 and operators: ``from:NAME``, ``company:NAME``, ``is:unread|inmail|starred|muted``,
 ``in:archived|spam``, ``has:attachment``, ``before:YYYY-MM-DD``, ``after:YYYY-MM-DD``.
-``parse`` turns the text into a SearchQuery or raises BadInput with one sentence;
-it never fails any other way, whatever it is given.
+Dates bound the matching message; in a search without words they bound a
+conversation's last message. ``parse`` turns the text into a SearchQuery or raises
+BadInput with one sentence; it never fails any other way, whatever it is given.
 """
 
 from __future__ import annotations
