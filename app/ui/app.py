@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from app.core.views import MemberView
-from app.ui.keymap import APP_BINDINGS, keymap_from_config
+from app.ui.keymap import APP_BINDINGS, BINDING_IDS, keymap_from_config
 from app.ui.text import choose_glyphs, use_glyphs
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.work import RunsWork
@@ -58,7 +58,7 @@ class StoreChanged(Message):
 
 
 class ActionsProvider(Provider):
-    """Every action bound on the current screen, by its description, with its key."""
+    """Every Parley action bound on the current screen, by its description, with its key."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
         app = self.app
@@ -66,7 +66,8 @@ class ActionsProvider(Provider):
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action == "command_palette":
+            # Parley's own actions only: not the text boxes' cursor keys and the like.
+            if not active.enabled or binding.id not in BINDING_IDS or binding.action == "command_palette":
                 continue
             ident = binding.id or binding.action
             if ident in seen:

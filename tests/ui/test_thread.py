@@ -151,3 +151,14 @@ async def test_archive_from_the_thread_goes_back_to_the_inbox(world, drive):
         assert "Dave Kim" not in drive.titles(pilot.app)
         assert inbox.counts(world["me"].id)["archived"] == 1
         assert members.get_settings(world["me"].id)["notifications"]
+
+
+async def test_the_command_palette_offers_the_thread_actions(world, drive):
+    from app.ui.app import ActionsProvider
+
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await open_thread(pilot, drive, "Bob Stone")
+        names = [hit.text async for hit in ActionsProvider(pilot.app.screen).discover()]
+        for wanted in ("Reply", "Profile", "Save attachment", "Recall message", "Archive", "Back"):
+            assert wanted in names
+        assert "Copy selected text" not in names
