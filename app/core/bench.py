@@ -468,11 +468,11 @@ def table(report: dict) -> str:
             result += f" ({figure.note})"
         rows.append((figure.label, result, figure.target, figure.verdict()))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    machine = report["machine"]
+    load = f", load average {machine['load_average'][0]:.1f}" if machine["load_average"] else ""
     lines = [f"Parley benchmark: {report['messages']:,} messages in {report['conversations']:,} conversations "
-             f"among {report['members']:,} members ({report['machine']['cpus']} CPUs, "
-             f"Python {report['machine']['python']}, SQLite {report['machine']['sqlite']}"
-             + (f", load average {report['machine']['load_average'][0]:.1f}" if report["machine"]["load_average"] else "")
-             + ")"]
+             f"among {report['members']:,} members ({machine['cpus']} CPUs, "
+             f"Python {machine['python']}, SQLite {machine['sqlite']}{load})"]
     for n, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
         if n == 0:

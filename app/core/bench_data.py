@@ -695,7 +695,9 @@ def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_statu
             spam = rng.random() < 0.08
         elif kind == "direct" and (me, other) not in pairs:
             spam = rng.random() < 0.01
-    archived = not deleted and not spam and rng.random() < (0.3 if kind == "sponsored" else 0.1 + 0.5 * age / (SPAN_DAYS * 86_400))
+    # Older conversations are more often archived; sponsored ones often are, once read.
+    archive_chance = 0.3 if kind == "sponsored" else 0.1 + 0.5 * age / (SPAN_DAYS * 86_400)
+    archived = not deleted and not spam and rng.random() < archive_chance
     unread = 0
     if waiting and not archived:
         if inmail_status == "pending":
