@@ -242,7 +242,6 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
         if self.cursor >= self.total and self.total:
             self.cursor = self.total - 1
         self.refresh()
-        self.post_message(self.Highlighted(self.current))
         if not self._announced:
             self._announced = True
             self.call_after_refresh(self.post_message, self.FirstPage())
@@ -270,11 +269,6 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
             # The list ends elsewhere than the counts said (the store changed meanwhile).
             self.total = page * PAGE_SIZE + len(rows)
             self._update_virtual_size()
-
-    class Highlighted(Message):
-        def __init__(self, row: ConversationRow | None) -> None:
-            super().__init__()
-            self.row = row
 
     # ------------------------------------------------------------------ drawing
 
@@ -380,7 +374,6 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
         self._request({new // PAGE_SIZE})
         if self.more and new >= self.total - 5:
             self._request({self.total // PAGE_SIZE})
-        self.post_message(self.Highlighted(self.current))
 
     def action_move_down(self) -> None:
         if self.cursor < self.total - 1:
