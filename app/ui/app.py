@@ -125,6 +125,8 @@ class ParleyApp(RunsWork, App):
                         severity="warning")
         if self.member is None:
             self.push_screen(GettingStartedScreen())
+            if self.exit_on_first_paint:
+                self.call_after_refresh(self.exit)
             return
         from app.ui.screens.inbox import InboxScreen
 
