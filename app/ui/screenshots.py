@@ -55,12 +55,19 @@ async def press(pilot: Pilot, *keys: str) -> None:
         await settle(pilot)
 
 
-async def still_cursors(pilot: Pilot) -> None:
-    """A blinking cursor would make each picture differ: keep it shown, not blinking."""
+async def hold_still(pilot: Pilot) -> None:
+    """The same picture every time: cursors shown, not blinking, and the footer's keys drawn.
+
+    The footer draws its keys a refresh after the bindings settle, which may be after
+    the workers finish; asking for it and waiting two refreshes makes that certain.
+    """
     for screen in pilot.app.screen_stack:
         for widget in screen.query("Input, TextArea"):
             widget.cursor_blink = False
+    pilot.app.screen.refresh_bindings()
     await settle(pilot)
+    await pilot.pause(0.1)
+    await pilot.pause(0.1)
 
 
 async def inbox(pilot: Pilot) -> None:
@@ -173,7 +180,7 @@ async def take(app, shot: Shot, size: tuple[int, int]) -> str:
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await shot.steps(pilot)
-        await still_cursors(pilot)
+        await hold_still(pilot)
         return app.export_screenshot(title=f"Parley · {shot.title}")
 
 

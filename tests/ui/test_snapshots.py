@@ -41,6 +41,6 @@ def test_screen(shot: Shot, size, demo_store, fixed_world, tmp_path, snap_compar
     async def walk_there(pilot) -> None:
         await screenshots.settle(pilot)
         await shot.steps(pilot)
-        await screenshots.still_cursors(pilot)
+        await screenshots.hold_still(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=walk_there)
