@@ -8,11 +8,12 @@ import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app.store import postgres
 from app.store.db import StoreError, open_store
 from app.store.postgres import NEEDS_DRIVER, document, redacted, words
+from app.store.search import match_expression
 
 
 def fts5_index() -> sqlite3.Connection:
@@ -151,3 +152,55 @@ def test_postgres_scheme_alias_opens_the_same_store(postgres_url, clock):
         assert "message_search" in store.db.get_tables()
     finally:
         store.close()
+
+
+# ---- search: PostgreSQL answers every query as FTS5 does ------------------------------
+
+TEXT_WORDS = ["road", "Roadmap", "roadmap", "café", "CAFE", "Zürich", "o'brien", "Maya", "chen",
+              "naïve", "e-mail", "quarterly", "review", "2024", "v2", "ROAD-map"]
+QUERY_WORDS = ["road", "roadmap", "cafe", "zurich", "o", "brien", "maya", "chen", "naive", "e",
+               "mail", "quarterly", "review", "2024", "v2", "ro", "qu", "map", "ca"]
+SEPARATORS = [" ", ", ", ". ", " - ", "\n", "/"]
+
+field = st.lists(st.tuples(st.sampled_from(TEXT_WORDS), st.sampled_from(SEPARATORS)), max_size=7).map(
+    lambda parts: "".join(word + sep for word, sep in parts)
+)
+phrase = st.tuples(st.lists(st.sampled_from(QUERY_WORDS), min_size=1, max_size=3).map(tuple), st.booleans())
+
+
+@pytest.fixture(scope="module")
+def both_indexes(postgres_url):
+    """An FTS5 table as the store makes it, and a PostgreSQL table of tsvectors beside it."""
+    import psycopg
+
+    sqlite = sqlite3.connect(":memory:")
+    sqlite.execute("CREATE VIRTUAL TABLE f USING fts5(subject, body, people, "
+                   "tokenize = 'unicode61 remove_diacritics 2')")
+    pg = psycopg.connect(postgres_url, autocommit=True)
+    pg.execute("CREATE TEMPORARY TABLE docs (id INT PRIMARY KEY, doc TSVECTOR NOT NULL)")
+    yield sqlite, pg
+    pg.close()
+    sqlite.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    docs=st.lists(st.tuples(field, field, field), min_size=1, max_size=6),
+    phrases=st.lists(phrase, max_size=2),
+    people=st.lists(phrase, max_size=1),
+    excluded=st.lists(phrase, max_size=1),
+)
+def test_postgres_finds_what_fts5_finds(both_indexes, docs, phrases, people, excluded):
+    if not phrases and not people:
+        phrases = [(("road",), True)]
+    sqlite, pg = both_indexes
+    sqlite.execute("DELETE FROM f")
+    pg.execute("DELETE FROM docs")
+    for n, (subject, body, names) in enumerate(docs, 1):
+        sqlite.execute("INSERT INTO f(rowid, subject, body, people) VALUES (?, ?, ?, ?)", (n, subject, body, names))
+        pg.execute("INSERT INTO docs VALUES (%s, %s::tsvector)", (n, document(subject, body, names)))
+    fts5 = {row[0] for row in sqlite.execute(
+        "SELECT rowid FROM f WHERE f MATCH ?", (match_expression(phrases, people, excluded),))}
+    query = postgres.match_query(phrases, people, excluded)
+    found = {row[0] for row in pg.execute("SELECT id FROM docs WHERE doc @@ %s::tsquery", (query,))}
+    assert found == fts5
