@@ -396,8 +396,9 @@ def _side_writer(path: str, statements: dict, rows_in) -> None:
     """Build the message table and the full-text table, by the store's own statements, in a file of their own.
 
     Rows arrive in message-id order, as the store's writers would add them one by
-    one; the message table's indexes are made at the end, from sorted keys. The
-    store then copies both tables whole, indexes included.
+    one, without their body hash (computed here, so the two processes share the
+    work evenly); the message table's indexes are made at the end, from sorted keys.
+    The store then copies both tables whole, indexes included.
     """
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-200000"):
@@ -405,12 +406,23 @@ def _side_writer(path: str, statements: dict, rows_in) -> None:
     db.execute(statements["fts"])
     db.execute(statements["message"])
     db.execute("BEGIN")
+    hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
+
+    def with_hashes(messages):
+        for message in messages:
+            folded = hashes.get(message[5])
+            if folded is None:
+                folded = hashes[message[5]] = body_hash(message[5])
+            yield (*message, folded)
+
     while True:
         rows = rows_in.recv()
         if rows is None:
             break
         indexed, messages = rows
-        db.executemany(statements["insert_message"], messages)
+        db.executemany(statements["insert_message"], with_hashes(messages))
+        if len(hashes) > 200_000:
+            hashes.clear()
         db.executemany(statements["insert_fts"], indexed)
     for index in statements["message_indexes"]:
         db.execute(index)
@@ -960,7 +972,6 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
         ("team",) * len(c.members) if c.kind == "group" else (firsts[c.members[1] - 1], firsts[c.members[0] - 1])
         for c in plans
     ]
-    hashes: dict[str, str] = {}
     message_id = 0
     for start in range(0, len(keys), CHUNK):
         message_rows = []
@@ -1006,12 +1017,9 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
                 recalled_at = text_of((key >> shift) + 300)
             else:
                 indexed.append((message_id, subject, body, people[ci]))
-            folded = hashes.get(body)
-            if folded is None:
-                folded = hashes[body] = body_hash(body)
             message_rows.append((
                 message_id, ci + 1, sender, FIRST_KIND[kind] if seq == 0 else "message", subject, body, sent_at,
-                recalled_at, "http" in body and has_links(body), folded,
+                recalled_at, "http" in body and has_links(body),
             ))
             if rand() < ATTACHMENT_SHARE:
                 name, mime = ATTACHMENT_FILES[int(rand() * len(ATTACHMENT_FILES))]
@@ -1027,8 +1035,6 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
             if seq == c.count - 1:
                 last_id[ci] = message_id
                 previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
-        if len(hashes) > 200_000:
-            hashes.clear()
         side.add(indexed, message_rows)
 
     cursor.executemany(

@@ -202,3 +202,11 @@ def test_the_bulk_full_text_index_is_the_one_index_messages_makes(tmp_path):
         for part in ("data", "idx", "content", "docsize", "config"):
             sql = f"SELECT * FROM message_fts_{part} ORDER BY 1, 2"
             assert bulk.execute(sql).fetchall() == by_hand.execute(sql).fetchall(), part
+
+
+def test_each_message_carries_the_facts_its_text_gives(db):
+    from app.core.messaging import body_hash, has_links
+
+    for body, folded, links in db.execute("SELECT body, body_hash, has_links FROM message"):
+        assert folded == body_hash(body)
+        assert bool(links) == has_links(body)
