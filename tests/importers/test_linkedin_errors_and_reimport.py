@@ -142,3 +142,28 @@ def test_repeated_rows_and_rows_without_text_are_skipped_with_reasons(store, exp
 def test_a_file_that_is_not_utf8_is_an_error(store, export):
     text = (HEADER_2024 + "\r\n").encode() + "2-x,,Zoë,,Robin Vale,,2024-01-01 10:00:00 UTC,,Hi,INBOX,No,No\r\n".encode("latin-1")
     assert bad_import(export().add("messages.csv", text).folder()) == "messages.csv line 2: the file is not UTF-8 text."
+
+
+def test_a_store_failure_half_way_leaves_nothing_and_stops_the_reader(store, tmp_path, monkeypatch):
+    import threading
+
+    from speed import write_messages_csv
+
+    from app.core.importers import linkedin
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    write_messages_csv(folder / "messages.csv", 3 * linkedin.CHUNK)
+    calls = []
+
+    def failing_index(rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(linkedin.search, "index_messages", failing_index)
+    before = row_counts()
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_linkedin(folder)
+    assert row_counts() == before
+    assert not [t for t in threading.enumerate() if t.name == "linkedin-import-reader"]
