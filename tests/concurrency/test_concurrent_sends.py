@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from app.core import members, routing
 from app.store.models import Message
@@ -11,6 +14,7 @@ from app.store.models import Message
 from concurrent_writers import NO_CREDITS, Books, add_people, books, collect, send_inmails, send_messages
 
 WRITERS = 8
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_eight_writers_spend_fifteen_credits_exactly_once(store):
@@ -68,3 +72,27 @@ def test_eight_writers_throughput(store, capsys):
     assert total == Message.select().count() == WRITERS * per_writer
     with capsys.disabled():
         print(f"\n{store.db.__class__.__name__}: {total / elapsed:.0f} sends/s with {WRITERS} writers")
+
+
+def test_eight_parley_commands_at_once_never_say_locked(store):
+    """Eight `parley send` commands started together: each ends with its own sentence."""
+    sender = members.add_member("rita", "Rita Recruiter", plan="premium-career")
+    handles = add_people("lead", WRITERS)
+    env = {**os.environ, "PARLEY_DB": store.target, "PYTHONPATH": str(ROOT)}
+    commands = [
+        subprocess.Popen(
+            [sys.executable, "-m", "app", "--as", "rita", "send", "--to", handle,
+             "--subject", "A role", "--body", f"Hello {handle}"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for handle in handles
+    ]
+    finished = [(command.wait(120), *command.communicate()) for command in commands]
+
+    assert sorted(code for code, _, _ in finished) == [0] * 5 + [3] * 3
+    refusals = {err.strip() for code, _, err in finished if code == 3}
+    assert len(refusals) == 1 and refusals.pop().startswith(NO_CREDITS)
+    assert not any("locked" in out + err for _, out, err in finished)
+    assert books(sender.id) == Books(
+        balance=0, ledger_sum=0, held_in_lots=0, spends=5, refunds=0, inmails=5, messages=5
+    )
