@@ -134,7 +134,9 @@ class ComposeScreen(ModalScreen[SendResult | None]):
 
     CSS_PATH = styles_dir() / "compose.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", priority=True, id="send"),
+        # Not a priority binding: it then waits behind the keys typed before it, so a fast
+        # typist never sends a body that is still missing its last words.
+        Binding("ctrl+s", "send", "Send", id="send"),
         Binding("escape", "keep_draft", "Close, keep draft", id="back"),
         Binding("ctrl+e", "edit_in_editor", "Edit in $EDITOR", priority=True, id="edit-in-editor"),
     ]
