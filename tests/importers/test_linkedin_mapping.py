@@ -181,6 +181,9 @@ def test_multi_recipient_conversations_are_groups_with_everyone(robin):
     handles = sorted(s.member.handle for s in ConversationState.select().where(ConversationState.conversation == group))
     assert handles == ["ana-silva-01", "ben-okafor", "chidi-nwosu", "me"]
     assert state("2-Z3Jw", robin).peer_id is None
+    chidi = Member.get(Member.handle == "chidi-nwosu").id
+    ana = Member.get(Member.handle == "ana-silva-01").id
+    assert state("2-Z3Jw", chidi).left and not state("2-Z3Jw", ana).left
 
 
 def test_folders_become_the_conversation_state(robin):

@@ -197,7 +197,7 @@ class _Thread:
         "key", "title", "subject", "participants", "seen", "count", "drafts", "first_at", "first_row",
         "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by", "last_by",
         "conversation_id", "is_new", "kind", "member_ids", "added", "new_last_at",
-        "new_last_body", "max_id", "first_id", "id_prefix",
+        "new_last_body", "max_id", "first_id", "id_prefix", "left_at",
     )
 
     def __init__(self, key: str) -> None:
@@ -218,6 +218,7 @@ class _Thread:
         self.sponsored = False
         self.first_by: dict[str, datetime] = {}
         self.last_by: dict[str, datetime] = {}
+        self.left_at: dict[str, datetime] = {}  # members whose leaving the export shows
         self.conversation_id: int | None = None
         self.is_new = False
         self.kind = "direct"
@@ -549,7 +550,11 @@ class _Importer:
             thread.box, thread.box_at = box, at
         if sponsored:
             thread.sponsored = True
-        if not from_name or from_name.isspace() or is_system_text(content):
+        if not from_name or from_name.isspace():
+            return
+        if is_system_text(content):
+            if content.rstrip().rstrip(".").endswith(" left the conversation"):
+                thread.left_at[sender] = max(at, thread.left_at.get(sender, at))
             return
         if thread.first_at is None or at < thread.first_at:
             thread.first_at = at
@@ -1007,7 +1012,15 @@ class _Importer:
         folder = "other" if mine and self._in_other(thread) else "focused"
         return (thread.conversation_id, member, folder, 0, False, box == BOX_ARCHIVED, False, False,
                 box == BOX_SPAM, False, box, peer, connected, thread.kind == "inmail", False,
-                thread.new_last_at, thread.max_id, False, False)
+                thread.new_last_at, thread.max_id, False, self._has_left(thread, member))
+
+    def _has_left(self, thread: _Thread, member: int) -> bool:
+        """A group member who left (a "… left the conversation." line) and wrote nothing after."""
+        if thread.kind != "group" or member == self.me_id:
+            return False
+        left = [at for key, at in thread.left_at.items() if self.member_of.get(key) == member]
+        wrote = [at for key, at in thread.last_by.items() if self.member_of.get(key) == member]
+        return bool(left) and (not wrote or max(left) > max(wrote))
 
     def _viewers(self, thread: _Thread) -> list[int]:
         """Who has a view of the conversation: a sponsoring company has none of its own."""
