@@ -485,7 +485,6 @@ def _members(rng: random.Random, now: datetime):
     """Member rows, settings rows, and who is who: (rows, settings, persons, companies, targets)."""
     members: list[dict] = []
     settings: list[tuple] = []
-    used: set[str] = set()
 
     def add(handle, name, company, position, location, plan, open_profile, kind, allow_inmail=True,
             allow_sponsored=True, read_receipts=True):
@@ -501,7 +500,6 @@ def _members(rng: random.Random, now: datetime):
             "created_at": created.replace(microsecond=0),
         })
         settings.append((member_id, allow_inmail, rng.random() < 0.9, allow_sponsored, True, read_receipts, True))
-        used.add(handle)
         return member_id
 
     me = add(ME_HANDLE, ME_NAME, ME_COMPANY, ME_POSITION, "Lisbon", ME_PLAN, True, "person")
@@ -664,11 +662,11 @@ def _box(deleted: bool, spam: bool, archived: bool) -> int:
     return BOX_INBOX
 
 
-def _trailing(senders: bytes, slot: int, *, others: bool) -> int:
-    """How many messages at the end were sent by someone else than ``slot`` (or by ``slot``)."""
+def _unanswered(senders: bytes, slot: int) -> int:
+    """How many messages at the end came from others since the member in ``slot`` last wrote."""
     n = 0
     for sender in reversed(senders):
-        if (sender != slot) != others:
+        if sender == slot:
             break
         n += 1
     return n
@@ -697,7 +695,7 @@ def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_statu
     kind, senders, count = conversation.kind, conversation.senders, conversation.count
     age = horizon - conversation.times[-1]
     answered_by_me = 0 in senders
-    waiting = _trailing(senders, 0, others=True)
+    waiting = _unanswered(senders, 0)
     deleted = rng.random() < 0.008
     spam = False
     if not deleted:
@@ -748,7 +746,7 @@ def _their_views(rng, conversation: _Conversation, pairs) -> list[_View]:
     last = conversation.count - 1
     me = conversation.members[0]
     for slot, member in enumerate(conversation.members[1:], start=1):
-        waiting = _trailing(conversation.senders, slot, others=True) if kind != "group" else 0
+        waiting = _unanswered(conversation.senders, slot) if kind != "group" else 0
         unread = waiting if waiting and rng.random() < 0.5 else 0
         archived = not unread and rng.random() < 0.1
         views.append(_View(
