@@ -147,7 +147,7 @@ class ImportSummary:
         if self.skipped:
             reasons = _join([f"{reason} ({n:,})" for reason, n in sorted(self.skipped.items())])
             lines.append(f"Skipped {_count(self.rows_skipped, 'row')}: {reasons}.")
-        if self.seconds > 0 and self.rows_read:
+        if self.seconds > 0 and self.rows_read >= PROGRESS_EVERY:
             lines.append(f"{self.rows_read:,} message rows in {self.seconds:.1f} s "
                          f"({self.messages_per_second:,.0f} rows/s).")
         return "\n".join(lines)
