@@ -232,3 +232,11 @@ async def test_plain_markers_where_the_terminal_lacks_the_glyphs(world, drive, m
         row = conversation_list(pilot.app).row_text(0)
         assert "Bob Stone" in row and "(muted)" in row and " *" in row
         assert "🔇" not in row and "★" not in row and "^G" in row
+
+
+def test_an_unknown_acting_member_is_one_sentence(world, ui_store, capsys):
+    from app.ui.app import run_app
+
+    assert run_app(ui_store.target, "nobody") == 2
+    error = capsys.readouterr().err
+    assert "There is no member 'nobody'." in error and "--as" in error
