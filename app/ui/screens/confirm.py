@@ -35,7 +35,9 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.confirm_label, id="confirm", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Confirm"
+        dialog = self.query_one("#dialog")
+        dialog.border_title = "Confirm"
+        dialog.border_subtitle = "y yes · n or esc no"
         self.query_one("#cancel", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -36,7 +36,9 @@ class ReportDialog(ModalScreen[str | None]):
                 yield Button("Report", id="report", variant="error", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Report"
+        dialog = self.query_one("#dialog")
+        dialog.border_title = "Report"
+        dialog.border_subtitle = "enter report · esc cancel"
         reasons = self.query_one("#reasons", OptionList)
         reasons.highlighted = 0
         reasons.focus()

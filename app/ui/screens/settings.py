@@ -292,6 +292,9 @@ class SettingsScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        # Focus follows to the page shown, never left on a control now hidden.
+        first = "#plan-choice" if tab == "plan" else f"#set-{TOGGLES[0].key}"
+        self.query_one(first).focus()
 
     def action_back(self) -> None:
         self.dismiss(None)
