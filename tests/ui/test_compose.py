@@ -219,3 +219,28 @@ async def test_the_status_line_and_the_plan_page_show_the_credit_spent(people):
         await settle(pilot)
         summary = str(app.screen.query_one("#plan-summary", Static).render())
         assert "14 of at most 45 InMail credits" in summary
+
+
+async def test_a_reply_goes_into_its_conversation(people):
+    maya = people["maya"]
+    first = messaging.send(maya.id, ["tom-baker"], "Are we still on for Friday?")
+    app = Host(ComposeScreen(maya.id, to="tom-baker", reply_conversation_id=first.conversation))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert str(route_line(app).render()) == "Reply · in this conversation"
+        assert app.screen.query_one("#to", Input).disabled
+        app.screen.query_one("#body", TextArea).insert("And bring the slides, please.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert [result.conversation for result in app.results] == [first.conversation]
+    assert Message.select().where(Message.conversation == first.conversation).count() == 2
+
+
+async def test_two_connections_make_a_free_group(people):
+    members.connect("maya-chen", "ana-ruiz")
+    app = Host(ComposeScreen(people["maya"].id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_recipient(pilot, "tom-baker, ana-ruiz")
+        assert str(route_line(app).render()) == "Group message · free · 2 members"
+        assert str(app.screen.query_one("#who", Static).render()) == "Tom Baker, Ana Ruiz"
