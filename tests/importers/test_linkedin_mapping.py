@@ -169,6 +169,11 @@ def test_drafts_become_drafts_not_messages(robin):
     assert not Conversation.select().where(Conversation.external_id == "li:2-ZHJm").exists()
 
 
+def test_links_are_flagged_as_when_sent_from_parley(robin):
+    flagged = {m.body for m in Message.select().where(Message.has_links == True)}  # noqa: E712
+    assert flagged == {"Crypto returns guaranteed: https://example.com/x"}
+
+
 def test_system_rows_are_system_lines_without_a_sender(robin):
     system = {m.body: m for m in Message.select().where(Message.kind == "system")}
     assert set(system) == {"Chidi Nwosu left the conversation.", "Message request accepted"}
