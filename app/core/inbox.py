@@ -33,13 +33,14 @@ from app.core.views import (
 )
 from app.store import changes
 from app.store import search as store_search
-from app.store.db import data_version, write
+from app.store.db import write
 from app.store.models import (
     BOX_ARCHIVED,
     BOX_DELETED,
     BOX_INBOX,
     BOX_SPAM,
     Attachment,
+    Change,
     Conversation,
     ConversationState,
     InMail,
@@ -103,7 +104,7 @@ def counts(member_id: int) -> Counts:
     """Every filter's count and unread count, from one pass over the covering index.
 
     The pass is linear in the member's conversations, so its result is kept until the
-    store changes: switching filters then costs one page, not a recount.
+    store changes (whichever thread asks): switching filters then costs one page, not a recount.
     """
     version = (member_id, _store_version())
     cached = _counts_cache.get(version)
@@ -120,14 +121,13 @@ _counts_cache: dict[tuple, Counts] = {}
 
 
 def _store_version() -> tuple:
-    """Changes whenever anything is written: by another connection (data_version) or by this one.
+    """Changes whenever anything is written, by any connection or process.
 
-    The connection itself is part of it (held, not its id, so a new connection can never
-    pass for an old one): each thread has its own, with its own numbers.
+    Every writer notes its change in the change feed, so its newest entry is the
+    store's version. The database object itself is part of it (held, not its id), so
+    another store opened later can never pass for this one.
     """
-    connection = database.obj.connection()
-    own_writes = getattr(connection, "total_changes", None)
-    return (connection, data_version(), own_writes)
+    return (database.obj, Change.select(fn.MAX(Change.id)).scalar())
 
 
 def _count(member_id: int) -> Counts:

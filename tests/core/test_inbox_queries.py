@@ -131,6 +131,21 @@ def test_counts_see_a_write_made_on_another_thread(people, inbox_of_me):
     assert inbox.counts(me)["spam"] == before["spam"] + 1
 
 
+def test_counts_are_counted_once_until_something_changes(people, inbox_of_me, monkeypatch):
+    me = people["me"]
+    passes = []
+    count = inbox._count
+    monkeypatch.setattr(inbox, "_count", lambda member_id: passes.append(member_id) or count(member_id))
+    worker = threading.Thread(target=inbox.counts, args=(me,))  # the screens count in workers
+    worker.start()
+    worker.join()
+    inbox.counts(me)
+    assert passes == [me]
+    inbox.mark_read(me, inbox_of_me["jane"])
+    assert inbox.counts(me)["unread"] == len(EXPECTED["unread"]) - 1
+    assert passes == [me, me]
+
+
 def test_focused_inbox_off_makes_focused_and_other_one_list(people, inbox_of_me):
     me = people["me"]
     members.update_setting(me, "focused-inbox", False)
