@@ -117,15 +117,24 @@ class ThreadScreen(RunsWork, Screen):
             return view, newest
 
         def shown(result) -> None:
+            if conversation_id != self.conversation_id:
+                return  # the screen has moved on to another conversation
             view, newest = result
             self.show_header(view)
             self.message_view.set_messages(newest, has_older=view.message_count > len(newest))
 
-        self.in_thread(fetch, then=shown, failed=self._gone, group="thread-load", exclusive=True)
+        self.in_thread(fetch, then=shown, failed=self._gone(conversation_id), group="thread-load",
+                       exclusive=True)
 
-    def _gone(self, sentence: str) -> None:
-        self.app.notify(sentence, severity="error")
-        self.dismiss_thread()
+    def _gone(self, conversation_id: int):
+        """What to do when the conversation can't be read: say why and go back."""
+
+        def failed(sentence: str) -> None:
+            if conversation_id == self.conversation_id:
+                self.app.notify(sentence, severity="error")
+                self.dismiss_thread()
+
+        return failed
 
     def show_header(self, view: ThreadView) -> None:
         self.view = view
@@ -173,12 +182,15 @@ class ThreadScreen(RunsWork, Screen):
             return view, tail
 
         def shown(result) -> None:
+            if conversation_id != self.conversation_id:
+                return
             view, tail = result
             self.show_header(view)
             has_older = view.message_count > len(tail) if first is None else None
             self.message_view.replace_tail(first, tail, has_older=has_older)
 
-        self.in_thread(fetch, then=shown, failed=self._gone, group="thread-tail", exclusive=True)
+        self.in_thread(fetch, then=shown, failed=self._gone(conversation_id), group="thread-tail",
+                       exclusive=True)
 
     def on_message_view_near_top(self, event: MessageView.NearTop) -> None:
         from app.core import inbox
@@ -191,6 +203,8 @@ class ThreadScreen(RunsWork, Screen):
 
         def shown(older: list[MessageRecord]) -> None:
             self._loading_older = False
+            if conversation_id != self.conversation_id:
+                return
             view.prepend(older, has_older=len(older) == PAGE_SIZE)
 
         self.in_thread(lambda: inbox.messages(member_id, conversation_id, before_id=oldest, limit=PAGE_SIZE),
