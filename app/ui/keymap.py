@@ -81,8 +81,17 @@ REPLY_BINDINGS: list[Binding] = [
     bind("ctrl+s", "send", "Send", "send", priority=True),
 ]
 
+# Compose: ctrl+s is not a priority binding there, so it waits behind the keys typed
+# before it; ctrl+e is, because the text fields would take it as "end of line".
+COMPOSE_BINDINGS: list[Binding] = [
+    bind("ctrl+s", "send", "Send", "send"),
+    bind("escape", "keep_draft", "Close, keep draft", "back"),
+    bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-in-editor", priority=True),
+]
+
 ALL_BINDINGS: list[Binding] = [
     *APP_BINDINGS, *MOVE_BINDINGS, *INBOX_BINDINGS, *THREAD_BINDINGS, *REPLY_BINDINGS,
+    *COMPOSE_BINDINGS,
 ]
 BINDING_IDS: frozenset[str] = frozenset(b.id for b in ALL_BINDINGS if b.id)
 

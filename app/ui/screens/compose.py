@@ -18,7 +18,6 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
@@ -31,6 +30,7 @@ from app.core.plans import LIMITS
 from app.core.views import SendResult
 from app.store.db import StoreError
 from app.ui.app import styles_dir
+from app.ui.keymap import COMPOSE_BINDINGS
 from app.ui.text import literal
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
@@ -133,13 +133,7 @@ class ComposeScreen(ModalScreen[SendResult | None]):
     """A new message (or a reply into ``reply_conversation_id``); returns the SendResult or None."""
 
     CSS_PATH = styles_dir() / "compose.tcss"
-    BINDINGS = [
-        # Not a priority binding: it then waits behind the keys typed before it, so a fast
-        # typist never sends a body that is still missing its last words.
-        Binding("ctrl+s", "send", "Send", id="send"),
-        Binding("escape", "keep_draft", "Close, keep draft", id="back"),
-        Binding("ctrl+e", "edit_in_editor", "Edit in $EDITOR", priority=True, id="edit-in-editor"),
-    ]
+    BINDINGS = COMPOSE_BINDINGS
 
     def __init__(self, member_id: int, *, to: str = "", reply_conversation_id: int | None = None) -> None:
         super().__init__()
