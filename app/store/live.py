@@ -154,6 +154,7 @@ class ChangeWatcher:
             self._feed = _PostgresFeed(db)
         self._sql = _CHANGES_SQL.format(p=self._feed.placeholder)
         self._lock = threading.Lock()
+        self._unread = False  # a commit was signalled but the feed could not be read
         # Everything already committed counts as seen; only later commits are news.
         self._last = self._feed.rows(_LATEST_SQL, ())[0][0]
         self._seen: set[int] = {
@@ -168,13 +169,16 @@ class ChangeWatcher:
         """
         with self._lock:
             try:
-                if not self._feed.committed():
+                if not (self._unread or self._feed.committed()):
                     return None
                 low = max(self._last - LOOKBACK, 0)
                 rows = self._feed.rows(self._sql, (low, self.member_id, self.member_id))
             except (sqlite3.Error, PeeweeException):
-                # A store that is briefly unreachable is not news; the next poll asks again.
+                # A store that is briefly unreachable is not news yet: the next poll reads
+                # the feed whatever the cheap check says, so no commit goes unreported.
+                self._unread = True
                 return None
+            self._unread = False
             fresh = [(change_id, conversation) for change_id, conversation in rows if change_id not in self._seen]
             if not fresh:
                 return None
