@@ -157,6 +157,14 @@ class InboxScreen(RunsWork, Screen):
         if row is not None:
             self._open(row.id, profile=True)
 
+    def on_conversation_list_failed(self, event: ConversationList.Failed) -> None:
+        if self.search_query is not None:
+            search = self.query_one(SearchBox)
+            search.add_class("-open")
+            search.show_error(event.sentence)
+        else:
+            self.app.notify(event.sentence, severity="error")
+
     # ------------------------------------------------------------------ search
 
     def action_search(self) -> None:

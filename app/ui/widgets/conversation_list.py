@@ -58,6 +58,13 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
     class FirstPage(Message):
         """The first page of rows has been drawn."""
 
+    class Failed(Message):
+        """Rows could not be read; `sentence` says why (a malformed search, say)."""
+
+        def __init__(self, sentence: str) -> None:
+            super().__init__()
+            self.sentence = sentence
+
     class PageLoaded(Message):
         def __init__(self, generation: int, page: int, pages: dict[int, list[ConversationRow]],
                      starts: dict[int, Cursor], error: str | None = None) -> None:
@@ -225,7 +232,7 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
         self._pending.discard(message.page)
         if message.error:
             self.more = False
-            self.app.notify(message.error, severity="error")
+            self.post_message(self.Failed(message.error))
             return
         self._starts.update(message.starts)
         for page, rows in sorted(message.pages.items()):
