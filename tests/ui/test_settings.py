@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from textual.app import App
-from textual.widgets import Button, Select, Static, Switch
+from textual.widgets import Button, DataTable, Select, Static, Switch
 from textual.worker import WorkerCancelled
 
 from app.core import credits, members
@@ -153,3 +153,25 @@ async def test_the_report_dialog_answers_with_a_reason_or_nothing():
         await pilot.press("escape")
         await pilot.pause()
     assert answers == [REPORT_REASONS[2], None]
+
+
+async def test_j_and_k_walk_the_toggles_and_the_ledger(ui_store):
+    maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
+    members.set_plan("maya-chen", "premium-career")
+    app = Host(maya.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        assert app.focused is switch(app, "allow-inmail")
+        await pilot.press("j", "j")
+        assert app.focused is switch(app, "allow-sponsored")
+        await pilot.press("k")
+        assert app.focused is switch(app, "allow-open-profile")
+        await pilot.press("space")
+        await drawn(pilot)
+        assert members.get_settings(maya.id)["allow-open-profile"] is False
+
+        await pilot.press("p")
+        ledger = app.screen.query_one("#ledger", DataTable)
+        ledger.focus()
+        await pilot.press("j")
+        assert ledger.cursor_row == 1

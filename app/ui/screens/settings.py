@@ -93,8 +93,8 @@ class SettingsScreen(Screen[None]):
     help_title = "Settings"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("j,down", "app.focus_next", "Next setting", show=False),
-        Binding("k,up", "app.focus_previous", "Previous setting", show=False),
+        Binding("j,down", "move(1)", "Down", show=False),
+        Binding("k,up", "move(-1)", "Up", show=False),
         Binding("t", "show_tab('toggles')", "Toggles"),
         Binding("p", "show_tab('plan')", "Plan & credits"),
     ]
@@ -289,6 +289,19 @@ class SettingsScreen(Screen[None]):
         self.load_credits()
 
     # ---- navigation -----------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        """j/k move through the ledger's rows when it has focus, else from setting to setting."""
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            if step > 0:
+                focused.action_cursor_down()
+            else:
+                focused.action_cursor_up()
+        elif step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
