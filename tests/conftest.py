@@ -91,6 +91,20 @@ def postgres_url():
             shutil.rmtree(server_dir, ignore_errors=True)
 
 
+@pytest.fixture
+def empty_postgres_url(postgres_url):
+    """A URL to a new schema with no store in it yet, dropped after the test."""
+    import psycopg
+
+    base = postgres_url.split("?", 1)[0]
+    schema = f"empty_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    yield with_search_path(base, schema)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 def _empty_postgres(store) -> None:
     """Every table emptied (children first) and every id sequence back at 1."""
     from app.store.postgres import SEARCH_TABLE

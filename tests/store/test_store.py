@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sqlite3
 import threading
 import time
@@ -233,19 +232,8 @@ def _open_and_close(target: str, results) -> None:
 def empty_target(backend, tmp_path, request):
     """Where no store exists yet: a new file, or a new PostgreSQL schema."""
     if backend == "sqlite":
-        yield str(tmp_path / "team.db")
-        return
-    import psycopg
-
-    from conftest import with_search_path
-
-    url = request.getfixturevalue("postgres_url")
-    base, schema = url.split("?")[0], f"empty_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    yield with_search_path(base, schema)
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        return str(tmp_path / "team.db")
+    return request.getfixturevalue("empty_postgres_url")
 
 
 def test_teammates_starting_at_once_create_the_store_once(empty_target, clock):
