@@ -270,7 +270,7 @@ def _rows_query(member_id: int, conversation_ids: list[int]):
             S.conversation, S.folder, S.unread, S.archived, S.starred, S.muted, S.spam, S.inmail,
             S.has_attachment, S.last_at, Conversation.kind, Conversation.title, Conversation.subject,
             Conversation.preview, peer.name, fn.SUBSTR(last.body, 1, PREVIEW_CHARS * 4),
-            last.kind, last.recalled_at, last_sender.name,
+            last.kind, last.recalled_at, last_sender.name, last.sender,
         )
         .join(Conversation, on=(S.conversation == Conversation.id))
         .join(peer, JOIN.LEFT_OUTER, on=(S.peer == peer.id))
@@ -312,14 +312,15 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
     if not conversation_ids:
         return []
     found = database.obj.execute_sql(*_rows_statement(member_id, conversation_ids))
+    viewer_name = Member.select(Member.name).where(Member.id == member_id).scalar()
     by_id = {}
     inmail_ids = []
     for (conversation_id, folder, unread, archived, starred, muted, spam, inmail, has_attachment,
          last_at, kind, title, subject, stored_preview, peer_name, body, last_kind, recalled_at,
-         sender_name) in found:
+         sender_name, sender_id) in found:
         by_id[conversation_id] = dict(
             id=conversation_id,
-            title=conversation_title(kind, title, peer_name),
+            title=conversation_title(kind, title, peer_name, viewer_name),
             kind=kind,
             folder=folder,
             unread=unread,
@@ -329,7 +330,8 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
             spam=bool(spam),
             inmail=bool(inmail),
             subject=subject,
-            preview=_preview(stored_preview, body, last_kind, recalled_at, sender_name),
+            preview=_preview(stored_preview, body, last_kind, recalled_at, sender_name,
+                             from_viewer=sender_id == member_id),
             last_at=S.last_at.python_value(last_at),
             has_attachment=bool(has_attachment),
         )
@@ -346,19 +348,29 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
     return rows
 
 
-def conversation_title(kind: str, title: str, peer_name: str | None) -> str:
-    """The other side's name for 1:1, the group's title, the company for sponsored."""
+GROUP_NAME_SEPARATOR = ", "
+
+
+def conversation_title(kind: str, title: str, peer_name: str | None, viewer_name: str | None = None) -> str:
+    """The other side's name for 1:1, the group's title, the company for sponsored.
+
+    A group titled by its members' names leaves out the viewer's own name.
+    """
     if kind == "group":
-        return title or "Group conversation"
+        names = [name for name in title.split(GROUP_NAME_SEPARATOR) if name != viewer_name]
+        return GROUP_NAME_SEPARATOR.join(names) or "Group conversation"
     return peer_name or title or "LinkedIn Member"
 
 
-def _preview(stored: str, body: str | None, kind: str | None, recalled_at, sender_name: str | None) -> str:
+def _preview(stored: str, body: str | None, kind: str | None, recalled_at, sender_name: str | None,
+             *, from_viewer: bool = False) -> str:
     if body is None:
         return _one_line(stored)
     if recalled_at is not None:
         return RECALLED_TEXT
     if kind == "inmail":
+        if from_viewer:
+            return _one_line(f"Your InMail: {body}")
         return _one_line(f"InMail from {sender_name or 'LinkedIn Member'}: {body}")
     return _one_line(body)
 
@@ -586,7 +598,8 @@ def thread(member_id: int, conversation_id) -> ThreadView:
     inmail = _latest_inmail(conversation.id)
     return ThreadView(
         id=conversation.id,
-        title=conversation_title(conversation.kind, conversation.title, peer_name),
+        title=conversation_title(conversation.kind, conversation.title, peer_name,
+                                 next((p.name for p in people if p.id == member_id), None)),
         kind=conversation.kind,
         subject=conversation.subject,
         folder=state.folder,

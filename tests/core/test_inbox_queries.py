@@ -213,12 +213,20 @@ def test_a_row_shows_names_subject_and_previews(people, inbox_of_me):
     assert rows[inbox_of_me["jane"]].title == "Jane Smith"
     assert rows[inbox_of_me["sponsored"]].title == "Acme Corp"
     assert rows[inbox_of_me["sponsored"]].kind == "sponsored"
-    assert rows[inbox_of_me["group"]].title == "Jane Smith, Maya Chen, Omar Haddad"
+    # A group names the others, never the viewer.
+    assert rows[inbox_of_me["group"]].title == "Jane Smith, Omar Haddad"
     inmail = rows[inbox_of_me["inmail"]]
     assert (inmail.inmail, inmail.subject, inmail.inmail_status) == (True, "A role", "pending")
     assert inmail.preview == "InMail from Rita Okafor: Hi Maya, a role you may like."
     assert rows[inbox_of_me["omar"]].starred
     assert rows[inbox_of_me["jane"]].unread == 1 and rows[inbox_of_me["omar"]].unread == 0
+
+
+def test_my_own_inmail_previews_as_mine(people):
+    sent = send(people["me"], "rita", "Hi Rita, open to a chat?", 5, subject="Hello")
+    row = next(r for r in inbox.page(people["me"], "all") if r.id == sent.conversation)
+    assert row.preview == "Your InMail: Hi Rita, open to a chat?"
+    assert row.title == "Rita Okafor"
 
 
 def test_a_recalled_last_message_previews_as_deleted(people, inbox_of_me):
