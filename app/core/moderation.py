@@ -20,10 +20,8 @@ from app.core.inbox import member_state, not_found
 from app.store import changes
 from app.store.db import write
 from app.store.models import (
-    BOX_ARCHIVED,
-    BOX_DELETED,
     BOX_INBOX,
-    BOX_SPAM,
+    BOX_PRECEDENCE,
     REPORT_REASONS,
     Block,
     ConversationState,
@@ -55,11 +53,8 @@ KEPT = ("archived", "muted", "starred", "unread", "has_unread", "read_upto", "sp
 # Sent in a batch of ids so a long selection stays under the store's parameter limits.
 BATCH = 500
 
-DERIVED_BOX = Case(
-    None,
-    ((S.deleted == True, BOX_DELETED), (S.spam == True, BOX_SPAM), (S.archived == True, BOX_ARCHIVED)),  # noqa: E712
-    BOX_INBOX,
-)
+# The model's box rule, as SQL, so a bulk update keeps the box in step with its flags.
+DERIVED_BOX = Case(None, tuple((getattr(S, flag) == True, box) for flag, box in BOX_PRECEDENCE), BOX_INBOX)  # noqa: E712
 
 
 @dataclass(frozen=True)
