@@ -83,12 +83,44 @@ def connection_params(url: str) -> tuple[str, dict]:
     return name, params
 
 
+class TeamDatabase(PostgresqlDatabase):
+    """PostgreSQL that connects again when the server dropped an idle connection.
+
+    A server restart or an idle timeout ends every open session; a terminal left
+    open over the weekend should carry on, not fail on its next keypress. Only a
+    statement outside a transaction, or the BEGIN of one, is tried again: nothing
+    of a transaction's work can be lost by that.
+    """
+
+    def _dropped(self) -> bool:
+        conn = self._state.conn
+        return conn is not None and (conn.closed or getattr(conn, "broken", False))
+
+    def _again(self, run, *args):
+        try:
+            return run(*args)
+        except (OperationalError, InterfaceError):
+            if self.in_transaction() or not self._dropped():
+                raise
+            self.close()
+            self.connect()
+            return run(*args)
+
+    def execute_sql(self, sql, params=None):
+        if self.in_transaction():
+            return super().execute_sql(sql, params)
+        return self._again(super().execute_sql, sql, params)
+
+    def begin(self, *args, **kwargs):
+        return self._again(lambda: super(TeamDatabase, self).begin(*args, **kwargs))
+
+
 def connect_postgres(url: str) -> PostgresqlDatabase:
     """A connected PostgreSQL database for ``url``, or a StoreError sentence."""
     if not _has_driver():
         raise StoreError(NEEDS_DRIVER)
     name, params = connection_params(url)
-    db = PostgresqlDatabase(name, prefer_psycopg3=True, autoconnect=True, **params)
+    db = TeamDatabase(name, prefer_psycopg3=True, autoconnect=True, **params)
     try:
         db.connect(reuse_if_open=True)
     except ImproperlyConfigured:

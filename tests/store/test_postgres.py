@@ -204,3 +204,26 @@ def test_postgres_finds_what_fts5_finds(both_indexes, docs, phrases, people, exc
     query = postgres.match_query(phrases, people, excluded)
     found = {row[0] for row in pg.execute("SELECT id FROM docs WHERE doc @@ %s::tsquery", (query,))}
     assert found == fts5
+
+
+def test_a_connection_the_server_dropped_is_made_again(store, backend):
+    if backend != "postgres":
+        pytest.skip("SQLite has no server to lose")
+    from app.core import members
+    from app.store.db import write
+
+    members.add_member("maya", "Maya Chen")
+
+    def drop_my_connection():
+        pid = store.db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(dbname=store.db.database, autocommit=True, **store.db.connect_params) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+    drop_my_connection()
+    assert [m.handle for m in members.list_members()] == ["maya"]
+    drop_my_connection()
+    with write():
+        members.add_member("omar", "Omar Haddad")
+    assert len(members.list_members()) == 2
