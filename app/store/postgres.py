@@ -88,8 +88,8 @@ class TeamDatabase(PostgresqlDatabase):
 
     A server restart or an idle timeout ends every open session; a terminal left
     open over the weekend should carry on, not fail on its next keypress. Only a
-    statement outside a transaction, or the BEGIN of one, is tried again: nothing
-    of a transaction's work can be lost by that.
+    query outside a transaction, or the BEGIN of one, is tried again: neither can
+    have changed anything, so running it twice is safe.
     """
 
     def _dropped(self) -> bool:
@@ -107,7 +107,7 @@ class TeamDatabase(PostgresqlDatabase):
             return run(*args)
 
     def execute_sql(self, sql, params=None):
-        if self.in_transaction():
+        if self.in_transaction() or not sql.lstrip()[:6].upper() == "SELECT":
             return super().execute_sql(sql, params)
         return self._again(super().execute_sql, sql, params)
 
