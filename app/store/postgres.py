@@ -107,7 +107,7 @@ class TeamDatabase(PostgresqlDatabase):
             return run(*args)
 
     def execute_sql(self, sql, params=None):
-        if self.in_transaction() or not sql.lstrip()[:6].upper() == "SELECT":
+        if self.in_transaction() or sql.lstrip()[:6].upper() != "SELECT":
             return super().execute_sql(sql, params)
         return self._again(super().execute_sql, sql, params)
 
