@@ -330,7 +330,7 @@ def run_app(target: str | None, as_handle: str | None) -> int:
         store = open_store(target)
     except (ConfigError, StoreError) as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return 2  # bad input, as for every other command (SPEC §9)
     try:
         handle = as_handle or config.get("as") or "me"
         try:

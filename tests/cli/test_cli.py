@@ -198,6 +198,14 @@ def test_a_file_that_is_not_a_parley_store_is_refused_untouched(capsys, tmp_path
     assert notes.read_bytes() == b"meeting notes\n"
 
 
+def test_opening_the_inbox_on_a_file_that_is_not_a_store_is_bad_input(capsys, tmp_path, clock):
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"meeting notes\n")
+    code, out, err = run(capsys, "--db", str(notes))
+    assert code == 2
+    assert one_sentence(err) == f"{notes} is not a Parley store."
+
+
 def test_another_programs_sqlite_database_is_refused_untouched(capsys, tmp_path, clock):
     import sqlite3
 
