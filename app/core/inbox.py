@@ -269,7 +269,7 @@ def _rows_query(member_id: int, conversation_ids: list[int]):
         S.select(
             S.conversation, S.folder, S.unread, S.archived, S.starred, S.muted, S.spam, S.inmail,
             S.has_attachment, S.last_at, Conversation.kind, Conversation.title, Conversation.subject,
-            Conversation.preview, peer.name, fn.SUBSTR(last.body, 1, PREVIEW_CHARS * 4),
+            Conversation.preview, peer.name, last.body,
             last.kind, last.recalled_at, last_sender.name, last.sender,
         )
         .join(Conversation, on=(S.conversation == Conversation.id))

@@ -124,7 +124,7 @@ async def test_markup_escapes_and_control_characters_show_literally(world, drive
         shown = conversation_list(pilot.app)
         assert shown.loaded_rows()[0].title == "Bob Stone"
         row = shown.row_text(0)
-        assert "[red]x[/red]" in row and "␛[2J" in row
+        assert "[red]x[/red]" in row and "␛[2J" in row and "␀ nul" in row
         drawn = "".join(segment.text for segment in shown.render_line(1))
         assert "[red]x[/red]" in drawn and "\x1b" not in drawn and "\x00" not in drawn
         await drive.press(pilot, "g", "enter")
