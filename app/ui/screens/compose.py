@@ -55,11 +55,15 @@ class MemberSuggester(Suggester):
         super().__init__(use_cache=True, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        head, _, typed = value.rpartition(",")
+        typed = value.rpartition(",")[2]
         prefix = typed.lstrip().lstrip("@").lower()
         if not prefix:
             return None
-        found = await asyncio.to_thread(members.search_members, prefix, 10)
+        try:
+            found = await asyncio.to_thread(members.search_members, prefix, 10)
+        except StoreError:
+            # A busy store only means no completion this time.
+            return None
         for member in found:
             if member.handle.startswith(prefix) and member.handle != prefix:
                 return value + member.handle[len(prefix) :]
@@ -196,7 +200,10 @@ class ComposeScreen(ModalScreen[SendResult | None]):
 
     @work(thread=True, exclusive=True, group="credits")
     def load_credits(self) -> None:
-        line = credits_line(self.member_id)
+        try:
+            line = credits_line(self.member_id)
+        except (ParleyError, StoreError) as err:
+            line = CreditsLine(0, literal(str(err), one_line=True))
         self.app.call_from_thread(self.show_credits, line)
 
     def show_credits(self, line: CreditsLine) -> None:
@@ -216,7 +223,10 @@ class ComposeScreen(ModalScreen[SendResult | None]):
         if self.reply_conversation_id is not None:
             preview = RoutePreview("Reply · in this conversation")
         else:
-            preview = route_preview(self.member_id, split_handles(to_text), self.balance)
+            try:
+                preview = route_preview(self.member_id, split_handles(to_text), self.balance)
+            except (ParleyError, StoreError) as err:
+                preview = RoutePreview(literal(str(err), one_line=True), refused=True)
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_route, preview)
 
