@@ -15,10 +15,10 @@ some rare (Kubernetes, HIPAA, ticket numbers), so searches hit realistically.
 
 Rows are written the way the store's own writers would leave them (the delivery
 rules: one state per participant, box, peer, connected, inmail, unread, last_at,
-preview, message_count, one full-text row per message), but in bulk, by two
+preview, message_count, one full-text row per message), but in bulk, by three
 processes at once: this one writes members, conversations and states in one
-transaction with their secondary indexes dropped and rebuilt after the load; a
-side writer builds the message table and the full-text table, by the store's own
+transaction with their secondary indexes dropped and rebuilt after the load; two
+side writers build the message table and the full-text table, by the store's own
 statements, from the same rows in message-id order, and both tables are then
 copied in whole. The full-text tables equal what ``app.store.search.index_messages``
 makes from those rows (a test holds them equal).
@@ -29,11 +29,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import queue
 import random
 import resource
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -302,6 +304,7 @@ INMAIL_TARGETS = 40
 LONG_THREAD = 1_000
 MIN_MESSAGES = 1_000
 CHUNK = 50_000
+SIDE_CHUNKS_AHEAD = 8  # chunks held for the side writer (memory) before this process waits
 SPAN_DAYS = 3 * 365
 ME_HANDLE = "me"
 ME_NAME = "Sam Rivera"
@@ -359,7 +362,7 @@ class BenchStore:
     inmail_to: tuple[str, ...]  # strangers who accept InMail
     searches: tuple[str, ...]
     build_seconds: float = 0.0
-    build_cpu_seconds: float = 0.0  # this process and the side writer together
+    build_cpu_seconds: float = 0.0  # this process and the side writers together
 
 
 @dataclass
@@ -392,19 +395,18 @@ class _Clock:
 # ---- messages and their full-text index, built beside the store ---------------------------------
 
 
-def _side_writer(path: str, statements: dict, rows_in) -> None:
-    """Build the message table and the full-text table, by the store's own statements, in a file of their own.
+def _side_writer(path: str, work: dict, rows_in) -> None:
+    """Fill one table of a file of its own, by the store's own statements, from rows sent over ``rows_in``.
 
     Rows arrive in message-id order, as the store's writers would add them one by
-    one, without their body hash (computed here, so the two processes share the
-    work evenly); the message table's indexes are made at the end, from sorted keys.
-    The store then copies both tables whole, indexes included.
+    one; indexes are made at the end, from sorted keys. Messages arrive without
+    their body hash, computed here to share the work out.
     """
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-200000"):
         db.execute(f"PRAGMA {pragma}")
-    db.execute(statements["fts"])
-    db.execute(statements["message"])
+    for statement in work["create"]:
+        db.execute(statement)
     db.execute("BEGIN")
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
 
@@ -419,54 +421,91 @@ def _side_writer(path: str, statements: dict, rows_in) -> None:
         rows = rows_in.recv()
         if rows is None:
             break
-        indexed, messages = rows
-        db.executemany(statements["insert_message"], with_hashes(messages))
+        db.executemany(work["insert"], with_hashes(rows) if work["hash_bodies"] else rows)
         if len(hashes) > 200_000:
             hashes.clear()
-        db.executemany(statements["insert_fts"], indexed)
-    for index in statements["message_indexes"]:
-        db.execute(index)
+    for statement in work["finish"]:
+        db.execute(statement)
     db.execute("COMMIT")
     db.close()
     rows_in.send(True)
 
 
-class _SideBuilder:
-    """Messages and their full-text index, written by a second process while this one writes the rest."""
+class _SideWriter:
+    """A second process writing one table, fed through a pipe by a thread of this one.
 
-    def __init__(self, folder: str, db):
-        self.path = os.path.join(folder, "side.db")
-        schema = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE tbl_name IN (?, ?) AND sql IS NOT NULL "
-                                     "AND type IN ('table', 'index')", (FTS_TABLE, "message")).fetchall())
-        statements = {
-            "fts": schema[FTS_TABLE],
-            "message": schema["message"],
-            "message_indexes": [sql for name, sql in schema.items() if name not in (FTS_TABLE, "message")],
-            "insert_message": MESSAGE_INSERT,
-            "insert_fts": f"INSERT INTO {FTS_TABLE}(rowid, subject, body, people) VALUES (?, ?, ?, ?)",
-        }
+    The thread lets this process write on while the side writer catches up.
+    """
+
+    def __init__(self, path: str, work: dict):
+        self.path = path
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.pipe, child_end = context.Pipe()
-        self.process = context.Process(target=_side_writer, args=(self.path, statements, child_end), daemon=True)
+        self.process = context.Process(target=_side_writer, args=(path, work, child_end), daemon=True)
         self.process.start()
         child_end.close()
+        self.waiting: queue.Queue = queue.Queue(maxsize=SIDE_CHUNKS_AHEAD)
+        self.feeder = threading.Thread(target=self._feed, daemon=True)
+        self.feeder.start()
 
-    def add(self, indexed: list[tuple], messages: list[tuple]) -> None:
-        # One message: a body shared by both lists is pickled once.
-        self.pipe.send((indexed, messages))
+    def _feed(self) -> None:
+        while True:
+            rows = self.waiting.get()
+            self.pipe.send(rows)
+            if rows is None:
+                return
 
-    def copy_into(self, cursor) -> None:
-        """Finish, then put both tables in the store (SQLite copies them page-wise, indexes and all)."""
-        self.pipe.send(None)
+    def add(self, rows: list[tuple]) -> None:
+        self.waiting.put(rows)
+
+    def finish(self) -> None:
+        self.waiting.put(None)
+        self.feeder.join()
         self.pipe.recv()
         self.process.join()
         if self.process.exitcode != 0:
-            raise RuntimeError("building the messages and their full-text index failed")
-        cursor.execute("ATTACH DATABASE ? AS side", (self.path,))
-        cursor.execute("INSERT INTO main.message SELECT * FROM side.message")
+            raise RuntimeError(f"writing {os.path.basename(self.path)} beside the store failed")
+
+
+class _SideBuilder:
+    """The message table and the full-text table, each written by a process of its own.
+
+    Each is made by the store's own statements; when both are done, SQLite copies
+    them into the store whole, page by page, indexes and all.
+    """
+
+    def __init__(self, folder: str, db):
+        schema = dict(db.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name IN (?, ?) AND sql IS NOT NULL "
+            "AND type IN ('table', 'index')", (FTS_TABLE, "message"),
+        ).fetchall())
+        self.messages = _SideWriter(os.path.join(folder, "messages.db"), {
+            "create": [schema["message"]],
+            "insert": MESSAGE_INSERT,
+            "hash_bodies": True,
+            "finish": [sql for name, sql in schema.items() if name not in (FTS_TABLE, "message")],
+        })
+        self.index = _SideWriter(os.path.join(folder, "index.db"), {
+            "create": [schema[FTS_TABLE]],
+            "insert": f"INSERT INTO {FTS_TABLE}(rowid, subject, body, people) VALUES (?, ?, ?, ?)",
+            "hash_bodies": False,
+            "finish": [],
+        })
+
+    def add(self, indexed: list[tuple], messages: list[tuple]) -> None:
+        self.index.add(indexed)
+        self.messages.add(messages)
+
+    def copy_into(self, cursor) -> None:
+        """Finish both, then put both tables in the store."""
+        self.messages.finish()
+        self.index.finish()
+        cursor.execute("ATTACH DATABASE ? AS side_messages", (self.messages.path,))
+        cursor.execute("ATTACH DATABASE ? AS side_index", (self.index.path,))
+        cursor.execute("INSERT INTO main.message SELECT * FROM side_messages.message")
         for part in ("data", "idx", "content", "docsize"):
             cursor.execute(f"DELETE FROM main.{FTS_TABLE}_{part}")
-            cursor.execute(f"INSERT INTO main.{FTS_TABLE}_{part} SELECT * FROM side.{FTS_TABLE}_{part}")
+            cursor.execute(f"INSERT INTO main.{FTS_TABLE}_{part} SELECT * FROM side_index.{FTS_TABLE}_{part}")
 
 
 # ---- members and connections ---------------------------------------------------------------------
@@ -821,9 +860,10 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
         with db.atomic():
             cursor = db.cursor()
             rebuild = _drop_indexes(cursor)
+            # Messages first: the side writers start on them while the rest is written here.
+            _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side)
             _write_members(cursor, members, settings, pairs, now, rng)
             _write_allotments(cursor, members)
-            _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side)
             for sql in rebuild:
                 cursor.execute(sql)
             side.copy_into(cursor)
@@ -840,7 +880,8 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
                 searches=_searches(members, persons, now),
             )
             Meta.create(key=BENCH_KEY, value=json.dumps(asdict(facts)))
-        cursor.execute("DETACH DATABASE side")
+        cursor.execute("DETACH DATABASE side_messages")
+        cursor.execute("DETACH DATABASE side_index")
         for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "journal_mode=WAL"):
             db.execute_sql(f"PRAGMA {pragma}")
     finally:
@@ -851,7 +892,7 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
 
 
 def _cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the side writer)."""
+    """CPU time of this process and of its finished children (the side writers)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
