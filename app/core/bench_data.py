@@ -446,6 +446,9 @@ class _SideWriter:
         child_end.close()
         self.waiting: queue.Queue = queue.Queue(maxsize=SIDE_CHUNKS_AHEAD)
         self.feeder = threading.Thread(target=self._feed, daemon=True)
+
+    def start_feeding(self) -> None:
+        """Start the feeding thread (once every side process is forked: fork and threads do not mix)."""
         self.feeder.start()
 
     def _feed(self) -> None:
@@ -491,6 +494,8 @@ class _SideBuilder:
             "hash_bodies": False,
             "finish": [],
         })
+        self.messages.start_feeding()
+        self.index.start_feeding()
 
     def add(self, indexed: list[tuple], messages: list[tuple]) -> None:
         self.index.add(indexed)
