@@ -454,17 +454,32 @@ class _SideWriter:
     def _feed(self) -> None:
         while True:
             rows = self.waiting.get()
-            self.pipe.send(rows)
+            try:
+                self.pipe.send(rows)
+            except OSError:  # the side process is gone; add() and finish() report it
+                return
             if rows is None:
                 return
 
-    def add(self, rows: list[tuple]) -> None:
-        self.waiting.put(rows)
+    def _check(self) -> None:
+        if not self.process.is_alive() or not self.feeder.is_alive():
+            raise RuntimeError(f"writing {os.path.basename(self.path)} beside the store failed")
+
+    def add(self, rows: list[tuple] | None) -> None:
+        while True:
+            try:
+                self.waiting.put(rows, timeout=1)
+                return
+            except queue.Full:
+                self._check()
 
     def finish(self) -> None:
-        self.waiting.put(None)
+        self.add(None)
         self.feeder.join()
-        self.pipe.recv()
+        try:
+            self.pipe.recv()
+        except EOFError:
+            pass
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(f"writing {os.path.basename(self.path)} beside the store failed")
