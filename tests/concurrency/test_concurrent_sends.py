@@ -46,7 +46,7 @@ def test_eight_writers_spend_fifteen_credits_exactly_once(store):
     )
 
 
-def test_eight_writers_throughput(store, capsys):
+def test_eight_writers_throughput(store, backend, capsys):
     """Sends per second with eight processes writing at once (reported, and all must land)."""
     colleagues = add_people("desk", 3)
     senders = add_people("agent", WRITERS)
@@ -71,7 +71,7 @@ def test_eight_writers_throughput(store, capsys):
     elapsed = max(end for _, _, end in reports) - min(start for _, start, _ in reports)
     assert total == Message.select().count() == WRITERS * per_writer
     with capsys.disabled():
-        print(f"\n{store.db.__class__.__name__}: {total / elapsed:.0f} sends/s with {WRITERS} writers")
+        print(f"\n{backend}: {total / elapsed:.0f} sends/s with {WRITERS} writers")
 
 
 def test_eight_parley_commands_at_once_never_say_locked(store):

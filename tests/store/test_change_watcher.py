@@ -165,7 +165,7 @@ def _send_later(target: str, now: str, sender_id: int, stamps) -> None:
     store.close()
 
 
-def test_a_write_from_another_process_is_seen_within_two_seconds(team, store, record_property):
+def test_a_write_from_another_process_is_seen_within_two_seconds(team, store, backend, capsys):
     """Measures the live-update lag: commit in one process, poll in this one every 20 ms."""
     with ChangeWatcher(team["maya"]) as watcher:
         ctx = multiprocessing.get_context("spawn")
@@ -184,12 +184,12 @@ def test_a_write_from_another_process_is_seen_within_two_seconds(team, store, re
     assert writer.exitcode == 0
     assert len(seen_at) == len(stamps)
     lags = [seen - sent for seen, sent in zip(seen_at, stamps)]
-    record_property("live_lag_max_seconds", max(lags))
-    print(f"\nlive-update lag ({store.db.__class__.__name__}): max {max(lags) * 1000:.0f} ms")
+    with capsys.disabled():
+        print(f"\n{backend}: live-update lag at most {max(lags) * 1000:.0f} ms (watcher polled every 20 ms)")
     assert max(lags) < LIVE_WITHIN
 
 
-async def test_the_open_inbox_shows_another_connections_message_within_two_seconds(team, store):
+async def test_the_open_inbox_shows_another_connections_message_within_two_seconds(team, backend, capsys):
     """The whole path on each backend: commit elsewhere, watcher, inbox list redrawn."""
     from app.ui.app import ParleyApp
     from app.ui.widgets.conversation_list import ConversationList
@@ -209,5 +209,6 @@ async def test_the_open_inbox_shows_another_connections_message_within_two_secon
         while not shown() and time.monotonic() - sent < LIVE_WITHIN:
             await pilot.pause(0.02)
         lag = time.monotonic() - sent
-    print(f"\nopen inbox lag ({store.db.__class__.__name__}): {lag * 1000:.0f} ms")
+    with capsys.disabled():
+        print(f"\n{backend}: open inbox shows it after {lag * 1000:.0f} ms")
     assert lag < LIVE_WITHIN
