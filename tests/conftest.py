@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import os
 import secrets
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -48,6 +49,17 @@ def _postgres_installed() -> bool:
     return bool(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or shutil.which("initdb") is not None
 
 
+def _stop_when_gone(pid: int, server_dir: str) -> None:
+    """Stop the throwaway server even if this test session is killed before its teardown."""
+    script = (
+        f"while kill -0 {pid} 2>/dev/null; do sleep 2; done; "
+        f"{shlex.quote(str(ROOT / '.ci' / 'postgres'))} stop {shlex.quote(server_dir + '/pg')}; "
+        f"rm -rf {shlex.quote(server_dir)}"
+    )
+    subprocess.Popen(["sh", "-c", script], start_new_session=True,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def with_search_path(url: str, schema: str) -> str:
     """``url`` with every connection made through it working in ``schema``."""
     option = "options=" + quote(f"-csearch_path={schema}", safe="")
@@ -77,6 +89,7 @@ def postgres_url():
             shutil.rmtree(server_dir, ignore_errors=True)
             pytest.skip(f"could not start a throwaway PostgreSQL server: {started.stderr.strip()[-300:]}")
         url = started.stdout.strip().splitlines()[-1]
+        _stop_when_gone(os.getpid(), server_dir)
     schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {schema}")
