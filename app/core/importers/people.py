@@ -12,6 +12,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from app.core.plans import LIMITS
@@ -29,6 +30,7 @@ def company_key(name: str) -> str:
     return "c:" + " ".join(name.split()).casefold()
 
 
+@lru_cache(maxsize=1 << 16)  # the owner's URL is on every other row; a contact's on many
 def canonical_url(raw: str) -> str:
     """``https://www.linkedin.com/in/<slug>`` for profile URLs; other URLs tidied."""
     text = raw.strip()
@@ -124,9 +126,16 @@ _SYSTEM_PATTERN = re.compile(
 )
 
 
+_SYSTEM_EXACT_LONGEST = max(len(text) for text in _SYSTEM_EXACT)
+
+
 def is_system_text(content: str) -> bool:
-    # System lines are short; most messages are ruled out by their length alone.
+    # System lines are short, and the longer ones end with "conversation": most
+    # messages are ruled out by their length or their last characters alone.
     if len(content) > 240:
+        return False
+    if (len(content) > _SYSTEM_EXACT_LONGEST and "conversation" not in content[-40:]
+            and not content[0].isspace() and not content[-1].isspace()):
         return False
     text = content.strip()
     return text.lower() in _SYSTEM_EXACT or (
