@@ -156,8 +156,9 @@ class ConversationState(BaseModel):
 
 
 class Message(BaseModel):
-    conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE")
-    sender = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    # Both keys lead a composite index below, which serves their lookups too.
+    conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE", index=False)
+    sender = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL", index=False)
     # message | inmail | open_profile | sponsored | system
     kind = CharField(max_length=16, default="message")
     subject = CharField(max_length=300, default="")
@@ -167,7 +168,9 @@ class Message(BaseModel):
     has_links = BooleanField(default=False)
     # Hash of the body with case and white space folded: the bulk-outreach rule.
     body_hash = CharField(max_length=64, default="")
-    external_id = CharField(max_length=200, null=True, unique=True)
+    # Stable key from an imported archive. Not indexed: an import compares keys within
+    # the conversations it adds to, and an index over every message would slow it down.
+    external_id = CharField(max_length=200, null=True)
 
     class Meta:
         indexes = (

@@ -144,26 +144,31 @@ def test_a_file_that_is_not_utf8_is_an_error(store, export):
     assert bad_import(export().add("messages.csv", text).folder()) == "messages.csv line 2: the file is not UTF-8 text."
 
 
-def test_a_store_failure_half_way_leaves_nothing_and_stops_the_reader(store, tmp_path, monkeypatch):
+def test_a_store_failure_half_way_leaves_nothing_and_stops_the_indexer(store, tmp_path, monkeypatch):
     import threading
 
     from speed import write_messages_csv
 
     from app.core.importers import linkedin
+    from app.store.bulk import MessageIndex
 
     folder = tmp_path / "big"
     folder.mkdir()
     write_messages_csv(folder / "messages.csv", 3 * linkedin.CHUNK)
     calls = []
 
-    def failing_index(rows):
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
+    def failing(index_batch):
+        def index(self, *batch):
+            calls.append(batch)
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+            index_batch(self, *batch)
+        return index
 
-    monkeypatch.setattr(linkedin.search, "index_messages", failing_index)
+    monkeypatch.setattr(MessageIndex, "_index_sqlite", failing(MessageIndex._index_sqlite))
+    monkeypatch.setattr(MessageIndex, "_index_postgres", failing(MessageIndex._index_postgres))
     before = row_counts()
     with pytest.raises(RuntimeError, match="disk full"):
         import_linkedin(folder)
     assert row_counts() == before
-    assert not [t for t in threading.enumerate() if t.name == "linkedin-import-reader"]
+    assert not [t for t in threading.enumerate() if t.name == "bulk-message-index"]

@@ -3,7 +3,8 @@
 messages.csv is read twice, streaming both times. The first pass checks every
 row and gathers what each conversation needs (participants, first and last
 message, folder) — a small record per conversation, never the messages. The
-second pass writes the messages in chunks. Everything is written in one
+second pass writes the messages in batches, each batch's full-text rows made by
+the store beside the reading (app.store.bulk). Everything is written in one
 transaction, so a bad row anywhere leaves the store as it was.
 
 Rows are written straight into the tables, not sent: an archive holds what
@@ -13,9 +14,7 @@ already happened, so no route is taken and no credit moves.
 from __future__ import annotations
 
 import hashlib
-import queue
 import re
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from peewee import SqliteDatabase, fn
+from peewee import fn
 
 from app.core import clock
 from app.core.export import kind_from_conversation_id
@@ -69,7 +68,8 @@ from app.core.importers.people import (
 from app.core.importers.progress import Progress
 from app.core.messaging import has_links, preview_of
 from app.core.plans import BASIC, LIMITS
-from app.store import changes, search
+from app.store import changes
+from app.store.bulk import MessageIndex, indexes_rebuilt, insert_rows, take_ids
 from app.store.db import retrying, write
 from app.store.models import (
     BOX_ARCHIVED,
@@ -87,10 +87,12 @@ from app.store.models import (
 )
 
 ME = "me"
-CHUNK = 2000
+CHUNK = 5000
 PROGRESS_EVERY = 5000
+ROW_MEMO_SIZE = 64  # senders and recipients remembered for the conversation being read
 # FOLDER values and the box each puts a conversation in; SENT says nothing about it.
 FOLDER_BOXES = {"INBOX": BOX_INBOX, "ARCHIVE": BOX_ARCHIVED, "ARCHIVED": BOX_ARCHIVED, "SPAM": BOX_SPAM}
+FOLDER_NAMES = frozenset(FOLDER_BOXES) | {"SENT"}  # as LinkedIn writes them: no need to tidy
 OUTGOING = ("OUTGOING", "SENT")
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd)\s*:\s*)+", re.IGNORECASE)
 
@@ -158,6 +160,13 @@ def _has_links(text: str) -> bool:
     return (":/" in text or "w." in text or "W." in text) and has_links(text)
 
 
+def _iso_date(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
@@ -202,7 +211,7 @@ class _Thread:
         "key", "title", "subject", "participants", "seen", "count", "drafts", "first_at", "first_row",
         "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by", "last_by",
         "conversation_id", "is_new", "kind", "member_ids", "added", "new_last_at",
-        "new_last_body", "max_id", "first_id", "id_prefix", "left_at",
+        "new_last_body", "max_id", "first_id", "id_prefix", "left_at", "known",
     )
 
     def __init__(self, key: str) -> None:
@@ -234,52 +243,15 @@ class _Thread:
         self.max_id = 0
         self.first_id: int | None = None
         self.id_prefix = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
-
-
-class _Ids:
-    """Ids handed out ahead of a bulk insert, so related rows can point at them."""
-
-    def __init__(self, model) -> None:
-        self.table = model._meta.table_name
-        self.postgres = not isinstance(database.obj, SqliteDatabase)
-        self._next = None
-
-    def take(self, n: int) -> list[int]:
-        if n <= 0:
-            return []
-        if self.postgres:
-            cursor = database.obj.execute_sql(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                (self.table, n),
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if self._next is None:
-            # Safe: the write transaction holds SQLite's write lock from its start.
-            row = database.obj.execute_sql(f'SELECT max(id) FROM "{self.table}"').fetchone()
-            self._next = (row[0] or 0) + 1
-        ids = list(range(self._next, self._next + n))
-        self._next += n
-        return ids
-
-
-def _insert_sql(model, fields: tuple[str, ...]) -> str:
-    meta = model._meta
-    columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in fields)
-    params = ", ".join([database.obj.param] * len(fields))
-    return f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({params})'
-
-
-def _insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    if rows:
-        database.obj.cursor().executemany(_insert_sql(model, fields), rows)
+        self.known: set[str] = set()  # external ids of its messages: stored before, or met in this export
 
 
 MEMBER_COLUMNS = ("id", "handle", "name", "headline", "company", "position", "location", "plan",
                   "plan_started_at", "open_profile", "kind", "profile_url", "created_at")
 SETTINGS_COLUMNS = ("member", "allow_inmail", "allow_open_profile", "allow_sponsored", "focused_inbox",
                     "read_receipts", "notifications")
-MESSAGE_COLUMNS = ("id", "conversation", "sender", "kind", "subject", "body", "sent_at",
-                   "recalled_at", "has_links", "body_hash", "external_id")
+MESSAGE_COLUMNS = ("id", "conversation", "sender", "kind", "subject", "body", "sent_at", "has_links",
+                   "body_hash", "external_id")
 STATE_COLUMNS = ("conversation", "member", "folder", "unread", "has_unread", "archived", "muted",
                  "starred", "spam", "deleted", "box", "peer", "connected", "inmail",
                  "has_attachment", "last_at", "read_upto", "marked_safe", "left")
@@ -310,6 +282,8 @@ class _Importer:
         self.me_id = 0
         self.my_connections: dict[int, datetime] = {}
         self.message_files: list[ExportFile] = export.messages()
+        self._row_memo: dict[tuple, tuple] = {}
+        self._memo_conversation: str | None = None
         self._version = ""
 
     # --- first pass: read and check everything, write nothing ---------------------------
@@ -432,11 +406,16 @@ class _Importer:
                     del row[width:]
                 row.append("")
                 fields = extract(row)
-                at = parse_date(fields[6])
-                if at is None:
-                    raise ArchiveError(file.name, f"the DATE '{fields[6].strip()}' is not a date.", rows.line)
                 date = fields[6]
-                stamp = date[:19] if len(date) == 23 and date.endswith(" UTC") else at.isoformat(" ")
+                if len(date) == 23 and date[10] == " " and date.endswith(" UTC"):
+                    # LinkedIn's usual form: its first 19 characters are the stored text.
+                    stamp = date[:19]
+                    at = _iso_date(stamp)
+                else:
+                    at = parse_date(date)
+                    stamp = at.isoformat(" ") if at is not None else ""
+                if at is None:
+                    raise ArchiveError(file.name, f"the DATE '{date.strip()}' is not a date.", rows.line)
                 yield rows.line, fields, at, stamp
                 done += 1
                 if progress is not None and done % PROGRESS_EVERY == 0:
@@ -506,12 +485,25 @@ class _Importer:
         return "ls:" + digest.hexdigest()
 
     def _row_people(self, fields: tuple) -> tuple[bool, str, tuple[str, ...], str]:
+        """(sponsored, sender key, recipient keys, conversation key) of a row.
+
+        A conversation's rows repeat the same few senders and recipients, and its rows
+        come together in the export: the answers are kept for the current conversation.
+        """
+        people = fields[:6] if fields[0] else (*fields[:6], fields[7])  # without an id, the subject counts
+        known = self._row_memo.get(people)
+        if known is not None:
+            return known
+        if people[0] != self._memo_conversation or len(self._row_memo) >= ROW_MEMO_SIZE:
+            self._memo_conversation = people[0]
+            self._row_memo.clear()
         (conversation_id, title, from_name, from_url, to_names, to_urls, _date, subject, *_rest) = fields
         sponsored = not from_url.strip() and title.strip() == SPONSORED_TITLE
         sender = self._sender(from_name, from_url, sponsored)
         recipients = self._recipients(to_names, to_urls)
         key = self._conversation_key(conversation_id, sender, recipients, subject)
-        return sponsored, sender, recipients, key
+        known = self._row_memo[people] = (sponsored, sender, recipients, key)
+        return known
 
     def _gather(self, number: int, line: int, fields: tuple, at: datetime) -> None:
         sponsored, sender, recipients, key = self._row_people(fields)
@@ -529,7 +521,8 @@ class _Importer:
             sender = self._anonymous(key)
         (_id, title, from_name, _url, _to, _urls, _date, subject, content, folder, direction,
          message_draft, conversation_draft) = fields
-        folder = folder.strip().upper()
+        if folder not in FOLDER_NAMES:
+            folder = folder.strip().upper()
         if direction:
             if direction.strip().upper() in OUTGOING or folder == "SENT":
                 self.owner_votes[sender] += 1
@@ -542,12 +535,10 @@ class _Importer:
         if not content or content.isspace():
             return
         thread.count += 1
-        title = title.strip()
-        subject = subject.strip()
         if title and not thread.title:
-            thread.title = title
+            thread.title = title.strip()
         if subject and not thread.subject:
-            thread.subject = subject
+            thread.subject = subject.strip()
         if thread.last_at is None or at >= thread.last_at:
             thread.last_at = at
         box = FOLDER_BOXES.get(folder)
@@ -565,7 +556,8 @@ class _Importer:
             thread.first_at = at
             thread.first_row = (number, line)
             thread.first_sender = sender
-            thread.inmail_like = bool(subject) and title == subject
+            subject = subject.strip()
+            thread.inmail_like = bool(subject) and title.strip() == subject
         first_by = thread.first_by
         known = first_by.get(sender)
         if known is None or at < known:
@@ -588,8 +580,12 @@ class _Importer:
             self._resolve_members()
             self._write_connections()
             self._write_conversations()
-            for number, file in enumerate(self.message_files):
-                self._write_messages(number, file)
+            self._recall_stored_messages()
+            threads = [t for t in self.threads.values() if t.count]
+            ids = iter(take_ids(Message, sum(t.count for t in threads)))
+            with MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
+                for number, file in enumerate(self.message_files):
+                    self._write_messages(number, file, ids, index)
             self._finish_conversations()
             if self.summary.messages or self.summary.drafts or self.summary.members or self.summary.connections:
                 changes.record("message", self.now)
@@ -718,15 +714,15 @@ class _Importer:
 
         for member_id, fill in fills:
             Member.update(fill).where(Member.id == member_id).execute()
-        ids = _Ids(Member).take(len(new_members))
+        ids = take_ids(Member, len(new_members))
         by_handle = {}
         for member_id, row in zip(ids, new_members):
             row["id"] = member_id
             by_handle[row["handle"]] = member_id
             self.handle_of[member_id] = row["handle"]
             self.name_of[member_id] = (row["name"], row["company"], row["headline"])
-        _insert_rows(Member, MEMBER_COLUMNS, [tuple(row[c] for c in MEMBER_COLUMNS) for row in new_members])
-        _insert_rows(MemberSettings, SETTINGS_COLUMNS,
+        insert_rows(Member, MEMBER_COLUMNS, [tuple(row[c] for c in MEMBER_COLUMNS) for row in new_members])
+        insert_rows(MemberSettings, SETTINGS_COLUMNS,
                      [(row["id"], True, True, True, True, True, True) for row in new_members])
         self.summary.members += len(new_members)
         if not self.me_id:
@@ -791,7 +787,7 @@ class _Importer:
                 thread.is_new = True
                 thread.kind = self._kind(thread)
                 new_threads.append(thread)
-        ids = _Ids(Conversation).take(len(new_threads))
+        ids = take_ids(Conversation, len(new_threads))
         rows = []
         for conversation_id, thread in zip(ids, new_threads):
             thread.conversation_id = conversation_id
@@ -805,7 +801,7 @@ class _Importer:
             rows.append((conversation_id, thread.kind, title[:300], thread.subject[:300],
                          self.member_of.get(thread.first_sender) if thread.first_sender else None,
                          thread.first_at or thread.last_at, thread.last_at, "", 0, thread.key))
-        _insert_rows(Conversation, ("id", "kind", "title", "subject", "created_by", "created_at",
+        insert_rows(Conversation, ("id", "kind", "title", "subject", "created_by", "created_at",
                                     "last_at", "preview", "message_count", "external_id"), rows)
         self.summary.conversations += len(rows)
 
@@ -829,47 +825,30 @@ class _Importer:
         names = " ".join(self.name_of[m][0] for m in thread.member_ids if m != self.me_id)
         return f"{thread.title} {names}".strip()
 
-    def _write_messages(self, number: int, file: ExportFile) -> None:
-        """Write one file's messages: a reader thread parses and prepares chunks while this
-        thread stores them (SQLite lets go of the GIL while it works, so the two overlap)."""
-        chunks: queue.Queue = queue.Queue(maxsize=4)
-        stop = threading.Event()
+    def _recall_stored_messages(self) -> None:
+        """The external ids already stored in the conversations this export adds to."""
+        adding_to = {t.conversation_id: t for t in self.threads.values() if t.count and not t.is_new}
+        wanted = list(adding_to)
+        for start in range(0, len(wanted), 500):
+            for conversation_id, external_id in (
+                Message.select(Message.conversation, Message.external_id)
+                .where(Message.conversation.in_(wanted[start:start + 500]) & Message.external_id.is_null(False))
+                .tuples()
+            ):
+                adding_to[conversation_id].known.add(external_id)
+
+    def _write_messages(self, number: int, file: ExportFile, ids: Iterator[int], index: MessageIndex) -> None:
         drafts: list[tuple] = []
-        reader = threading.Thread(target=self._prepare_chunks, args=(number, file, chunks, drafts, stop),
-                                  name="linkedin-import-reader", daemon=True)
-        reader.start()
-        try:
-            while (chunk := chunks.get()) is not None:
-                if isinstance(chunk, BaseException):
-                    raise chunk
-                self._flush_messages(chunk)
-        finally:
-            stop.set()
-            reader.join()
+        for batch in self._message_batches(number, file, ids, drafts):
+            insert_rows(Message, MESSAGE_COLUMNS, batch)
+            index.add(batch[0][0], batch[-1][0])
+            self.summary.messages += len(batch)
         self._flush_drafts(drafts)
 
-    def _prepare_chunks(self, number: int, file: ExportFile, chunks: queue.Queue, drafts: list[tuple],
-                        stop: threading.Event) -> None:
-        def hand_over(item) -> None:
-            while not stop.is_set():
-                try:
-                    chunks.put(item, timeout=0.1)
-                    return
-                except queue.Full:
-                    continue
-
-        try:
-            for chunk in self._message_chunks(number, file, drafts):
-                if stop.is_set():
-                    return
-                hand_over(chunk)
-            hand_over(None)
-        except BaseException as exc:  # noqa: BLE001 - handed to the writing thread, which raises it
-            hand_over(exc)
-
-    def _message_chunks(self, number: int, file: ExportFile, drafts: list[tuple]) -> Iterator[list[tuple]]:
+    def _message_batches(self, number: int, file: ExportFile, ids: Iterator[int],
+                         drafts: list[tuple]) -> Iterator[list[tuple]]:
+        """Rows for the message table, CHUNK at a time, leaving out those already stored or repeated."""
         pending: list[tuple] = []
-        people_of: dict[str, str] = {}
         first_name, last_name = self.owner_first, self.owner_last
         member_of = self.member_of
         threads = self.threads
@@ -881,8 +860,6 @@ class _Importer:
              message_draft, conversation_draft) = fields
             if sender == ANONYMOUS_PLACEHOLDER:
                 sender = "a:" + key
-            # A conversation's messages share the first 8 characters, so they sit together in
-            # the unique index: far fewer pages touched than with 500,000 scattered keys.
             external_id = thread.id_prefix + blake(
                 f"{key}\x1f{stamp}\x1f{from_name}\x1f{content}".encode("utf-8"), digest_size=12
             ).hexdigest()
@@ -891,9 +868,16 @@ class _Importer:
                 drafts.append((thread.conversation_id, ",".join(self.handle_of[m] for m in to if m != self.me_id),
                                subject.strip()[:300], content, at, "d:" + external_id))
                 continue
-            if not content.strip():
+            if not content or content.isspace():
                 self.summary.skipped[SKIP_EMPTY] += 1
                 continue
+            if external_id in thread.known:
+                if thread.is_new:
+                    self.summary.skipped[SKIP_DUPLICATE] += 1
+                else:
+                    self.summary.already_imported += 1
+                continue
+            thread.known.add(external_id)
             system = not from_name.strip() or is_system_text(content)
             sender_id = None if system else member_of.get(sender)
             if system:
@@ -905,54 +889,21 @@ class _Importer:
                 kind = thread.kind
             else:
                 kind = "message"
-            people = people_of.get(key)
-            if people is None:
-                people = people_of[key] = self._people_text(thread)
-            if sender_id is not None:
-                name, company, headline = self.name_of[sender_id]
-                people = f"{name} {company} {headline} {people}"
-            pending.append((external_id, thread, sender_id, kind, subject.strip()[:300], content, at, stamp,
-                            _has_links(content), people))
+            message_id = next(ids)
+            pending.append((message_id, thread.conversation_id, sender_id, kind,
+                            subject.strip()[:300] if subject else "", content, stamp, _has_links(content), "",
+                            external_id))
+            thread.added += 1
+            thread.max_id = message_id
+            if thread.new_last_at is None or at >= thread.new_last_at:
+                thread.new_last_at, thread.new_last_body = at, content
+            if kind == "inmail":
+                thread.first_id = message_id
             if len(pending) >= CHUNK:
                 yield pending
                 pending = []
         if pending:
             yield pending
-
-    def _flush_messages(self, pending: list[tuple]) -> None:
-        if not pending:
-            return
-        wanted = [p[0] for p in pending]
-        marks = ", ".join([database.obj.param] * len(wanted))
-        present = {row[0] for row in database.obj.execute_sql(
-            f'SELECT "external_id" FROM "message" WHERE "external_id" IN ({marks})', wanted)}
-        fresh = []
-        for item in pending:
-            external_id = item[0]
-            if external_id in present:
-                if item[1].is_new:
-                    self.summary.skipped[SKIP_DUPLICATE] += 1
-                else:
-                    self.summary.already_imported += 1
-                continue
-            present.add(external_id)
-            fresh.append(item)
-        ids = _Ids(Message).take(len(fresh)) if fresh else []
-        messages = []
-        index = []
-        for message_id, (external_id, thread, sender_id, kind, subject, body, at, stamp, links, people) in zip(ids, fresh):
-            messages.append((message_id, thread.conversation_id, sender_id, kind, subject, body, stamp, None,
-                             links, "", external_id))
-            index.append((message_id, subject, body, people))
-            thread.added += 1
-            thread.max_id = message_id
-            if thread.new_last_at is None or at >= thread.new_last_at:
-                thread.new_last_at, thread.new_last_body = at, body
-            if kind == "inmail":
-                thread.first_id = message_id
-        _insert_rows(Message, MESSAGE_COLUMNS, messages)
-        search.index_messages(index)
-        self.summary.messages += len(messages)
 
     def _flush_drafts(self, drafts: list[tuple]) -> None:
         if not drafts:
@@ -968,7 +919,7 @@ class _Importer:
                 continue
             present.add(external_id)
             rows.append((self.me_id, conversation_id, to_handles[:2000], subject, body, at, external_id))
-        _insert_rows(Draft, ("member", "conversation", "to_handles", "subject", "body", "updated_at",
+        insert_rows(Draft, ("member", "conversation", "to_handles", "subject", "body", "updated_at",
                              "external_id"), rows)
         self.summary.drafts += len(rows)
 
@@ -997,7 +948,8 @@ class _Importer:
                 'WHERE "id" = {p}'.format(p=database.obj.param),
                 conversation_updates[start:start + 1000],
             )
-        _insert_rows(ConversationState, STATE_COLUMNS, states)
+        with indexes_rebuilt(ConversationState, len(states)):
+            insert_rows(ConversationState, STATE_COLUMNS, states)
         for start in range(0, len(inmails), 500):
             InMail.insert_many(inmails[start:start + 500]).execute()
 
@@ -1083,7 +1035,7 @@ class _Importer:
                   ConversationState.select().where(ConversationState.conversation == conversation.id)}
         others = [m for m in thread.member_ids if m != self.me_id]
         missing = [self._state_row(thread, m, others) for m in self._viewers(thread) if m not in states]
-        _insert_rows(ConversationState, STATE_COLUMNS, missing)
+        insert_rows(ConversationState, STATE_COLUMNS, missing)
         for member, state in states.items():
             state.last_at = max(state.last_at, conversation.last_at)
             state.read_upto = max(state.read_upto, thread.max_id)

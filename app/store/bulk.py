@@ -1,0 +1,174 @@
+"""Writing many rows in one transaction: plain statements, ids handed out ahead, and
+the full-text index made by the store from the messages themselves.
+
+An import writes hundreds of thousands of rows at once; Peewee's per-row model
+work would cost more than the store's own. These helpers speak to the tables
+directly, on SQLite and on PostgreSQL, inside the caller's ``write()``.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from contextlib import contextmanager
+from typing import Iterator, Sequence
+
+from peewee import JOIN, SqliteDatabase
+
+from app.store import search
+from app.store.models import Member, Message, database
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def insert_sql(model, fields: Sequence[str]) -> str:
+    meta = model._meta
+    columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in fields)
+    params = ", ".join([database.obj.param] * len(fields))
+    return f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({params})'
+
+
+def insert_rows(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert ``rows`` (tuples in ``fields`` order) with one executemany."""
+    if rows:
+        database.obj.cursor().executemany(insert_sql(model, fields), rows)
+
+
+@contextmanager
+def indexes_rebuilt(model, adding: int) -> Iterator[None]:
+    """Add ``adding`` rows to ``model``'s table inside the block, its secondary indexes made afresh after.
+
+    Building an index from all the rows at once costs far less than keeping it up
+    row by row, so on SQLite, when the rows added outnumber those already there,
+    the indexes are dropped for the block and made again at its end, inside the
+    same transaction (a failure rolls the drop back too). Queries on the table
+    inside the block would scan it: the block should only insert.
+    """
+    table = model._meta.table_name
+    if not is_sqlite() or adding <= database.obj.execute_sql(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+        yield
+        return
+    indexes = database.obj.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+    ).fetchall()
+    for name, _sql in indexes:
+        database.obj.execute_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        database.obj.execute_sql(sql)
+
+
+def take_ids(model, n: int) -> Sequence[int]:
+    """``n`` new ids for ``model``'s rows, so that related rows can point at them before they exist.
+
+    SQLite: the ids after the largest, safe because the write transaction holds the
+    write lock from its start. PostgreSQL: drawn from the table's sequence.
+    """
+    if n <= 0:
+        return range(0)
+    table = model._meta.table_name
+    if is_sqlite():
+        row = database.obj.execute_sql(f'SELECT max(id) FROM "{table}"').fetchone()
+        first = (row[0] or 0) + 1
+        return range(first, first + n)
+    cursor = database.obj.execute_sql(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (table, n)
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+class MessageIndex:
+    """Full-text rows for messages written in bulk, made from the stored messages.
+
+    Use as a context manager around the writing, calling ``add(first_id, last_id)``
+    after each batch of messages. A message's people are its sender's name,
+    company and headline followed by its conversation's ``people`` (title and
+    names, given per conversation id).
+
+    On SQLite a second thread runs one INSERT … SELECT per batch on the same
+    connection: the text never passes through Python and SQLite lets go of the
+    interpreter while it tokenizes, so the caller reads its next batch meanwhile.
+    Leaving the block waits for that thread, so nothing is indexed after the
+    transaction ends. On PostgreSQL the rows are read back and indexed by
+    ``search.index_messages`` in the caller's thread.
+    """
+
+    TABLE = "temp.bulk_people"
+
+    def __init__(self, people: dict[int, str]) -> None:
+        self.people = people
+        self._batches: queue.Queue = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    def __enter__(self) -> "MessageIndex":
+        if is_sqlite():
+            db = database.obj
+            db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS bulk_people "
+                           "(conversation_id INTEGER PRIMARY KEY, people TEXT NOT NULL)")
+            db.execute_sql(f"DELETE FROM {self.TABLE}")
+            db.cursor().executemany(f"INSERT INTO {self.TABLE} VALUES (?, ?)", self.people.items())
+            # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
+            self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
+                                            daemon=True)
+            self._worker.start()
+        return self
+
+    def add(self, first_id: int, last_id: int) -> None:
+        """Index the messages whose ids run from ``first_id`` to ``last_id``."""
+        if self._worker is None:
+            self._index_postgres(first_id, last_id)
+            return
+        if self._failure is not None:
+            raise self._failure
+        self._batches.put((first_id, last_id))
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self._worker is None:
+            return
+        if error is not None:
+            self._failure = self._failure or error  # the worker skips what is left
+        self._batches.put(None)
+        self._worker.join()
+        if error is None:
+            if self._failure is not None:
+                raise self._failure
+            database.obj.execute_sql(f"DROP TABLE {self.TABLE}")
+
+    def _work(self, connection) -> None:
+        while (batch := self._batches.get()) is not None:
+            if self._failure is not None:
+                continue
+            try:
+                self._index_sqlite(connection, *batch)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the writing thread
+                self._failure = exc
+
+    def _index_sqlite(self, connection, first_id: int, last_id: int) -> None:
+        connection.execute(
+            f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body, people) "
+            "SELECT m.id, m.subject, m.body, CASE WHEN p.id IS NULL THEN t.people "
+            "ELSE p.name || ' ' || p.company || ' ' || p.headline || ' ' || t.people END "
+            f"FROM message AS m JOIN {self.TABLE} AS t ON t.conversation_id = m.conversation_id "
+            "LEFT JOIN member AS p ON p.id = m.sender_id "
+            "WHERE m.id BETWEEN ? AND ? ORDER BY m.id",
+            (first_id, last_id),
+        )
+
+    def _index_postgres(self, first_id: int, last_id: int) -> None:
+        rows = (
+            Message.select(Message.id, Message.conversation, Message.subject, Message.body,
+                           Member.name, Member.company, Member.headline)
+            .join(Member, on=(Member.id == Message.sender), join_type=JOIN.LEFT_OUTER)
+            .where(Message.id.between(first_id, last_id))
+            .order_by(Message.id)
+            .tuples()
+        )
+        search.index_messages(
+            (message_id, subject, body,
+             self.people[conversation_id] if name is None
+             else f"{name} {company} {headline} {self.people[conversation_id]}")
+            for message_id, conversation_id, subject, body, name, company, headline in rows
+        )
