@@ -19,6 +19,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -67,55 +68,62 @@ def with_search_path(url: str, schema: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_url():
-    """A URL to a schema of this session's own on a PostgreSQL server."""
+def postgres_server():
+    """The URL of a PostgreSQL server the tests may create schemas on."""
     url = os.environ.get(PG_URL_ENV, "")
     if url == "skip":
         pytest.skip(f"{PG_URL_ENV}=skip: PostgreSQL tests not asked for")
     try:
-        import psycopg
+        import psycopg  # noqa: F401 (only: is it installed?)
     except ImportError:
         pytest.skip("psycopg is not installed: pip install -e '.[postgres]'")
-    server_dir = None
-    if not url:
-        if not _postgres_installed():
-            pytest.skip(f"no PostgreSQL server: set {PG_URL_ENV} or install PostgreSQL")
-        server_dir = tempfile.mkdtemp(prefix="parley-pg-")
-        started = subprocess.run(
-            [str(ROOT / ".ci" / "postgres"), "start", f"{server_dir}/pg"],
-            capture_output=True, text=True,
-        )
-        if started.returncode != 0:
-            shutil.rmtree(server_dir, ignore_errors=True)
-            pytest.skip(f"could not start a throwaway PostgreSQL server: {started.stderr.strip()[-300:]}")
-        url = started.stdout.strip().splitlines()[-1]
-        _stop_when_gone(os.getpid(), server_dir)
-    schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(url, autocommit=True) as admin:
+    if url:
+        yield url
+        return
+    if not _postgres_installed():
+        pytest.skip(f"no PostgreSQL server: set {PG_URL_ENV} or install PostgreSQL")
+    server_dir = tempfile.mkdtemp(prefix="parley-pg-")
+    started = subprocess.run(
+        [str(ROOT / ".ci" / "postgres"), "start", f"{server_dir}/pg"], capture_output=True, text=True
+    )
+    if started.returncode != 0:
+        shutil.rmtree(server_dir, ignore_errors=True)
+        pytest.skip(f"could not start a throwaway PostgreSQL server: {started.stderr.strip()[-300:]}")
+    _stop_when_gone(os.getpid(), server_dir)
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([str(ROOT / ".ci" / "postgres"), "stop", f"{server_dir}/pg"], capture_output=True)
+        shutil.rmtree(server_dir, ignore_errors=True)
+
+
+@contextmanager
+def _schema(server: str, prefix: str):
+    """A new schema on the server, as a URL whose connections work in it; dropped after."""
+    import psycopg
+
+    schema = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {schema}")
     try:
-        yield with_search_path(url, schema)
+        yield with_search_path(server, schema)
     finally:
-        if server_dir is None:
-            with psycopg.connect(url, autocommit=True) as admin:
-                admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        else:
-            subprocess.run([str(ROOT / ".ci" / "postgres"), "stop", f"{server_dir}/pg"], capture_output=True)
-            shutil.rmtree(server_dir, ignore_errors=True)
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server):
+    """A URL to a schema of this session's own, where the ``store`` fixture lives."""
+    with _schema(postgres_server, "test") as url:
+        yield url
 
 
 @pytest.fixture
-def empty_postgres_url(postgres_url):
-    """A URL to a new schema with no store in it yet, dropped after the test."""
-    import psycopg
-
-    base = postgres_url.split("?", 1)[0]
-    schema = f"empty_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    yield with_search_path(base, schema)
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+def empty_postgres_url(postgres_server):
+    """A URL to a new schema with no store in it yet."""
+    with _schema(postgres_server, "empty") as url:
+        yield url
 
 
 def _empty_postgres(store) -> None:
