@@ -37,6 +37,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -56,7 +57,21 @@ from app.core.messaging import (
 )
 from app.core.plans import LIMITS, PLANS
 from app.store.db import open_store
-from app.store.models import BOX_ARCHIVED, BOX_DELETED, BOX_INBOX, BOX_SPAM, Meta
+from app.store.bulk import indexes_rebuilt
+from app.store.models import (
+    BOX_ARCHIVED,
+    BOX_DELETED,
+    BOX_INBOX,
+    BOX_SPAM,
+    Attachment,
+    Connection,
+    Conversation,
+    ConversationState,
+    InMail,
+    Member,
+    MemberSettings,
+    Meta,
+)
 from app.store.search import FTS_TABLE
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
@@ -337,10 +352,9 @@ ATTACHMENT_FILES = (
     ("roadmap.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("notes.txt", "text/plain"),
 )
-# Tables whose secondary indexes are rebuilt after the load rather than kept up row by row.
-# (The message table is built apart and copied in with its indexes.)
-BULK_TABLES = ("member", "member_settings", "connection", "conversation", "conversation_state", "inmail",
-               "attachment")
+# Tables written here, their secondary indexes made after the load rather than kept up
+# row by row. (The message table is built apart and copied in with its indexes.)
+BULK_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment)
 MESSAGE_INSERT = (
     "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
     "has_links, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -879,13 +893,13 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
             db.execute_sql(f"PRAGMA {pragma}")
         with db.atomic():
             cursor = db.cursor()
-            rebuild = _drop_indexes(cursor)
-            # Messages first: the side writers start on them while the rest is written here.
-            _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side)
-            _write_members(cursor, members, settings, pairs, now, rng)
-            _write_allotments(cursor, members)
-            for sql in rebuild:
-                cursor.execute(sql)
+            with ExitStack() as rebuilt:
+                for model in BULK_MODELS:
+                    rebuilt.enter_context(indexes_rebuilt(model, adding=len(plans)))
+                # Messages first: the side writers start on them while the rest is written here.
+                _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side)
+                _write_members(cursor, members, settings, pairs, now, rng)
+                _write_allotments(cursor, members)
             side.copy_into(cursor)
             facts = BenchStore(
                 path=path,
@@ -915,18 +929,6 @@ def _cpu_seconds() -> float:
     """CPU time of this process and of its finished children (the side writers)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def _drop_indexes(cursor) -> list[str]:
-    """Drop the bulk tables' secondary indexes; returns the statements that rebuild them."""
-    marks = ", ".join("?" for _ in BULK_TABLES)
-    found = cursor.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
-        BULK_TABLES,
-    ).fetchall()
-    for name, _sql in found:
-        cursor.execute(f'DROP INDEX "{name}"')
-    return [sql for _name, sql in found]
 
 
 def _write_allotments(cursor, members: list[dict]) -> None:
