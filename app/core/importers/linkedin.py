@@ -863,7 +863,7 @@ class _Importer:
             external_id = thread.id_prefix + blake(
                 f"{key}\x1f{stamp}\x1f{from_name}\x1f{content}".encode("utf-8"), digest_size=12
             ).hexdigest()
-            if is_yes(message_draft) or is_yes(conversation_draft) or not folder.strip():
+            if is_yes(message_draft) or is_yes(conversation_draft) or not folder or folder.isspace():
                 to = [member_of["a:" + key if r == ANONYMOUS_PLACEHOLDER else r] for r in recipients]
                 drafts.append((thread.conversation_id, ",".join(self.handle_of[m] for m in to if m != self.me_id),
                                subject.strip()[:300], content, at, "d:" + external_id))
@@ -878,7 +878,7 @@ class _Importer:
                     self.summary.already_imported += 1
                 continue
             thread.known.add(external_id)
-            system = not from_name.strip() or is_system_text(content)
+            system = not from_name or from_name.isspace() or is_system_text(content)
             sender_id = None if system else member_of.get(sender)
             if system:
                 kind = "system"
