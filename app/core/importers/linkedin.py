@@ -69,7 +69,7 @@ from app.core.importers.progress import Progress
 from app.core.messaging import has_links, preview_of
 from app.core.plans import BASIC, LIMITS
 from app.store import changes
-from app.store.bulk import MessageIndex, indexes_rebuilt, insert_rows, take_ids
+from app.store.bulk import MessageIndex, indexes_rebuilt, insert_rows, rows_where_in, take_ids
 from app.store.db import retrying, write
 from app.store.models import (
     BOX_ARCHIVED,
@@ -770,12 +770,8 @@ class _Importer:
         threads = [t for t in self.threads.values() if t.count or t.drafts]
         existing: dict[str, tuple[int, str]] = {}
         keys = [t.key for t in threads]
-        for start in range(0, len(keys), 500):
-            existing.update({
-                ext: (cid, kind) for cid, ext, kind in
-                Conversation.select(Conversation.id, Conversation.external_id, Conversation.kind)
-                .where(Conversation.external_id.in_(keys[start:start + 500])).tuples()
-            })
+        for cid, ext, kind in rows_where_in(Conversation, ("id", "external_id", "kind"), "external_id", keys):
+            existing[ext] = (cid, kind)
         me = self.me_id
         new_threads = []
         for thread in threads:
@@ -828,13 +824,9 @@ class _Importer:
     def _recall_stored_messages(self) -> None:
         """The external ids already stored in the conversations this export adds to."""
         adding_to = {t.conversation_id: t for t in self.threads.values() if t.count and not t.is_new}
-        wanted = list(adding_to)
-        for start in range(0, len(wanted), 500):
-            for conversation_id, external_id in (
-                Message.select(Message.conversation, Message.external_id)
-                .where(Message.conversation.in_(wanted[start:start + 500]) & Message.external_id.is_null(False))
-                .tuples()
-            ):
+        for conversation_id, external_id in rows_where_in(Message, ("conversation", "external_id"), "conversation",
+                                                          list(adding_to)):
+            if external_id is not None:
                 adding_to[conversation_id].known.add(external_id)
 
     def _write_messages(self, number: int, file: ExportFile, ids: Iterator[int], index: MessageIndex) -> None:
@@ -909,10 +901,7 @@ class _Importer:
         if not drafts:
             return
         wanted = [d[-1] for d in drafts]
-        present = set()
-        for start in range(0, len(wanted), 500):
-            present.update(row[0] for row in Draft.select(Draft.external_id)
-                           .where(Draft.external_id.in_(wanted[start:start + 500])).tuples())
+        present = {row[0] for row in rows_where_in(Draft, ("external_id",), "external_id", wanted)}
         rows = []
         for conversation_id, to_handles, subject, body, at, external_id in drafts:
             if external_id in present:
