@@ -6,7 +6,7 @@ Writes a 2024-layout messages.csv of made-up people (10 messages a conversation
 unless told otherwise),
 imports it into a new SQLite store, and prints the rate and the peak memory of
 the process (resource.getrusage). The test suite runs a small version of this
-(tests/importers/test_linkedin_speed.py); the full run is this script.
+(tests/importers/test_import_progress_and_speed.py); the full run is this script.
 """
 
 from __future__ import annotations
