@@ -211,7 +211,7 @@ class _Thread:
         "key", "title", "subject", "participants", "seen", "count", "drafts", "first_at", "first_row",
         "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by", "last_by",
         "conversation_id", "is_new", "kind", "member_ids", "added", "new_last_at",
-        "new_last_body", "max_id", "first_id", "id_prefix", "left_at", "known",
+        "new_last_body", "max_id", "first_id", "id_prefix", "left_at", "known", "rows_left",
     )
 
     def __init__(self, key: str) -> None:
@@ -244,6 +244,7 @@ class _Thread:
         self.first_id: int | None = None
         self.id_prefix = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
         self.known: set[str] = set()  # external ids of its messages: stored before, or met in this export
+        self.rows_left = 0  # its message rows still to write
 
 
 MEMBER_COLUMNS = ("id", "handle", "name", "headline", "company", "position", "location", "plan",
@@ -582,6 +583,8 @@ class _Importer:
             self._write_conversations()
             self._recall_stored_messages()
             threads = [t for t in self.threads.values() if t.count]
+            for thread in threads:
+                thread.rows_left = thread.count
             ids = iter(take_ids(Message, sum(t.count for t in threads)))
             with MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
                 for number, file in enumerate(self.message_files):
@@ -863,13 +866,18 @@ class _Importer:
             if not content or content.isspace():
                 self.summary.skipped[SKIP_EMPTY] += 1
                 continue
-            if external_id in thread.known:
+            repeated = external_id in thread.known
+            thread.rows_left -= 1
+            if thread.rows_left:
+                thread.known.add(external_id)
+            else:
+                thread.known.clear()  # the conversation's last row: its keys are needed no more
+            if repeated:
                 if thread.is_new:
                     self.summary.skipped[SKIP_DUPLICATE] += 1
                 else:
                     self.summary.already_imported += 1
                 continue
-            thread.known.add(external_id)
             system = not from_name or from_name.isspace() or is_system_text(content)
             sender_id = None if system else member_of.get(sender)
             if system:
