@@ -113,6 +113,10 @@ class MessageIndex:
     """
 
     TABLE = "temp.bulk_people"
+    # FTS5 gathers new terms in memory and writes them out as a segment whenever this
+    # much is pending (1 MiB by default); fewer, larger segments mean far less merging.
+    PENDING_BYTES = 32 << 20
+    DEFAULT_PENDING_BYTES = 1 << 20
 
     def __init__(self, people: dict[int, str]) -> None:
         self.people = people
@@ -127,6 +131,7 @@ class MessageIndex:
                            "(conversation_id INTEGER PRIMARY KEY, people TEXT NOT NULL)")
             db.execute_sql(f"DELETE FROM {self.TABLE}")
             db.cursor().executemany(f"INSERT INTO {self.TABLE} VALUES (?, ?)", self.people.items())
+            self._set_pending_bytes(self.PENDING_BYTES)
             # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
             self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                             daemon=True)
@@ -153,6 +158,13 @@ class MessageIndex:
             if self._failure is not None:
                 raise self._failure
             database.obj.execute_sql(f"DROP TABLE {self.TABLE}")
+            self._set_pending_bytes(self.DEFAULT_PENDING_BYTES)
+
+    def _set_pending_bytes(self, size: int) -> None:
+        # Kept in the index's own settings: set back before the transaction ends (or rolled back with it).
+        database.obj.execute_sql(
+            f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rank) VALUES ('hashsize', ?)", (size,)
+        )
 
     def _work(self, connection) -> None:
         while (batch := self._batches.get()) is not None:
