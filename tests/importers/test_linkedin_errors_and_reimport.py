@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from linkedin_samples import (
     CONNECTIONS_CSV,
     HEADER_2024,
     MESSAGES_2024,

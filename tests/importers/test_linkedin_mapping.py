@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import CONNECTIONS_OLD_CSV, HEADER_2024, PROFILE_CSV, ROBIN, csv_text
+from linkedin_samples import CONNECTIONS_OLD_CSV, HEADER_2024, PROFILE_CSV, ROBIN, csv_text
 
 from app.core import inbox
 from app.core.importers.linkedin import import_linkedin

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import (
+from linkedin_samples import (
     ANA,
     BEN,
     CHIDI,
