@@ -427,8 +427,19 @@ def _listing(member_id: int, filter_name: str, query: str | None) -> _Listing | 
     return _Listing(boxes, state, parsed)
 
 
-def _phrases(terms) -> list[tuple[tuple[str, ...], bool]]:
-    return [(term.words, term.prefix) for term in terms]
+def _phrases(terms, own_words: frozenset[str] = frozenset()) -> list[tuple]:
+    """Index phrases for the search terms; one that names the searcher looks in text only."""
+    found = []
+    for term in terms:
+        names_me = any(mine.startswith(word) for word in term.words for mine in own_words)
+        found.append((term.words, term.prefix, store_search.TEXT_ONLY) if names_me else (term.words, term.prefix))
+    return found
+
+
+def _own_words(member_id: int) -> frozenset[str]:
+    """The words of the searcher's own name, company and headline."""
+    me = Member.get_by_id(member_id)
+    return frozenset(search_language.words(f"{me.name} {me.company} {me.headline}"))
 
 
 def _names(names) -> list[tuple[tuple[str, ...], bool]]:
@@ -470,11 +481,12 @@ def _text_matches(member_id: int, listing: _Listing) -> Iterator[int]:
     parsed = listing.parsed
     if not listing.boxes:
         return
+    own_words = _own_words(member_id)
     stream = store_search.matching_messages(
         member_id,
-        _phrases(parsed.phrases),
+        _phrases(parsed.phrases, own_words),
         people=_names(parsed.senders + parsed.companies),
-        excluded=_phrases(parsed.excluded),
+        excluded=_phrases(parsed.excluded, own_words),
         boxes=listing.boxes,
         state=listing.state,
         before=parsed.before,
@@ -506,6 +518,7 @@ def _plain_matches(member_id: int, listing: _Listing, *, after=None, before=None
     message here, so dates stay in the index range; exclusions drop whole conversations.
     """
     parsed = listing.parsed
+    excluded = _phrases(parsed.excluded, _own_words(member_id)) if parsed.excluded else []
     extra = None
     if parsed.after is not None:
         extra = S.last_at >= parsed.after
@@ -521,7 +534,7 @@ def _plain_matches(member_id: int, listing: _Listing, *, after=None, before=None
             if not found:
                 return
             unwanted = store_search.conversations_containing(
-                [conversation for _, _, conversation in found], _phrases(parsed.excluded)
+                [conversation for _, _, conversation in found], excluded
             )
             for entry in found:
                 if entry[2] not in unwanted:

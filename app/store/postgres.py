@@ -291,7 +291,11 @@ def _phrase_query(phrase, weight: str = "") -> str | None:
     The words are cut again as unicode61 cuts a quoted FTS5 phrase, so both
     backends see the same tokens.
     """
-    phrase_words, prefix = phrase
+    from app.store.search import text_only
+
+    phrase_words, prefix = phrase[0], phrase[1]
+    if not weight and text_only(phrase):
+        weight = "AB"  # subject and body, as FTS5's {subject body} column filter
     tokens = words(" ".join(phrase_words))
     if not tokens:
         return None

@@ -71,9 +71,20 @@ Phrase = tuple[Sequence[str], bool]
 STATE_COLUMNS = ("folder", "has_unread", "connected", "inmail", "starred", "muted", "has_attachment")
 
 
+# A phrase may carry a third element, TEXT_ONLY: it then matches subjects and bodies
+# but not the people column. A word of the searcher's own name, company or headline
+# stands in the people column of every conversation they are in, so it would match all.
+TEXT_ONLY = "text"
+
+
+def text_only(phrase: Phrase) -> bool:
+    return len(phrase) > 2 and phrase[2] == TEXT_ONLY
+
+
 def _fts_phrase(phrase: Phrase) -> str:
-    words, prefix = phrase
-    return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+    words, prefix = phrase[0], phrase[1]
+    quoted = '"' + " ".join(words) + '"' + ("*" if prefix else "")
+    return "{subject body} : (" + quoted + ")" if text_only(phrase) else quoted
 
 
 def match_expression(phrases: Sequence[Phrase], people: Sequence[Phrase] = (),

@@ -92,6 +92,15 @@ def test_search_looks_through_names_companies_headlines_and_subjects(world):
     assert found(world, "staff role") == {"rita"}
 
 
+def test_my_own_name_and_company_find_only_what_is_written(world):
+    # Maya is in every conversation; her own name or company would otherwise match them all.
+    assert found(world, "northwind") == set()
+    assert found(world, "roadmap -northwind") == {"jane", "omar", "ken"}
+    assert found(world, "maya") == set()
+    messaging.send(world["ids"]["jane"], ["me"], "Saw the Northwind launch, congratulations!", now=day(6))
+    assert found(world, "northwind") == {"jane"}
+
+
 def test_accents_and_case_do_not_matter(world):
     assert found(world, "ROADMAP") == found(world, "roadmâp") == {"jane", "omar", "ken"}
 
