@@ -183,12 +183,15 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {}
 
 
 def migrate(store: Store, version: int) -> None:
+    """Bring the store up to SCHEMA_VERSION, each step one transaction under the write lock."""
     while version < SCHEMA_VERSION:
-        step = MIGRATIONS[version + 1]
-        with store.db.atomic():
-            step(store)
-            Meta.update(value=str(version + 1)).where(Meta.key == "schema_version").execute()
-        version += 1
+        with write():
+            # Read again under the lock: a teammate opening the store may have run this step.
+            version = int(Meta.get(Meta.key == "schema_version").value)
+            if version < SCHEMA_VERSION:
+                MIGRATIONS[version + 1](store)
+                version += 1
+                Meta.update(value=str(version)).where(Meta.key == "schema_version").execute()
 
 
 def _is_busy(exc: Exception) -> bool:

@@ -30,6 +30,65 @@ def test_reopening_keeps_what_was_written(store):
     again.close()
 
 
+@pytest.fixture
+def schema_restored(store):
+    """Put the store's schema facts back afterwards (PostgreSQL tests share one schema)."""
+    yield
+    Meta.update(value=str(SCHEMA_VERSION)).where(Meta.key == "schema_version").execute()
+    Meta.delete().where(Meta.key == "migrated").execute()
+
+
+def _next_schema(monkeypatch, step) -> int:
+    """Pretend this Parley knows one schema step more than the store it opens."""
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(db_module.MIGRATIONS, SCHEMA_VERSION + 1, step)
+    return SCHEMA_VERSION + 1
+
+
+def _schema_version() -> int:
+    return int(Meta.get(Meta.key == "schema_version").value)
+
+
+def test_an_older_store_is_migrated_once_when_opened(store, monkeypatch, schema_restored):
+    members.add_member("maya", "Maya Chen")
+    runs = []
+
+    def add_a_fact(_store):
+        runs.append(1)
+        Meta.create(key="migrated", value="yes")
+
+    newer = _next_schema(monkeypatch, add_a_fact)
+    store.close()
+    again = open_store(store.target)
+    assert _schema_version() == newer and Meta.get(Meta.key == "migrated").value == "yes"
+    again.close()
+    open_store(store.target).close()
+    assert runs == [1]
+    assert [m.handle for m in members.list_members()] == ["maya"]
+
+
+def test_a_failed_migration_step_leaves_the_store_as_it_was(store, monkeypatch, schema_restored):
+    def half_a_step(_store):
+        Meta.create(key="migrated", value="half")
+        raise RuntimeError("the step failed")
+
+    _next_schema(monkeypatch, half_a_step)
+    store.close()
+    with pytest.raises(RuntimeError):
+        open_store(store.target)
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", SCHEMA_VERSION)
+    open_store(store.target).close()
+    assert _schema_version() == SCHEMA_VERSION
+    assert Meta.get_or_none(Meta.key == "migrated") is None
+
+
+def test_a_store_from_a_newer_parley_is_refused_with_a_sentence(store, schema_restored):
+    Meta.update(value=str(SCHEMA_VERSION + 1)).where(Meta.key == "schema_version").execute()
+    store.close()
+    with pytest.raises(StoreError, match=r"written by a newer Parley .* upgrade Parley to open it\."):
+        open_store(store.target)
+
+
 def test_a_failed_write_leaves_nothing_behind(store):
     with pytest.raises(RuntimeError):
         with write():
