@@ -201,3 +201,48 @@ class MessageIndex:
              else f"{name} {company} {headline} {self.people[conversation_id]}")
             for message_id, conversation_id, subject, body, name, company, headline in rows
         )
+
+
+class TimeOrderedInsert:
+    """Rows for ``model``'s table put in any order, written at the end in order of a column.
+
+    A table's ids are its order of writing, and the full-text index and every reader
+    take a later id for a later row. When the rows arrive out of that order (an archive
+    lists its newest messages first), they are gathered in a staging table and copied
+    into ``model``'s table sorted, so that the ids follow the column. The rows are
+    tuples whose first value is a sequence number (the order they came in, which breaks
+    ties) followed by ``fields``. On SQLite the staging table lives in the store's own
+    file, not in memory, and the sort spills to disk, so memory stays bounded; it is
+    dropped inside the caller's transaction (a failure rolls it back with the rest).
+    PostgreSQL's is a temporary table, dropped at the latest at commit.
+    """
+
+    TABLE = "bulk_staging"
+
+    def __init__(self, model, fields: Sequence[str], order_by: str) -> None:
+        meta = model._meta
+        self.table = meta.table_name
+        self.columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in fields)
+        self.order = f'"{meta.fields[order_by].column_name}", seq'
+        self.width = len(fields) + 1
+        create = "CREATE TABLE" if is_sqlite() else "CREATE TEMP TABLE"
+        until = "" if is_sqlite() else "ON COMMIT DROP "
+        database.obj.execute_sql(f'{create} "{self.TABLE}" {until}AS '
+                                 f'SELECT "id" AS seq, {self.columns} FROM "{self.table}" WHERE 1 = 0')
+
+    def add(self, rows: Sequence[tuple]) -> None:
+        if rows:
+            marks = ", ".join([database.obj.param] * self.width)
+            database.obj.cursor().executemany(f'INSERT INTO "{self.TABLE}" VALUES ({marks})', rows)
+
+    def finish(self) -> tuple[int, int] | None:
+        """Copy the rows in order; the (first, last) ids they got, or None when there were none."""
+        db = database.obj
+        before = db.execute_sql(f'SELECT max("id") FROM "{self.table}"').fetchone()[0] or 0
+        db.execute_sql(f'INSERT INTO "{self.table}" ({self.columns}) '
+                       f'SELECT {self.columns} FROM "{self.TABLE}" ORDER BY {self.order}')
+        db.execute_sql(f'DROP TABLE "{self.TABLE}"')
+        first, last = db.execute_sql(
+            f'SELECT min("id"), max("id") FROM "{self.table}" WHERE "id" > {db.param}', (before,)
+        ).fetchone()
+        return None if first is None else (first, last)

@@ -14,13 +14,14 @@ already happened, so no route is taken and no credit moves.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from peewee import fn
 
@@ -69,7 +70,14 @@ from app.core.importers.progress import Progress
 from app.core.messaging import has_links, preview_of
 from app.core.plans import BASIC, LIMITS
 from app.store import changes
-from app.store.bulk import MessageIndex, indexes_rebuilt, insert_rows, rows_where_in, take_ids
+from app.store.bulk import (
+    MessageIndex,
+    TimeOrderedInsert,
+    indexes_rebuilt,
+    insert_rows,
+    rows_where_in,
+    take_ids,
+)
 from app.store.db import retrying, write
 from app.store.models import (
     BOX_ARCHIVED,
@@ -286,6 +294,9 @@ class _Importer:
         self._row_memo: dict[tuple, tuple] = {}
         self._memo_conversation: str | None = None
         self._version = ""
+        # Whether the messages come oldest first, so that ids in file order follow their time.
+        self.in_time_order = True
+        self._latest: datetime | None = None
 
     # --- first pass: read and check everything, write nothing ---------------------------
 
@@ -536,6 +547,10 @@ class _Importer:
         if not content or content.isspace():
             return
         thread.count += 1
+        if self.in_time_order:
+            if self._latest is not None and at < self._latest:
+                self.in_time_order = False
+            self._latest = at
         if title and not thread.title:
             thread.title = title.strip()
         if subject and not thread.subject:
@@ -585,10 +600,13 @@ class _Importer:
             threads = [t for t in self.threads.values() if t.count]
             for thread in threads:
                 thread.rows_left = thread.count
-            ids = iter(take_ids(Message, sum(t.count for t in threads)))
             with MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
-                for number, file in enumerate(self.message_files):
-                    self._write_messages(number, file, ids, index)
+                if self.in_time_order:
+                    ids = iter(take_ids(Message, sum(t.count for t in threads)))
+                    for number, file in enumerate(self.message_files):
+                        self._write_messages(number, file, ids, index.add)
+                else:
+                    self._write_messages_sorted(threads, index)
             self._finish_conversations()
             if self.summary.messages or self.summary.drafts or self.summary.members or self.summary.connections:
                 changes.record("message", self.now)
@@ -832,13 +850,45 @@ class _Importer:
             if external_id is not None:
                 adding_to[conversation_id].known.add(external_id)
 
-    def _write_messages(self, number: int, file: ExportFile, ids: Iterator[int], index: MessageIndex) -> None:
+    def _write_messages(self, number: int, file: ExportFile, ids: Iterator[int],
+                        written: Callable[[int, int], None] | None, staging: TimeOrderedInsert | None = None) -> None:
+        """Write a file's new messages: straight into the store with ``ids``, or into ``staging``
+        numbered in the order read."""
         drafts: list[tuple] = []
         for batch in self._message_batches(number, file, ids, drafts):
-            insert_rows(Message, MESSAGE_COLUMNS, batch)
-            index.add(batch[0][0], batch[-1][0])
+            if staging is None:
+                insert_rows(Message, MESSAGE_COLUMNS, batch)
+                written(batch[0][0], batch[-1][0])
+            else:
+                staging.add(batch)
             self.summary.messages += len(batch)
         self._flush_drafts(drafts)
+
+    def _write_messages_sorted(self, threads: list[_Thread], index: MessageIndex) -> None:
+        """Messages that do not come oldest first (LinkedIn lists the newest first) are sorted
+        by time on their way in, so that their ids follow it: search reads matches newest id
+        first, and a later id means a later message everywhere."""
+        staging = TimeOrderedInsert(Message, MESSAGE_COLUMNS[1:], "sent_at")
+        order = itertools.count(1)
+        for number, file in enumerate(self.message_files):
+            self._write_messages(number, file, order, None, staging)
+        written = staging.finish()
+        if written is None:
+            return
+        first, last = written
+        index.add(first, last)
+        # What the first writing noted by the order read, told again by the ids given.
+        by_conversation = {t.conversation_id: t for t in threads}
+        for conversation_id, max_id in database.obj.execute_sql(
+            f'SELECT conversation_id, max(id) FROM message WHERE id BETWEEN {database.obj.param} AND '
+            f'{database.obj.param} GROUP BY conversation_id', (first, last)
+        ).fetchall():
+            by_conversation[conversation_id].max_id = max_id
+        for conversation_id, message_id in database.obj.execute_sql(
+            f"SELECT conversation_id, id FROM message WHERE id BETWEEN {database.obj.param} AND "
+            f"{database.obj.param} AND kind = 'inmail'", (first, last)
+        ).fetchall():
+            by_conversation[conversation_id].first_id = message_id
 
     def _message_batches(self, number: int, file: ExportFile, ids: Iterator[int],
                          drafts: list[tuple]) -> Iterator[list[tuple]]:
