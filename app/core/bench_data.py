@@ -429,11 +429,15 @@ def _side_writer(path: str, work: dict, rows_in) -> None:
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
 
     def with_hashes(messages):
+        known = hashes.get
+        rows = []
         for message in messages:
-            folded = hashes.get(message[5])
+            body = message[5]
+            folded = known(body)
             if folded is None:
-                folded = hashes[message[5]] = body_hash(message[5])
-            yield (*message, folded)
+                folded = hashes[body] = body_hash(body)
+            rows.append((*message, folded))
+        return rows
 
     while True:
         rows = rows_in.recv()
@@ -542,12 +546,16 @@ class _SideBuilder:
         self.messages.add(messages)
 
     def copy_into(self, cursor) -> None:
-        """Finish both, then put both tables in the store."""
+        """Finish both, then put both tables in the store.
+
+        The messages are copied as soon as their writer is done, while the full-text
+        writer may still be tokenizing its last rows.
+        """
         self.messages.finish()
-        self.index.finish()
         cursor.execute("ATTACH DATABASE ? AS side_messages", (self.messages.path,))
-        cursor.execute("ATTACH DATABASE ? AS side_index", (self.index.path,))
         cursor.execute("INSERT INTO main.message SELECT * FROM side_messages.message")
+        self.index.finish()
+        cursor.execute("ATTACH DATABASE ? AS side_index", (self.index.path,))
         for part in ("data", "idx", "content", "docsize"):
             cursor.execute(f"DELETE FROM main.{FTS_TABLE}_{part}")
             cursor.execute(f"INSERT INTO main.{FTS_TABLE}_{part} SELECT * FROM side_index.{FTS_TABLE}_{part}")
@@ -1044,67 +1052,78 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
         ("team",) * len(c.members) if c.kind == "group" else (firsts[c.members[1] - 1], firsts[c.members[0] - 1])
         for c in plans
     ]
+    # Everything the loop needs about a conversation, in one tuple unpacked once per message.
+    conversations = []
+    for ci, c in enumerate(plans):
+        status = statuses[ci]
+        quick = QUICK_ACCEPT if status == "accepted" else QUICK_DECLINE if status == "declined" else None
+        conversations.append((
+            c.kind == "sponsored", quick, pools.get(c.topic), c.senders, c.members, readers[ci], people[ci],
+            subjects[ci], FIRST_KIND[c.kind], c.count - 1, my_read[ci], their_read[ci],
+        ))
+    recalled_share, attachment_share = RECALLED_SHARE, ATTACHMENT_SHARE
+    files, file_count, blob_count = ATTACHMENT_FILES, len(ATTACHMENT_FILES), len(blobs)
     message_id = 0
     for start in range(0, len(keys), CHUNK):
         message_rows = []
         indexed = []
+        add_message, add_indexed = message_rows.append, indexed.append
         for key in keys[start:start + CHUNK]:
             message_id += 1
             seq = key & seq_mask
             ci = (key >> seq_bits) & conv_mask
-            c = plans[ci]
-            kind = c.kind
-            slot = c.senders[seq]
-            sender = c.members[slot]
-            if kind == "sponsored":
+            (is_sponsored, quick, pool, senders, participants, reader, people_of, subject_of, first_kind, last_seq,
+             my_at, their_at) = conversations[ci]
+            slot = senders[seq]
+            if is_sponsored:
                 body = sponsored[int(rand() * sponsored_size)]
-            elif kind == "inmail" and seq == 1 and statuses[ci] in ("accepted", "declined"):
-                body = QUICK_ACCEPT if statuses[ci] == "accepted" else QUICK_DECLINE
+            elif seq == 1 and quick is not None:
+                body = quick
+            elif seq == 0:
+                first = int(rand() * size)
+                body = (
+                    f"{GREETINGS[int(rand() * greetings)]}{reader[slot]},\n\n"
+                    f"{pool[first]} {pool[first - 1 - int(rand() * (size - 1))]}"
+                )
+                if rand() < 0.5:
+                    body += " " + pool[int(rand() * size)]
+                if rand() < 0.5:
+                    body += f"\n\n{SIGN_OFFS[int(rand() * sign_offs)]}{firsts[participants[slot] - 1]}"
+            elif rand() < 0.45:
+                body = short[int(rand() * short_size)]
+                if "{" in body:
+                    body = body.replace("{first}", reader[slot])
+            elif rand() < 0.5:
+                body = pool[int(rand() * size)]
             else:
-                pool = pools[c.topic]
-                if seq == 0:
-                    first = int(rand() * size)
-                    body = (
-                        f"{GREETINGS[int(rand() * greetings)]}{readers[ci][slot]},\n\n"
-                        f"{pool[first]} {pool[first - 1 - int(rand() * (size - 1))]}"
-                    )
-                    if rand() < 0.5:
-                        body += " " + pool[int(rand() * size)]
-                    if rand() < 0.5:
-                        body += f"\n\n{SIGN_OFFS[int(rand() * sign_offs)]}{firsts[sender - 1]}"
-                elif rand() < 0.45:
-                    body = short[int(rand() * short_size)]
-                    if "{" in body:
-                        body = body.replace("{first}", readers[ci][slot])
-                elif rand() < 0.5:
-                    body = pool[int(rand() * size)]
-                else:
-                    first = int(rand() * size)
-                    body = f"{pool[first]} {pool[first - 1 - int(rand() * (size - 1))]}"
-            subject = subjects[ci] if seq == 0 else ""
-            day, second = divmod(key >> shift, 86_400)
-            sent_at = day_texts[day] + time_texts[second]
+                first = int(rand() * size)
+                body = f"{pool[first]} {pool[first - 1 - int(rand() * (size - 1))]}"
+            at = key >> shift
+            sent_at = day_texts[at // 86_400] + time_texts[at % 86_400]
+            if seq == 0:
+                subject, kind_of = subject_of, first_kind
+                first_id[ci] = message_id
+            else:
+                subject, kind_of = "", "message"
             recalled_at = None
-            if rand() < RECALLED_SHARE and kind != "sponsored":
-                recalled_at = text_of((key >> shift) + 300)
+            if rand() < recalled_share and not is_sponsored:
+                recalled_at = text_of(at + 300)
             else:
-                indexed.append((message_id, subject, body, people[ci]))
-            message_rows.append((
-                message_id, ci + 1, sender, FIRST_KIND[kind] if seq == 0 else "message", subject, body, sent_at,
-                recalled_at, "http" in body and has_links(body),
+                add_indexed((message_id, subject, body, people_of))
+            add_message((
+                message_id, ci + 1, participants[slot], kind_of, subject, body, sent_at, recalled_at,
+                "http" in body and has_links(body),
             ))
-            if rand() < ATTACHMENT_SHARE:
-                name, mime = ATTACHMENT_FILES[int(rand() * len(ATTACHMENT_FILES))]
-                blob = blobs[int(rand() * len(blobs))]
+            if rand() < attachment_share:
+                name, mime = files[int(rand() * file_count)]
+                blob = blobs[int(rand() * blob_count)]
                 attachments.append((message_id, name, len(blob), mime, blob))
                 attached[ci] = True
-            if seq == 0:
-                first_id[ci] = message_id
-            if seq == my_read[ci]:
+            if seq == my_at:
                 my_read_id[ci] = message_id
-            if seq == their_read[ci]:
+            if seq == their_at:
                 their_read_id[ci] = message_id
-            if seq == c.count - 1:
+            if seq == last_seq:
                 last_id[ci] = message_id
                 previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
         side.add(indexed, message_rows)
