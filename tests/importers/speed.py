@@ -1,9 +1,9 @@
 """Measure the import speed on a generated messages.csv (SPEC §10, issue 5: ≥ 50,000 rows/s).
 
-    python tests/importers/speed.py [--rows 500000] [--per-conversation 10] [--keep DIR]
+    python tests/importers/speed.py [--rows 500000] [--per-conversation 10] [--newest-first] [--keep DIR]
 
 Writes a 2024-layout messages.csv of made-up people (10 messages a conversation
-unless told otherwise),
+unless told otherwise; oldest first, or newest first as LinkedIn lists them),
 imports it into a new SQLite store, and prints the rate and the peak memory of
 the process (resource.getrusage). The test suite runs a small version of this
 (tests/importers/test_import_progress_and_speed.py); the full run is this script.
@@ -34,7 +34,7 @@ WORDS = ("payments roadmap offsite porto invoice launch review budget hiring des
          "migration latency customer contract quarterly demo feedback").split()
 
 
-def write_messages_csv(path: Path, rows: int, per_conversation: int = 10) -> None:
+def write_messages_csv(path: Path, rows: int, per_conversation: int = 10, newest_first: bool = False) -> None:
     owner, owner_url = "Robin Vale", "https://www.linkedin.com/in/robin-vale"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
@@ -43,7 +43,7 @@ def write_messages_csv(path: Path, rows: int, per_conversation: int = 10) -> Non
             conversation = n // per_conversation
             other = f"{FIRST[conversation % len(FIRST)]} {LAST[(conversation // len(FIRST)) % len(LAST)]}"
             other_url = f"https://www.linkedin.com/in/person-{conversation % 20000}"
-            day, second = divmod(n, 86_400)
+            day, second = divmod(rows - 1 - n if newest_first else n, 86_400)
             date = f"20{18 + day % 7:02d}-{1 + day % 12:02d}-{1 + day % 28:02d} " \
                    f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d} UTC"
             words = " ".join(WORDS[(n * 7 + i) % len(WORDS)] for i in range(14))
@@ -61,6 +61,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--per-conversation", type=int, default=10,
                         help="messages in each conversation (memory grows with conversations, not messages)")
+    parser.add_argument("--newest-first", action="store_true",
+                        help="list the messages newest first, as LinkedIn does (the import sorts them)")
     parser.add_argument("--keep", help="a folder to keep the CSV and store in")
     args = parser.parse_args()
     os.environ.setdefault("PARLEY_NOW", "2026-03-02T09:00:00Z")
@@ -74,7 +76,7 @@ def main() -> None:
     source.mkdir(exist_ok=True)
     csv_path = source / "messages.csv"
     if not csv_path.exists():
-        write_messages_csv(csv_path, args.rows, args.per_conversation)
+        write_messages_csv(csv_path, args.rows, args.per_conversation, args.newest_first)
     store_path = work / "speed.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(store_path) + suffix).unlink(missing_ok=True)
@@ -88,6 +90,7 @@ def main() -> None:
     print(summary.describe(), file=sys.stderr)
     print(json.dumps({
         "rows": args.rows,
+        "order": "newest first" if args.newest_first else "oldest first",
         "conversations": summary.conversations,
         "messages": summary.messages,
         "seconds": round(seconds, 2),
