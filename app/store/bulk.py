@@ -11,7 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from peewee import JOIN, SqliteDatabase
 
@@ -212,12 +212,13 @@ class TimeOrderedInsert:
     into ``model``'s table sorted, so that the ids follow the column. The rows are
     tuples whose first value is a sequence number (the order they came in, which breaks
     ties) followed by ``fields``. On SQLite the staging table lives in the store's own
-    file, not in memory, and the sort spills to disk, so memory stays bounded; it is
-    dropped inside the caller's transaction (a failure rolls it back with the rest).
+    file, not in memory, and is emptied a chunk at a time, so memory stays bounded; it
+    is dropped inside the caller's transaction (a failure rolls it back with the rest).
     PostgreSQL's is a temporary table, dropped at the latest at commit.
     """
 
     TABLE = "bulk_staging"
+    CHUNK = 5000
 
     def __init__(self, model, fields: Sequence[str], order_by: str) -> None:
         meta = model._meta
@@ -225,24 +226,53 @@ class TimeOrderedInsert:
         self.columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in fields)
         self.order = f'"{meta.fields[order_by].column_name}", seq'
         self.width = len(fields) + 1
-        create = "CREATE TABLE" if is_sqlite() else "CREATE TEMP TABLE"
-        until = "" if is_sqlite() else "ON COMMIT DROP "
-        database.obj.execute_sql(f'{create} "{self.TABLE}" {until}AS '
-                                 f'SELECT "id" AS seq, {self.columns} FROM "{self.table}" WHERE 1 = 0')
+        if is_sqlite():
+            # Kept in order of its key as it fills, so that each chunk is copied without a sort.
+            key = meta.fields[order_by].column_name
+            names = ", ".join(["seq", *(meta.fields[name].column_name for name in fields)])
+            database.obj.execute_sql(f'CREATE TABLE "{self.TABLE}" ({names}, PRIMARY KEY ("{key}", seq)) '
+                                     "WITHOUT ROWID")
+        else:
+            database.obj.execute_sql(f'CREATE TEMP TABLE "{self.TABLE}" ON COMMIT DROP AS '
+                                     f'SELECT "id" AS seq, {self.columns} FROM "{self.table}" WHERE 1 = 0')
 
     def add(self, rows: Sequence[tuple]) -> None:
         if rows:
             marks = ", ".join([database.obj.param] * self.width)
             database.obj.cursor().executemany(f'INSERT INTO "{self.TABLE}" VALUES ({marks})', rows)
 
-    def finish(self) -> tuple[int, int] | None:
-        """Copy the rows in order; the (first, last) ids they got, or None when there were none."""
+    def finish(self, written: Callable[[int, int], None]) -> None:
+        """Copy the rows in order, CHUNK at a time, telling ``written`` the first and last id of each."""
         db = database.obj
-        before = db.execute_sql(f'SELECT max("id") FROM "{self.table}"').fetchone()[0] or 0
-        db.execute_sql(f'INSERT INTO "{self.table}" ({self.columns}) '
-                       f'SELECT {self.columns} FROM "{self.TABLE}" ORDER BY {self.order}')
+        key = self.order
+        if not is_sqlite():
+            before = db.execute_sql(f'SELECT max("id") FROM "{self.table}"').fetchone()[0] or 0
+            db.execute_sql(f'INSERT INTO "{self.table}" ({self.columns}) '
+                           f'SELECT {self.columns} FROM "{self.TABLE}" ORDER BY {key}')
+            db.execute_sql(f'DROP TABLE "{self.TABLE}"')
+            first, last = db.execute_sql(
+                f'SELECT min("id"), max("id") FROM "{self.table}" WHERE "id" > %s', (before,)
+            ).fetchone()
+            for start in range(first or 0, (last or -1) + 1, self.CHUNK):
+                written(start, min(start + self.CHUNK - 1, last))
+            return
+        while True:
+            # The rows left begin with the next chunk: each is copied, then deleted, in its own
+            # statements. One statement over all of them (or dropping the table full) makes
+            # SQLite keep an undo record in memory as large as the table.
+            bounds = db.execute_sql(
+                f'SELECT {key} FROM "{self.TABLE}" ORDER BY {key} LIMIT 1 OFFSET {self.CHUNK - 1}'
+            ).fetchone()
+            chunk = "" if bounds is None else f"WHERE ({key}) <= (?, ?)"
+            before = db.execute_sql(f'SELECT max("id") FROM "{self.table}"').fetchone()[0] or 0
+            db.execute_sql(f'INSERT INTO "{self.table}" ({self.columns}) '
+                           f'SELECT {self.columns} FROM "{self.TABLE}" {chunk} ORDER BY {key}', bounds or ())
+            db.execute_sql(f'DELETE FROM "{self.TABLE}" {chunk}', bounds or ())
+            first, last = db.execute_sql(
+                f'SELECT min("id"), max("id") FROM "{self.table}" WHERE "id" > ?', (before,)
+            ).fetchone()
+            if first is not None:
+                written(first, last)
+            if bounds is None:
+                break
         db.execute_sql(f'DROP TABLE "{self.TABLE}"')
-        first, last = db.execute_sql(
-            f'SELECT min("id"), max("id") FROM "{self.table}" WHERE "id" > {db.param}', (before,)
-        ).fetchone()
-        return None if first is None else (first, last)

@@ -872,11 +872,16 @@ class _Importer:
         order = itertools.count(1)
         for number, file in enumerate(self.message_files):
             self._write_messages(number, file, order, None, staging)
-        written = staging.finish()
-        if written is None:
+        span: list[int] = []
+
+        def copied(first: int, last: int) -> None:
+            index.add(first, last)
+            span[:] = [span[0] if span else first, last]
+
+        staging.finish(copied)
+        if not span:
             return
-        first, last = written
-        index.add(first, last)
+        first, last = span
         # What the first writing noted by the order read, told again by the ids given.
         by_conversation = {t.conversation_id: t for t in threads}
         for conversation_id, max_id in database.obj.execute_sql(
