@@ -212,6 +212,30 @@ class _Identity:
         self.position = ""
 
 
+class _Span:
+    """Runs of message ids written counting down, handed to the full-text index a block at a
+    time: the index takes ids rising, and starts a new segment whenever they fall."""
+
+    ROWS = 50_000
+
+    def __init__(self, index: Callable[[int, int], None]) -> None:
+        self.index = index
+        self.low: int | None = None
+        self.high = 0
+
+    def add(self, low: int, high: int) -> None:
+        if self.low is None:
+            self.high = high
+        self.low = low
+        if self.high - self.low + 1 >= self.ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.low is not None:
+            self.index(self.low, self.high)
+            self.low = None
+
+
 class _Thread:
     """What the first pass learns about one conversation."""
 
@@ -294,9 +318,11 @@ class _Importer:
         self._row_memo: dict[tuple, tuple] = {}
         self._memo_conversation: str | None = None
         self._version = ""
-        # Whether the messages come oldest first, so that ids in file order follow their time.
+        # Whether the messages come oldest first, so that ids in file order follow their time,
+        # or newest first (LinkedIn's order), so that ids counting down do.
         self.in_time_order = True
-        self._latest: datetime | None = None
+        self.newest_first = True
+        self._previous_at: datetime | None = None
 
     # --- first pass: read and check everything, write nothing ---------------------------
 
@@ -547,10 +573,13 @@ class _Importer:
         if not content or content.isspace():
             return
         thread.count += 1
-        if self.in_time_order:
-            if self._latest is not None and at < self._latest:
+        previous = self._previous_at
+        if previous is not None and at != previous:
+            if at < previous:
                 self.in_time_order = False
-            self._latest = at
+            else:
+                self.newest_first = False
+        self._previous_at = at
         if title and not thread.title:
             thread.title = title.strip()
         if subject and not thread.subject:
@@ -605,6 +634,13 @@ class _Importer:
                     ids = iter(take_ids(Message, sum(t.count for t in threads)))
                     for number, file in enumerate(self.message_files):
                         self._write_messages(number, file, ids, index.add)
+                elif self.newest_first:
+                    # Ids counting down from the top (rows repeated in the export leave a gap below).
+                    ids = iter(reversed(take_ids(Message, sum(t.count for t in threads))))
+                    written = _Span(index.add)
+                    for number, file in enumerate(self.message_files):
+                        self._write_messages(number, file, ids, written.add)
+                    written.flush()
                 else:
                     self._write_messages_sorted(threads, index)
             self._finish_conversations()
@@ -858,7 +894,7 @@ class _Importer:
         for batch in self._message_batches(number, file, ids, drafts):
             if staging is None:
                 insert_rows(Message, MESSAGE_COLUMNS, batch)
-                written(batch[0][0], batch[-1][0])
+                written(min(batch[0][0], batch[-1][0]), max(batch[0][0], batch[-1][0]))
             else:
                 staging.add(batch)
             self.summary.messages += len(batch)
@@ -949,7 +985,8 @@ class _Importer:
                             subject.strip()[:300] if subject else "", content, stamp, _has_links(content), "",
                             external_id))
             thread.added += 1
-            thread.max_id = message_id
+            if message_id > thread.max_id:
+                thread.max_id = message_id
             if thread.new_last_at is None or at >= thread.new_last_at:
                 thread.new_last_at, thread.new_last_body = at, content
             if kind == "inmail":
