@@ -901,9 +901,9 @@ class _Importer:
         self._flush_drafts(drafts)
 
     def _write_messages_sorted(self, threads: list[_Thread], index: MessageIndex) -> None:
-        """Messages that do not come oldest first (LinkedIn lists the newest first) are sorted
-        by time on their way in, so that their ids follow it: search reads matches newest id
-        first, and a later id means a later message everywhere."""
+        """Messages in neither order (Parley's own CSV lists the newest conversation first, each
+        one's messages oldest first) are sorted by time on their way in, so that their ids follow
+        it: search reads matches newest id first, and a later id means a later message everywhere."""
         staging = TimeOrderedInsert(Message, MESSAGE_COLUMNS[1:], "sent_at")
         order = itertools.count(1)
         for number, file in enumerate(self.message_files):
