@@ -60,10 +60,6 @@ from app.core.plans import LIMITS, PLANS
 from app.store.db import open_store
 from app.store.bulk import indexes_rebuilt
 from app.store.models import (
-    BOX_ARCHIVED,
-    BOX_DELETED,
-    BOX_INBOX,
-    BOX_SPAM,
     Attachment,
     Connection,
     Conversation,
@@ -72,6 +68,7 @@ from app.store.models import (
     Member,
     MemberSettings,
     Meta,
+    box_for,
 )
 from app.store.search import FTS_TABLE
 
@@ -744,16 +741,6 @@ def _senders(rng: random.Random, conversation: _Conversation) -> bytes:
 # ---- one conversation's view for each member ---------------------------------------------------------
 
 
-def _box(deleted: bool, spam: bool, archived: bool) -> int:
-    if deleted:
-        return BOX_DELETED
-    if spam:
-        return BOX_SPAM
-    if archived:
-        return BOX_ARCHIVED
-    return BOX_INBOX
-
-
 def _unanswered(senders: bytes, slot: int) -> int:
     """How many messages at the end came from others since the member in ``slot`` last wrote."""
     n = 0
@@ -1153,7 +1140,7 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
                 read_upto = last_id[ci]
             state_rows.append((
                 ci + 1, view.member, view.folder, view.unread, view.unread > 0, view.archived, view.muted,
-                view.starred, view.spam, view.deleted, _box(view.deleted, view.spam, view.archived), view.peer,
+                view.starred, view.spam, view.deleted, box_for(deleted=view.deleted, spam=view.spam, archived=view.archived), view.peer,
                 view.connected, inmail, attached[ci], last_at, read_upto,
             ))
     cursor.executemany(
