@@ -815,33 +815,11 @@ def bench(args) -> int:
 
 
 def open_tui(args) -> int:
-    _without_unused_drivers(getattr(args, "db", None))
-    from app.store.db import resolve_target
+    from app.store.target import load_peewee_for, resolve_target
 
     target = resolve_target(getattr(args, "db", None))
+    load_peewee_for(target)
     return _run_app(target, getattr(args, "acting", None) or _configured("as"))
-
-
-def _without_unused_drivers(db: str | None) -> None:
-    """Keep Peewee from importing PostgreSQL drivers when the store is SQLite.
-
-    Peewee imports every driver it finds as it loads; psycopg alone costs about half
-    a second and 10 MB before the inbox can paint, and a SQLite store never uses it.
-    The store is found here the way resolve_target finds it (--db, PARLEY_DB, the config).
-    """
-    if "peewee" in sys.modules:
-        return
-    named = db or os.environ.get("PARLEY_DB") or _configured("db")
-    if named and named.startswith(("postgresql://", "postgres://")):
-        return
-    hidden = [name for name in ("psycopg", "psycopg2") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # importing it fails at once, and Peewee goes on without it
-    try:
-        import peewee  # noqa: F401
-    finally:
-        for name in hidden:
-            sys.modules.pop(name, None)
 
 
 def _run_app(target: str, acting: str | None) -> int:

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from peewee import Database, OperationalError, SqliteDatabase
 
 from app.store import models, search
+from app.store.target import default_path, is_postgres_url, resolve_target
 from app.store.models import ALL_MODELS, Meta, database
 
 SCHEMA_VERSION = 1
@@ -43,31 +44,6 @@ class Store:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("parley", appauthor=False)) / "parley.db"
-
-
-def resolve_target(target: str | None) -> str:
-    """--db, then PARLEY_DB, then the config file, then the default path."""
-    if target:
-        return target
-    env = os.environ.get("PARLEY_DB")
-    if env:
-        return env
-    from app.config import load_config
-
-    configured = load_config().get("db")
-    if configured:
-        return str(configured)
-    return str(default_path())
-
-
-def is_postgres_url(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
 
 
 def open_store(target: str | None = None, *, create: bool = True) -> Store:
