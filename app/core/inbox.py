@@ -257,6 +257,7 @@ def _one_line(text: str) -> str:
 def _rows_query(member_id: int, conversation_ids: list[int]):
     """The page's rows with their titles and last message, in one query."""
     peer = Member.alias("peer")
+    viewer = Member.alias("viewer")
     last = Message.alias("last_message")
     last_sender = Member.alias("last_sender")
     latest = (
@@ -270,9 +271,10 @@ def _rows_query(member_id: int, conversation_ids: list[int]):
             S.conversation, S.folder, S.unread, S.archived, S.starred, S.muted, S.spam, S.inmail,
             S.has_attachment, S.last_at, Conversation.kind, Conversation.title, Conversation.subject,
             Conversation.preview, peer.name, last.body,
-            last.kind, last.recalled_at, last_sender.name, last.sender,
+            last.kind, last.recalled_at, last_sender.name, last.sender, viewer.name,
         )
         .join(Conversation, on=(S.conversation == Conversation.id))
+        .join(viewer, on=(S.member == viewer.id))
         .join(peer, JOIN.LEFT_OUTER, on=(S.peer == peer.id))
         .join(last, JOIN.LEFT_OUTER, on=(last.id == latest))
         .join(last_sender, JOIN.LEFT_OUTER, on=(last.sender == last_sender.id))
@@ -312,12 +314,11 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
     if not conversation_ids:
         return []
     found = database.obj.execute_sql(*_rows_statement(member_id, conversation_ids))
-    viewer_name = Member.select(Member.name).where(Member.id == member_id).scalar()
     by_id = {}
     inmail_ids = []
     for (conversation_id, folder, unread, archived, starred, muted, spam, inmail, has_attachment,
          last_at, kind, title, subject, stored_preview, peer_name, body, last_kind, recalled_at,
-         sender_name, sender_id) in found:
+         sender_name, sender_id, viewer_name) in found:
         by_id[conversation_id] = dict(
             id=conversation_id,
             title=conversation_title(kind, title, peer_name, viewer_name),
