@@ -33,7 +33,7 @@ from app.store.models import (
     MemberSettings,
     Message,
 )
-from app.store.search import index_messages, unindex_message
+from app.store.search import index_messages
 
 EMPTY = "A message can't be empty."
 SUBJECT_NEEDED = "An InMail needs a subject."
@@ -552,8 +552,8 @@ def recall(member_id: int, message_id: int, now: datetime | None = None) -> None
             return
         if at - message.sent_at > LIMITS.recall_window:
             raise Refused(RECALL_TOO_LATE)
+        # Search skips recalled messages from here on.
         Message.update(recalled_at=at).where(Message.id == message.id).execute()
-        unindex_message(message.id)
         latest = (
             Message.select(Message.id)
             .where(Message.conversation == message.conversation_id)

@@ -257,10 +257,6 @@ def index_messages(rows: Iterable[Sequence]) -> None:
         )
 
 
-def unindex_message(message_id: int) -> None:
-    database.obj.execute_sql(f"DELETE FROM {SEARCH_TABLE} WHERE message_id = %s", (message_id,))
-
-
 # The change signal ------------------------------------------------------------------
 
 
@@ -341,7 +337,7 @@ def matching_messages(member_id, phrases, *, people=(), excluded=(), boxes, stat
     query = match_query(phrases, people, excluded)
     if query is None:
         return
-    clauses = ["f.doc @@ %s::tsquery", "s.member_id = %s", "s.box = ANY(%s)"]
+    clauses = ["f.doc @@ %s::tsquery", "s.member_id = %s", "s.box = ANY(%s)", "m.recalled_at IS NULL"]
     params: list = [query, member_id, list(boxes)]
     for column, value in (state or {}).items():
         if column not in STATE_COLUMNS:
@@ -385,7 +381,8 @@ def conversations_containing(conversation_ids, phrases) -> set[int]:
         return set()
     rows = database.obj.execute_sql(
         f"SELECT DISTINCT m.conversation_id FROM message AS m JOIN {SEARCH_TABLE} AS f "
-        "ON f.message_id = m.id WHERE m.conversation_id = ANY(%s) AND f.doc @@ %s::tsquery",
+        "ON f.message_id = m.id WHERE m.conversation_id = ANY(%s) AND m.recalled_at IS NULL "
+        "AND f.doc @@ %s::tsquery",
         (list(conversation_ids), " | ".join(parts)),
     ).fetchall()
     return {row[0] for row in rows}

@@ -4,6 +4,11 @@ SQLite: an FTS5 table whose rowid is the message id, with three columns:
 subject, body, and ``people`` (names, companies and headlines of the sender and
 the conversation's other side, so a name finds the conversation). The core
 never writes SQL for the index; it calls these functions.
+
+The table is contentless and keeps no column sizes: the text already lives in
+the message table, and search reads nothing from the index but which messages
+match. A recalled message keeps its row in the index; every search skips
+recalled messages, as their text is no longer shown.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ def create_index(store) -> None:
     if _sqlite():
         store.db.execute_sql(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-            "subject, body, people, tokenize = 'unicode61 remove_diacritics 2')"
+            "subject, body, people, content = '', columnsize = 0, "
+            "tokenize = 'unicode61 remove_diacritics 2')"
         )
     else:
         from app.store.postgres import create_search_index
@@ -46,16 +52,6 @@ def index_messages(rows: Iterable[Sequence]) -> None:
         from app.store.postgres import index_messages as pg_index
 
         pg_index(rows)
-
-
-def unindex_message(message_id: int) -> None:
-    """Remove a message from the index (recalled messages are no longer searchable)."""
-    if _sqlite():
-        database.obj.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (message_id,))
-    else:
-        from app.store.postgres import unindex_message as pg_unindex
-
-        pg_unindex(message_id)
 
 
 # --- Searching -------------------------------------------------------------
@@ -105,7 +101,7 @@ def _sql_time(value):
 
 
 def _state_filters(boxes: Sequence[int], state: dict[str, object]) -> tuple[list[str], list]:
-    clauses = [f"s.box IN ({', '.join('?' for _ in boxes)})"]
+    clauses = [f"s.box IN ({', '.join('?' for _ in boxes)})", "m.recalled_at IS NULL"]
     params: list = list(boxes)
     for column, value in state.items():
         if column not in STATE_COLUMNS:
@@ -214,7 +210,8 @@ def conversations_containing(conversation_ids: Sequence[int], phrases: Sequence[
     # As in _member_matches: their messages first, then one read of the index over their range.
     theirs = dict(
         db.execute_sql(
-            f"SELECT id, conversation_id FROM message WHERE conversation_id IN ({marks})", list(conversation_ids)
+            f"SELECT id, conversation_id FROM message WHERE conversation_id IN ({marks}) AND recalled_at IS NULL",
+            list(conversation_ids),
         ).fetchall()
     )
     if not theirs:

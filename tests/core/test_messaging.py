@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from peewee import SqliteDatabase
 
 from app.core import credits, messaging
+from app.core import search as search_language
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.members import add_member, block, connect, update_setting
+from app.store import search
 from app.store.models import (
+    BOX_ARCHIVED,
     BOX_INBOX,
     BOX_SPAM,
     Change,
@@ -18,9 +20,7 @@ from app.store.models import (
     ConversationState,
     InMail,
     Message,
-    database,
 )
-from app.store.search import FTS_TABLE
 
 MB = 1024 * 1024
 
@@ -34,12 +34,11 @@ def state_of(member, conversation_id: int) -> ConversationState:
 
 
 def searchable(message_id: int) -> bool:
-    """The message has its row in the full-text index (FTS5 on SQLite, a tsvector table on PostgreSQL)."""
-    if isinstance(database.obj, SqliteDatabase):
-        sql = f"SELECT 1 FROM {FTS_TABLE} WHERE rowid = ?"
-    else:
-        sql = "SELECT 1 FROM message_search WHERE message_id = %s"
-    return database.obj.execute_sql(sql, (message_id,)).fetchone() is not None
+    """Its sender finds the message by searching for the first word of its body."""
+    message = Message.get_by_id(message_id)
+    first_word = search_language.words(message.body)[0]
+    found = search.matching_messages(message.sender_id, [((first_word,), False)], boxes=[BOX_INBOX, BOX_ARCHIVED])
+    return message_id in {row[0] for row in found}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import multiprocessing
 import sqlite3
 import threading
 import time
+from datetime import datetime
 
 import pytest
 
@@ -13,7 +14,7 @@ from app.core import members, messaging
 from app.store import db as db_module
 from app.store import search
 from app.store.db import SCHEMA_VERSION, StoreError, data_version, open_store, write
-from app.store.models import BOX_ARCHIVED, BOX_INBOX, Member, Meta, database
+from app.store.models import BOX_ARCHIVED, BOX_INBOX, Member, Message, Meta, database
 
 
 def test_a_fresh_store_is_marked_and_empty(store):
@@ -274,7 +275,7 @@ def test_a_phrase_does_not_run_from_one_field_into_the_next(letters):
 
 def test_a_recalled_message_is_no_longer_found(letters):
     maya, ids = letters
-    search.unindex_message(ids["cafe"])
+    Message.update(recalled_at=datetime(2026, 3, 2, 10)).where(Message.id == ids["cafe"]).execute()
     assert found(maya, [(("cafe",), False)]) == set()
     assert search.conversations_containing([1, 2, 3], [(("roadmap",), False)]) != set()
 
