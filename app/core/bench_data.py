@@ -15,18 +15,19 @@ some rare (Kubernetes, HIPAA, ticket numbers), so searches hit realistically.
 
 Rows are written the way the store's own writers would leave them (the delivery
 rules: one state per participant, box, peer, connected, inmail, unread, last_at,
-preview, message_count, one full-text row per message), but in bulk, by three
-processes at once: this one writes members, conversations and states in one
-transaction with their secondary indexes dropped and rebuilt after the load; two
-side writers build the message table and the full-text table, by the store's own
-statements, from the same rows in message-id order, and both tables are then
-copied in whole. The full-text index holds what ``app.store.search.index_messages``
-would make of those rows, every word at every place (a test holds them equal), in
-fewer, larger segments.
+preview, message_count, one full-text row per message), but in bulk, by two
+processes at once: a writer process fills the store's message table and its
+full-text index, chunk by chunk in message-id order, with the message indexes made
+after the load; this process makes the rows and writes members, conversations and
+states into a file beside the store, whose tables are then copied in whole. The
+full-text index holds what ``app.store.search.index_messages`` would make of those
+rows, every word at every place (a test holds them equal), in fewer, larger
+segments. A build that fails leaves no store behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -38,7 +39,6 @@ import sqlite3
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -58,13 +58,14 @@ from app.core.messaging import (
 )
 from app.core.plans import LIMITS, PLANS
 from app.store.db import open_store
-from app.store.bulk import indexes_rebuilt
 from app.store.models import (
     Attachment,
     Connection,
     Conversation,
     ConversationState,
+    CreditLot,
     InMail,
+    LedgerEntry,
     Member,
     MemberSettings,
     Meta,
@@ -317,8 +318,11 @@ INMAIL_TARGETS = 40
 LONG_THREAD = 1_000
 MIN_MESSAGES = 1_000
 CHUNK = 50_000
+# FTS5 writes a segment each time this much is pending (1 MiB by default): fewer, larger
+# segments mean far less merging. Set for the build, then set back.
 FTS_PENDING_BYTES = 32 << 20
-SIDE_CHUNKS_AHEAD = 8  # chunks held for the side writer (memory) before this process waits
+FTS_DEFAULT_PENDING_BYTES = 1 << 20
+CHUNKS_AHEAD = 8  # chunks held for the message writer (memory) before this process waits
 SPAN_DAYS = 3 * 365
 ME_HANDLE = "me"
 ME_NAME = "Sam Rivera"
@@ -351,9 +355,17 @@ ATTACHMENT_FILES = (
     ("roadmap.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("notes.txt", "text/plain"),
 )
-# Tables written here, their secondary indexes made after the load rather than kept up
-# row by row. (The message table is built apart and copied in with its indexes.)
-BULK_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment)
+# Tables written by this process into a file beside the store, then copied in whole
+# (page by page, indexes and all), while the message writer fills the store itself.
+BESIDE_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment,
+                 LedgerEntry, CreditLot)
+FTS_SETTING = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', ?)"
+FTS_FROM_MESSAGES = (
+    f"INSERT INTO {FTS_TABLE}(rowid, subject, body, people) "
+    "SELECT m.id, m.subject, m.body, p.people FROM message AS m "
+    "JOIN temp.bench_people AS p ON p.conversation_id = m.conversation_id "
+    "WHERE m.id BETWEEN ? AND ? AND m.recalled_at IS NULL ORDER BY m.id"
+)
 MESSAGE_INSERT = (
     "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
     "has_links, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -405,28 +417,34 @@ class _Clock:
         return self.day_texts[day] + self.time_texts[rest]
 
 
-# ---- messages and their full-text index, built beside the store ---------------------------------
+# ---- messages and their full-text index, written by a second process ---------------------------------
 
 
-def _side_writer(path: str, work: dict, rows_in) -> None:
-    """Fill one table of a file of its own, by the store's own statements, from rows sent over ``rows_in``.
+def _message_writer(path: str, work: dict, rows_in) -> None:
+    """Write the message table and its full-text rows into the store at ``path``, from rows sent over ``rows_in``.
 
     Rows arrive in message-id order, as the store's writers would add them one by
-    one; indexes are made at the end, from sorted keys. Messages arrive without
-    their body hash, computed here to share the work out.
+    one, without their body hash (computed here to share the work out). Each chunk
+    is indexed from the stored rows joined to its conversation's ``people`` text,
+    so the text crosses from the other process once. The message table's
+    secondary indexes are made at the end, from sorted keys. One transaction.
     """
     db = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-200000"):
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-262144",
+                   "temp_store=MEMORY"):
         db.execute(f"PRAGMA {pragma}")
-    for statement in work["create"]:
-        db.execute(statement)
-    for statement, params in work["settings"]:
-        db.execute(statement, params)
     db.execute("BEGIN")
+    for name in work["drop"]:
+        db.execute(f'DROP INDEX "{name}"')
+    db.execute("CREATE TEMP TABLE bench_people (conversation_id INTEGER PRIMARY KEY, people TEXT NOT NULL)")
+    db.executemany("INSERT INTO temp.bench_people VALUES (?, ?)", enumerate(work["people"], start=1))
+    db.execute(FTS_SETTING, (FTS_PENDING_BYTES,))
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
-
-    def with_hashes(messages):
-        known = hashes.get
+    known = hashes.get
+    while True:
+        messages = rows_in.recv()
+        if messages is None:
+            break
         rows = []
         for message in messages:
             body = message[5]
@@ -434,40 +452,32 @@ def _side_writer(path: str, work: dict, rows_in) -> None:
             if folded is None:
                 folded = hashes[body] = body_hash(body)
             rows.append((*message, folded))
-        return rows
-
-    while True:
-        rows = rows_in.recv()
-        if rows is None:
-            break
-        db.executemany(work["insert"], with_hashes(rows) if work["hash_bodies"] else rows)
+        db.executemany(MESSAGE_INSERT, rows)
+        db.execute(FTS_FROM_MESSAGES, (messages[0][0], messages[-1][0]))
         if len(hashes) > 200_000:
             hashes.clear()
-    for statement in work["finish"]:
+    db.execute(FTS_SETTING, (FTS_DEFAULT_PENDING_BYTES,))
+    for statement in work["create"]:
         db.execute(statement)
     db.execute("COMMIT")
     db.close()
     rows_in.send(True)
 
 
-class _SideWriter:
-    """A second process writing one table, fed through a pipe by a thread of this one.
+class _MessageWriter:
+    """The process writing messages and their index, fed through a pipe by a thread of this one.
 
-    The thread lets this process write on while the side writer catches up.
+    The thread lets this process go on making rows while the writer catches up.
     """
 
     def __init__(self, path: str, work: dict):
-        self.path = path
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.pipe, child_end = context.Pipe()
-        self.process = context.Process(target=_side_writer, args=(path, work, child_end), daemon=True)
+        self.process = context.Process(target=_message_writer, args=(path, work, child_end), daemon=True)
         self.process.start()
         child_end.close()
-        self.waiting: queue.Queue = queue.Queue(maxsize=SIDE_CHUNKS_AHEAD)
+        self.waiting: queue.Queue = queue.Queue(maxsize=CHUNKS_AHEAD)
         self.feeder = threading.Thread(target=self._feed, daemon=True)
-
-    def start_feeding(self) -> None:
-        """Start the feeding thread (once every side process is forked: fork and threads do not mix)."""
         self.feeder.start()
 
     def _feed(self) -> None:
@@ -475,14 +485,14 @@ class _SideWriter:
             rows = self.waiting.get()
             try:
                 self.pipe.send(rows)
-            except OSError:  # the side process is gone; add() and finish() report it
+            except OSError:  # the writer is gone; add() and finish() report it
                 return
             if rows is None:
                 return
 
     def _check(self) -> None:
         if not self.process.is_alive() or not self.feeder.is_alive():
-            raise RuntimeError(f"writing {os.path.basename(self.path)} beside the store failed")
+            raise RuntimeError("writing the messages failed")
 
     def add(self, rows: list[tuple] | None) -> None:
         while True:
@@ -501,61 +511,12 @@ class _SideWriter:
             pass
         self.process.join()
         if self.process.exitcode != 0:
-            raise RuntimeError(f"writing {os.path.basename(self.path)} beside the store failed")
+            raise RuntimeError("writing the messages failed")
 
-
-class _SideBuilder:
-    """The message table and the full-text table, each written by a process of its own.
-
-    Each is made by the store's own statements; when both are done, SQLite copies
-    them into the store whole, page by page, indexes and all.
-    """
-
-    def __init__(self, folder: str, db):
-        schema = dict(db.execute_sql(
-            "SELECT name, sql FROM sqlite_master WHERE tbl_name IN (?, ?) AND sql IS NOT NULL "
-            "AND type IN ('table', 'index')", (FTS_TABLE, "message"),
-        ).fetchall())
-        self.messages = _SideWriter(os.path.join(folder, "messages.db"), {
-            "create": [schema["message"]],
-            "insert": MESSAGE_INSERT,
-            "settings": [],
-            "hash_bodies": True,
-            "finish": [sql for name, sql in schema.items() if name not in (FTS_TABLE, "message")],
-        })
-        self.index = _SideWriter(os.path.join(folder, "index.db"), {
-            "create": [schema[FTS_TABLE]],
-            "insert": f"INSERT INTO {FTS_TABLE}(rowid, subject, body, people) VALUES (?, ?, ?, ?)",
-            # FTS5 writes a segment each time this much is pending (1 MiB by default): fewer,
-            # larger segments mean far less merging. Only this file's settings change; the
-            # store keeps its own.
-            "settings": [
-                (f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', ?)", (FTS_PENDING_BYTES,)),
-            ],
-            "hash_bodies": False,
-            "finish": [],
-        })
-        self.messages.start_feeding()
-        self.index.start_feeding()
-
-    def add(self, indexed: list[tuple], messages: list[tuple]) -> None:
-        self.index.add(indexed)
-        self.messages.add(messages)
-
-    def copy_into(self, cursor) -> None:
-        """Finish both, then put both tables in the store.
-
-        The messages are copied as soon as their writer is done, while the full-text
-        writer may still be tokenizing its last rows.
-        """
-        self.messages.finish()
-        cursor.execute("ATTACH DATABASE ? AS side_messages", (self.messages.path,))
-        cursor.execute("INSERT INTO main.message SELECT * FROM side_messages.message")
-        self.index.finish()
-        cursor.execute("ATTACH DATABASE ? AS side_index", (self.index.path,))
-        for part in ("data", "idx", "content", "docsize"):
-            cursor.execute(f"DELETE FROM main.{FTS_TABLE}_{part}")
-            cursor.execute(f"INSERT INTO main.{FTS_TABLE}_{part} SELECT * FROM side_index.{FTS_TABLE}_{part}")
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
 
 
 # ---- members and connections ---------------------------------------------------------------------
@@ -891,44 +852,91 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
     long_thread_id = plans.index(long_thread) + 1
 
     store = open_store(path)
-    db = store.db
-    folder = tempfile.mkdtemp(prefix="parley-bench-")
+    schema = store.db.execute_sql(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL"
+    ).fetchall()
+    store.close()  # the message writer takes the file, alone
+    folder = tempfile.mkdtemp(prefix="parley-bench-", dir=os.path.dirname(os.path.abspath(path)))
+    beside_path = os.path.join(folder, "beside.db")
+    writer = beside = None
+    tables = {model._meta.table_name for model in BESIDE_MODELS}
     try:
-        side = _SideBuilder(folder, db)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-262144"):
-            db.execute_sql(f"PRAGMA {pragma}")
-        with db.atomic():
-            cursor = db.cursor()
-            with ExitStack() as rebuilt:
-                for model in BULK_MODELS:
-                    rebuilt.enter_context(indexes_rebuilt(model, adding=len(plans)))
-                # Messages first: the side writers start on them while the rest is written here.
-                _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side)
-                _write_members(cursor, members, settings, pairs, now, rng)
-                _write_allotments(cursor, members)
-            side.copy_into(cursor)
-            facts = BenchStore(
-                path=path,
-                messages=messages,
-                conversations=len(plans),
-                members=len(members),
-                me_id=me,
-                long_thread_id=long_thread_id,
-                long_thread_messages=long_thread.count,
-                message_to=members[long_thread.members[1] - 1]["handle"],
-                inmail_to=tuple(members[t - 1]["handle"] for t in targets),
-                searches=_searches(members, persons, now),
-            )
-            Meta.create(key=BENCH_KEY, value=json.dumps(asdict(facts)))
-        cursor.execute("DETACH DATABASE side_messages")
-        cursor.execute("DETACH DATABASE side_index")
-        for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "journal_mode=WAL"):
-            db.execute_sql(f"PRAGMA {pragma}")
+
+        def start_writer(people: list[str]):
+            """Start the message writer, then open the file beside (after the fork: the writer shares nothing)."""
+            nonlocal writer, beside
+            writer = _MessageWriter(path, {
+                "people": people,
+                "drop": [name for kind, name, table, _ in schema if kind == "index" and table == "message"],
+                "create": [sql for kind, _, table, sql in schema if kind == "index" and table == "message"],
+            })
+            beside = sqlite3.connect(beside_path, isolation_level=None)
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-262144"):
+                beside.execute(f"PRAGMA {pragma}")
+            beside.execute("BEGIN")
+            for kind, _, table, sql in schema:
+                if kind == "table" and table in tables:
+                    beside.execute(sql)
+            return writer, beside.cursor()
+
+        # Messages first: the writer starts on them while the rest is written here.
+        cursor = _write_conversations(rng, plans, members, pairs, horizon, stamp, start_writer)
+        _write_members(cursor, members, settings, pairs, now, rng)
+        _write_allotments(cursor, members)
+        for kind, _, table, sql in schema:
+            if kind == "index" and table in tables:
+                beside.execute(sql)
+        beside.execute("COMMIT")
+        beside.close()
+        writer.finish()
+        facts = BenchStore(
+            path=path,
+            messages=messages,
+            conversations=len(plans),
+            members=len(members),
+            me_id=me,
+            long_thread_id=long_thread_id,
+            long_thread_messages=long_thread.count,
+            message_to=members[long_thread.members[1] - 1]["handle"],
+            inmail_to=tuple(members[t - 1]["handle"] for t in targets),
+            searches=_searches(members, persons, now),
+        )
+        _copy_beside(path, beside_path, tables, facts)
+    except BaseException:
+        if writer is not None:
+            writer.stop()
+        if beside is not None:
+            beside.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path + suffix)
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     seconds = time.perf_counter() - began
     return BenchStore(**{**asdict(facts), "inmail_to": facts.inmail_to, "searches": facts.searches,
                          "build_seconds": seconds, "build_cpu_seconds": _cpu_seconds() - cpu_began})
+
+
+def _copy_beside(path: str, beside_path: str, tables: set[str], facts: BenchStore) -> None:
+    """Copy the tables written beside into the store (still empty there: SQLite copies their pages),
+    note what the benchmark needs to know, and leave the store as the app opens it."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        # Foreign keys off: SQLite copies pages whole only without them (the rows were made consistent).
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF"):
+            db.execute(f"PRAGMA {pragma}")
+        db.execute("ATTACH DATABASE ? AS beside", (beside_path,))
+        db.execute("BEGIN")
+        for table in sorted(tables):
+            db.execute(f'INSERT INTO main."{table}" SELECT * FROM beside."{table}"')
+        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (BENCH_KEY, json.dumps(asdict(facts))))
+        db.execute("COMMIT")
+        db.execute("DETACH DATABASE beside")
+        for pragma in ("synchronous=NORMAL", "journal_mode=WAL"):
+            db.execute(f"PRAGMA {pragma}")
+    finally:
+        db.close()
 
 
 def _cpu_seconds() -> float:
@@ -985,8 +993,13 @@ def _write_members(cursor, members, settings, pairs, now, rng) -> None:
     cursor.executemany("INSERT INTO connection (member_id, other_id, connected_at) VALUES (?, ?, ?)", rows)
 
 
-def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, side) -> None:
-    """Messages in time order (ids grow with time, as in a real store), then conversations and states."""
+def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_writer):
+    """Messages in time order (ids grow with time, as in a real store), then conversations and states.
+
+    ``start_writer``, given each conversation's full-text ``people``, starts the
+    message writer and returns it with the cursor the rest is written to, which
+    this returns.
+    """
     pools = sentence_pools(rng, min(4_000, max(500, sum(c.count for c in plans) // 50)))
     firsts = [m["name"].split()[0] for m in members]
     statuses = [_inmail_status(rng, c, horizon) for c in plans]
@@ -1002,7 +1015,7 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
         else:
             titles.append("")
         subjects.append(rng.choice(pools["subject"]) if c.kind == "inmail" else "")
-    people = [_people(c, members, title) for c, title in zip(plans, titles)]
+    side, cursor = start_writer([_people(c, members, title) for c, title in zip(plans, titles)])
 
     count = len(plans)
     first_id = [0] * count
@@ -1045,21 +1058,19 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
         status = statuses[ci]
         quick = QUICK_ACCEPT if status == "accepted" else QUICK_DECLINE if status == "declined" else None
         conversations.append((
-            c.kind == "sponsored", quick, pools.get(c.topic), c.senders, c.members, readers[ci], people[ci],
-            subjects[ci], FIRST_KIND[c.kind], c.count - 1, my_read[ci], their_read[ci],
+            c.kind == "sponsored", quick, pools.get(c.topic), c.senders, c.members, readers[ci], subjects[ci], FIRST_KIND[c.kind], c.count - 1, my_read[ci], their_read[ci],
         ))
     recalled_share, attachment_share = RECALLED_SHARE, ATTACHMENT_SHARE
     files, file_count, blob_count = ATTACHMENT_FILES, len(ATTACHMENT_FILES), len(blobs)
     message_id = 0
     for start in range(0, len(keys), CHUNK):
         message_rows = []
-        indexed = []
-        add_message, add_indexed = message_rows.append, indexed.append
+        add_message = message_rows.append
         for key in keys[start:start + CHUNK]:
             message_id += 1
             seq = key & seq_mask
             ci = (key >> seq_bits) & conv_mask
-            (is_sponsored, quick, pool, senders, participants, reader, people_of, subject_of, first_kind, last_seq,
+            (is_sponsored, quick, pool, senders, participants, reader, subject_of, first_kind, last_seq,
              my_at, their_at) = conversations[ci]
             slot = senders[seq]
             if is_sponsored:
@@ -1095,8 +1106,6 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
             recalled_at = None
             if rand() < recalled_share and not is_sponsored:
                 recalled_at = text_of(at + 300)
-            else:
-                add_indexed((message_id, subject, body, people_of))
             add_message((
                 message_id, ci + 1, participants[slot], kind_of, subject, body, sent_at, recalled_at,
                 "http" in body and has_links(body),
@@ -1113,7 +1122,7 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
             if seq == last_seq:
                 last_id[ci] = message_id
                 previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
-        side.add(indexed, message_rows)
+        side.add(message_rows)
 
     cursor.executemany(
         "INSERT INTO attachment (message_id, name, size, mime, data) VALUES (?, ?, ?, ?, ?)", attachments
@@ -1170,6 +1179,7 @@ def _write_conversations(cursor, rng, plans, members, pairs, horizon, stamp, sid
         "refunded, reminded_at, billed) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0)",
         inmail_rows,
     )
+    return cursor
 
 
 def _searches(members: list[dict], persons: list[int], now: datetime) -> tuple[str, ...]:
