@@ -629,14 +629,16 @@ class _Importer:
             threads = [t for t in self.threads.values() if t.count]
             for thread in threads:
                 thread.rows_left = thread.count
-            with MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
+            adding = sum(t.count for t in threads)
+            with indexes_rebuilt(Message, adding), \
+                    MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
                 if self.in_time_order:
-                    ids = iter(take_ids(Message, sum(t.count for t in threads)))
+                    ids = iter(take_ids(Message, adding))
                     for number, file in enumerate(self.message_files):
                         self._write_messages(number, file, ids, index.add)
                 elif self.newest_first:
                     # Ids counting down from the top (rows repeated in the export leave a gap below).
-                    ids = iter(reversed(take_ids(Message, sum(t.count for t in threads))))
+                    ids = iter(reversed(take_ids(Message, adding)))
                     written = _Span(index.add)
                     for number, file in enumerate(self.message_files):
                         self._write_messages(number, file, ids, written.add)
