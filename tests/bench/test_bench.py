@@ -218,3 +218,16 @@ def test_each_message_carries_the_facts_its_text_gives(db):
     for body, folded, links in db.execute("SELECT body, body_hash, has_links FROM message"):
         assert folded == body_hash(body)
         assert bool(links) == has_links(body)
+
+
+def test_a_build_that_fails_leaves_no_store_behind(tmp_path, monkeypatch):
+    from app.core import bench_data
+
+    def failing_writer(path, work, rows_in):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(bench_data, "_message_writer", failing_writer)
+    path = tmp_path / "bench.db"
+    with pytest.raises(RuntimeError, match="writing the messages failed"):
+        bench_data.build(str(path), 1_000)
+    assert list(tmp_path.iterdir()) == []  # neither the store nor the file beside it
