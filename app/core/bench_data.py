@@ -507,8 +507,8 @@ class _MessageWriter:
         self.feeder.join()
         try:
             self.pipe.recv()
-        except EOFError:
-            pass
+        except (EOFError, OSError):
+            pass  # the writer is gone (a reset when it left rows unread); its exit code tells how it ended
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError("writing the messages failed")
