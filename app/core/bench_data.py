@@ -71,7 +71,7 @@ from app.store.models import (
     Meta,
     box_for,
 )
-from app.store.search import FTS_TABLE
+from app.store.search import BULK_PENDING_BYTES, DEFAULT_PENDING_BYTES, FTS_TABLE, SET_PENDING_BYTES
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
 REMINDER_AFTER = int(LIMITS.reminder_after.total_seconds())
@@ -318,10 +318,6 @@ INMAIL_TARGETS = 40
 LONG_THREAD = 1_000
 MIN_MESSAGES = 1_000
 CHUNK = 50_000
-# FTS5 writes a segment each time this much is pending (1 MiB by default): fewer, larger
-# segments mean far less merging. Set for the build, then set back.
-FTS_PENDING_BYTES = 32 << 20
-FTS_DEFAULT_PENDING_BYTES = 1 << 20
 CHUNKS_AHEAD = 8  # chunks held for the message writer (memory) before this process waits
 SPAN_DAYS = 3 * 365
 ME_HANDLE = "me"
@@ -359,7 +355,6 @@ ATTACHMENT_FILES = (
 # (page by page, indexes and all), while the message writer fills the store itself.
 BESIDE_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment,
                  LedgerEntry, CreditLot)
-FTS_SETTING = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', ?)"
 FTS_FROM_MESSAGES = (
     f"INSERT INTO {FTS_TABLE}(rowid, subject, body, people) "
     "SELECT m.id, m.subject, m.body, p.people FROM message AS m "
@@ -438,7 +433,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
         db.execute(f'DROP INDEX "{name}"')
     db.execute("CREATE TEMP TABLE bench_people (conversation_id INTEGER PRIMARY KEY, people TEXT NOT NULL)")
     db.executemany("INSERT INTO temp.bench_people VALUES (?, ?)", enumerate(work["people"], start=1))
-    db.execute(FTS_SETTING, (FTS_PENDING_BYTES,))
+    db.execute(SET_PENDING_BYTES, (BULK_PENDING_BYTES,))
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
     known = hashes.get
     while True:
@@ -456,7 +451,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
         db.execute(FTS_FROM_MESSAGES, (messages[0][0], messages[-1][0]))
         if len(hashes) > 200_000:
             hashes.clear()
-    db.execute(FTS_SETTING, (FTS_DEFAULT_PENDING_BYTES,))
+    db.execute(SET_PENDING_BYTES, (DEFAULT_PENDING_BYTES,))
     for statement in work["create"]:
         db.execute(statement)
     db.execute("COMMIT")

@@ -113,10 +113,6 @@ class MessageIndex:
     """
 
     TABLE = "temp.bulk_people"
-    # FTS5 gathers new terms in memory and writes them out as a segment whenever this
-    # much is pending (1 MiB by default); fewer, larger segments mean far less merging.
-    PENDING_BYTES = 32 << 20
-    DEFAULT_PENDING_BYTES = 1 << 20
 
     def __init__(self, people: dict[int, str]) -> None:
         self.people = people
@@ -131,7 +127,7 @@ class MessageIndex:
                            "(conversation_id INTEGER PRIMARY KEY, people TEXT NOT NULL)")
             db.execute_sql(f"DELETE FROM {self.TABLE}")
             db.cursor().executemany(f"INSERT INTO {self.TABLE} VALUES (?, ?)", self.people.items())
-            self._set_pending_bytes(self.PENDING_BYTES)
+            self._set_pending_bytes(search.BULK_PENDING_BYTES)
             # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
             self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                             daemon=True)
@@ -158,13 +154,11 @@ class MessageIndex:
             if self._failure is not None:
                 raise self._failure
             database.obj.execute_sql(f"DROP TABLE {self.TABLE}")
-            self._set_pending_bytes(self.DEFAULT_PENDING_BYTES)
+            self._set_pending_bytes(search.DEFAULT_PENDING_BYTES)
 
     def _set_pending_bytes(self, size: int) -> None:
         # Kept in the index's own settings: set back before the transaction ends (or rolled back with it).
-        database.obj.execute_sql(
-            f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rank) VALUES ('hashsize', ?)", (size,)
-        )
+        database.obj.execute_sql(search.SET_PENDING_BYTES, (size,))
 
     def _work(self, connection) -> None:
         while (batch := self._batches.get()) is not None:

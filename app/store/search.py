@@ -39,6 +39,15 @@ def create_index(store) -> None:
         create_search_index(store)
 
 
+# FTS5 gathers new terms in memory and writes them out as a segment whenever this much
+# is pending (1 MiB by default). A bulk writer raises it for its load (fewer, larger
+# segments mean far less merging) and sets it back before its transaction ends: the
+# setting is kept in the index itself. SQLite only.
+BULK_PENDING_BYTES = 32 << 20
+DEFAULT_PENDING_BYTES = 1 << 20
+SET_PENDING_BYTES = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', ?)"
+
+
 def index_messages(rows: Iterable[Sequence]) -> None:
     """Add (message_id, subject, body, people) rows to the index."""
     rows = list(rows)
