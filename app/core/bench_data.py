@@ -15,19 +15,21 @@ some rare (Kubernetes, HIPAA, ticket numbers), so searches hit realistically.
 
 Rows are written the way the store's own writers would leave them (the delivery
 rules: one state per participant, box, peer, connected, inmail, unread, last_at,
-preview, message_count, one full-text row per message), but in bulk, by two
-processes at once: a writer process fills the store's message table and its
-full-text index, chunk by chunk in message-id order, with the message indexes made
-after the load; this process makes the rows and writes members, conversations and
-states into a file beside the store, whose tables are then copied in whole. The
-full-text index holds what ``app.store.search.index_messages`` would make of those
-rows, every word at every place (a test holds them equal), in fewer, larger
-segments. A build that fails leaves no store behind.
+preview, message_count, one full-text row per message and one people row per
+conversation), but in bulk, by two processes at once: a writer process fills the
+store's message table and its full-text index, chunk by chunk in message-id order,
+with the message indexes made after the load; this process makes the rows and
+writes members, conversations and states into a file beside the store, whose
+tables are then copied in whole. The full-text index holds what
+``app.store.search`` would make of those rows, every word at every place (a test
+holds them equal), in fewer, larger segments. A build that fails leaves no store
+behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import multiprocessing
 import os
@@ -39,6 +41,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -71,7 +74,14 @@ from app.store.models import (
     Meta,
     box_for,
 )
-from app.store.search import BULK_PENDING_BYTES, DEFAULT_PENDING_BYTES, FTS_TABLE, SET_PENDING_BYTES
+from app.store.search import (
+    BULK_PENDING_BYTES,
+    DEFAULT_PENDING_BYTES,
+    FTS_TABLE,
+    PEOPLE_INSERT,
+    SET_PENDING_BYTES,
+    people_text,
+)
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
 REMINDER_AFTER = int(LIMITS.reminder_after.total_seconds())
@@ -356,10 +366,8 @@ ATTACHMENT_FILES = (
 BESIDE_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment,
                  LedgerEntry, CreditLot)
 FTS_FROM_MESSAGES = (
-    f"INSERT INTO {FTS_TABLE}(rowid, subject, body, people) "
-    "SELECT m.id, m.subject, m.body, p.people FROM message AS m "
-    "JOIN temp.bench_people AS p ON p.conversation_id = m.conversation_id "
-    "WHERE m.id BETWEEN ? AND ? AND m.recalled_at IS NULL ORDER BY m.id"
+    f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message "
+    "WHERE id BETWEEN ? AND ? AND recalled_at IS NULL ORDER BY id"
 )
 MESSAGE_INSERT = (
     "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
@@ -420,10 +428,11 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
 
     Rows arrive in message-id order, as the store's writers would add them one by
     one, without their body hash (computed here to share the work out). Each chunk
-    is indexed from the stored rows joined to its conversation's ``people`` text,
-    so the text crosses from the other process once. The message table's
+    is indexed from the stored rows, so the text crosses from the other process
+    once; each conversation's people come last. The message table's
     secondary indexes are made at the end, from sorted keys. One transaction.
     """
+    gc.disable()  # as in build(): this process makes no cycles, and exits when done
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-262144",
                    "temp_store=MEMORY"):
@@ -431,14 +440,13 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
     db.execute("BEGIN")
     for name in work["drop"]:
         db.execute(f'DROP INDEX "{name}"')
-    db.execute("CREATE TEMP TABLE bench_people (conversation_id INTEGER PRIMARY KEY, people TEXT NOT NULL)")
-    db.executemany("INSERT INTO temp.bench_people VALUES (?, ?)", enumerate(work["people"], start=1))
     db.execute(SET_PENDING_BYTES, (BULK_PENDING_BYTES,))
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
     known = hashes.get
     while True:
         messages = rows_in.recv()
-        if messages is None:
+        if isinstance(messages, dict):  # the last word: each conversation's people
+            db.executemany(PEOPLE_INSERT, enumerate(messages["people"], start=1))
             break
         rows = []
         for message in messages:
@@ -482,14 +490,14 @@ class _MessageWriter:
                 self.pipe.send(rows)
             except OSError:  # the writer is gone; add() and finish() report it
                 return
-            if rows is None:
+            if not isinstance(rows, list):  # the last word sent
                 return
 
     def _check(self) -> None:
         if not self.process.is_alive() or not self.feeder.is_alive():
             raise RuntimeError("writing the messages failed")
 
-    def add(self, rows: list[tuple] | None) -> None:
+    def add(self, rows: list[tuple] | dict) -> None:
         while True:
             try:
                 self.waiting.put(rows, timeout=1)
@@ -497,8 +505,12 @@ class _MessageWriter:
             except queue.Full:
                 self._check()
 
+    def last(self, people: list[str]) -> None:
+        """Send each conversation's people, the last rows."""
+        self.add({"people": people})
+
     def finish(self) -> None:
-        self.add(None)
+        """Wait for the writer to commit (after ``last``)."""
         self.feeder.join()
         try:
             self.pipe.recv()
@@ -809,20 +821,35 @@ def _inmail_status(rng, conversation: _Conversation, horizon: int) -> str | None
 
 
 def _people(conversation: _Conversation, members: list[dict], title: str) -> str:
-    """The full-text ``people`` column, as the store's writers make it: title, then each member's names."""
-    involved = conversation.members[:1] if conversation.kind == "sponsored" else conversation.members
-    parts = [title]
-    for member_id in sorted(involved):
-        member = members[member_id - 1]
-        parts.extend((member["name"], member["company"], member["headline"]))
-    return " ".join(p for p in parts if p)
+    """The conversation's people, as ``search.refresh_people`` makes them: its title, then the
+    names of everyone in it (a sponsored conversation's company is its creator)."""
+    return people_text(title, ((m["name"], m["company"], m["headline"])
+                               for m in (members[i - 1] for i in sorted(set(conversation.members)))))
 
 
 # ---- the build ---------------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _without_collection():
+    """The cycle collector off: the build holds millions of objects and makes no cycles, and
+    each full collection would walk them all (it cost a quarter of the build's time)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def build(path: str, messages: int, *, now: datetime | None = None, seed: int = SEED) -> BenchStore:
     """Create a new store at ``path`` holding ``messages`` synthetic messages."""
+    with _without_collection():
+        return _build(path, messages, now=now, seed=seed)
+
+
+def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> BenchStore:
     if messages < MIN_MESSAGES:
         raise BadInput(f"The benchmark needs at least {MIN_MESSAGES:,} messages.")
     if os.path.exists(path) and os.path.getsize(path) > 0:
@@ -857,11 +884,10 @@ def build(path: str, messages: int, *, now: datetime | None = None, seed: int = 
     tables = {model._meta.table_name for model in BESIDE_MODELS}
     try:
 
-        def start_writer(people: list[str]):
+        def start_writer():
             """Start the message writer, then open the file beside (after the fork: the writer shares nothing)."""
             nonlocal writer, beside
             writer = _MessageWriter(path, {
-                "people": people,
                 "drop": [name for kind, name, table, _ in schema if kind == "index" and table == "message"],
                 "create": [sql for kind, _, table, sql in schema if kind == "index" and table == "message"],
             })
@@ -991,15 +1017,12 @@ def _write_members(cursor, members, settings, pairs, now, rng) -> None:
 def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_writer):
     """Messages in time order (ids grow with time, as in a real store), then conversations and states.
 
-    ``start_writer``, given each conversation's full-text ``people``, starts the
-    message writer and returns it with the cursor the rest is written to, which
-    this returns.
+    ``start_writer`` starts the message writer and returns it with the cursor the
+    rest is written to, which this returns.
     """
     pools = sentence_pools(rng, min(4_000, max(500, sum(c.count for c in plans) // 50)))
     firsts = [m["name"].split()[0] for m in members]
     statuses = [_inmail_status(rng, c, horizon) for c in plans]
-    mine = [_my_view(rng, c, horizon, pairs, s) for c, s in zip(plans, statuses)]
-    theirs = [_their_views(rng, c, pairs) for c in plans]
     titles = []
     subjects = []
     for c in plans:
@@ -1010,14 +1033,12 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
         else:
             titles.append("")
         subjects.append(rng.choice(pools["subject"]) if c.kind == "inmail" else "")
-    side, cursor = start_writer([_people(c, members, title) for c, title in zip(plans, titles)])
+    # The writer starts now, and gets its first rows as soon as they are made: what the
+    # rows do not need (each member's view, the people) is made after them.
+    side, cursor = start_writer()
 
     count = len(plans)
     first_id = [0] * count
-    my_read = [v.read_position for v in mine]
-    my_read_id = [0] * count
-    their_read = [views[0].read_position if len(views) == 1 else -1 for views in theirs]
-    their_read_id = [0] * count
     last_id = [0] * count
     previews = [""] * count
     attached = [False] * count
@@ -1053,7 +1074,8 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
         status = statuses[ci]
         quick = QUICK_ACCEPT if status == "accepted" else QUICK_DECLINE if status == "declined" else None
         conversations.append((
-            c.kind == "sponsored", quick, pools.get(c.topic), c.senders, c.members, readers[ci], subjects[ci], FIRST_KIND[c.kind], c.count - 1, my_read[ci], their_read[ci],
+            c.kind == "sponsored", quick, pools.get(c.topic), c.senders, c.members, readers[ci], subjects[ci],
+            FIRST_KIND[c.kind], c.count - 1,
         ))
     recalled_share, attachment_share = RECALLED_SHARE, ATTACHMENT_SHARE
     files, file_count, blob_count = ATTACHMENT_FILES, len(ATTACHMENT_FILES), len(blobs)
@@ -1065,8 +1087,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
             message_id += 1
             seq = key & seq_mask
             ci = (key >> seq_bits) & conv_mask
-            (is_sponsored, quick, pool, senders, participants, reader, subject_of, first_kind, last_seq,
-             my_at, their_at) = conversations[ci]
+            is_sponsored, quick, pool, senders, participants, reader, subject_of, first_kind, last_seq = conversations[ci]
             slot = senders[seq]
             if is_sponsored:
                 body = sponsored[int(rand() * sponsored_size)]
@@ -1110,14 +1131,18 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
                 blob = blobs[int(rand() * blob_count)]
                 attachments.append((message_id, name, len(blob), mime, blob))
                 attached[ci] = True
-            if seq == my_at:
-                my_read_id[ci] = message_id
-            if seq == their_at:
-                their_read_id[ci] = message_id
             if seq == last_seq:
                 last_id[ci] = message_id
                 previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
         side.add(message_rows)
+    mine = [_my_view(rng, c, horizon, pairs, s) for c, s in zip(plans, statuses)]
+    theirs = [_their_views(rng, c, pairs) for c in plans]
+    side.last([_people(c, members, title) for c, title in zip(plans, titles)])
+
+    def message_at(ci: int, seq: int) -> int:
+        """The id of a conversation's message: its place among all messages in time order."""
+        return bisect_left(keys, (plans[ci].times[seq] << shift) | (ci << seq_bits) | seq) + 1
+
 
     cursor.executemany(
         "INSERT INTO attachment (message_id, name, size, mime, data) VALUES (?, ?, ?, ?, ?)", attachments
@@ -1136,10 +1161,8 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
         last_at = text_of(c.times[-1])
         inmail = c.kind == "inmail"
         for view in (mine[ci], *theirs[ci]):
-            if view is mine[ci]:
-                read_upto = my_read_id[ci]
-            elif len(theirs[ci]) == 1:
-                read_upto = their_read_id[ci]
+            if view is mine[ci] or len(theirs[ci]) == 1:
+                read_upto = message_at(ci, view.read_position) if view.read_position >= 0 else 0
             else:
                 read_upto = last_id[ci]
             state_rows.append((

@@ -33,7 +33,7 @@ from app.store.models import (
     MemberSettings,
     Message,
 )
-from app.store.search import index_messages
+from app.store.search import index_messages, refresh_people
 
 EMPTY = "A message can't be empty."
 SUBJECT_NEEDED = "An InMail needs a subject."
@@ -174,6 +174,7 @@ def _deliver(
     # The sender first: a sponsoring company has no view of its own but must be findable.
     members = [sender, *Member.select().where(Member.id.in_([s.member_id for s in states if s.member_id != sender.id]))]
     index_messages([(message.id, subject, body, _people_text(conversation, members))])
+    refresh_people([conversation.id])
     changes.record("message", at, member_ids=[s.member_id for s in states], conversation_id=conversation.id)
     return message
 
@@ -462,6 +463,7 @@ def _retitle_group(conversation: Conversation, at: datetime, leaver: int | None 
     """The group's title names its members; everyone who sees it (the leaver too) refreshes."""
     members = _active_member_ids(conversation.id)
     Conversation.update(title=_group_title(members)).where(Conversation.id == conversation.id).execute()
+    refresh_people([conversation.id])
     seen_by = sorted(members | ({leaver} if leaver else set()))
     changes.record("state", at, member_ids=seen_by, conversation_id=conversation.id)
 

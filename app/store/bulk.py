@@ -100,9 +100,11 @@ class MessageIndex:
     """Full-text rows for messages written in bulk, made from the stored messages.
 
     Use as a context manager around the writing, calling ``add(first_id, last_id)``
-    after each batch of messages. A message's people are its sender's name,
-    company and headline followed by its conversation's ``people`` (title and
-    names, given per conversation id).
+    after each batch of messages. On PostgreSQL a message's document also holds its
+    people: its sender's name, company and headline followed by its conversation's
+    ``people`` (title and names, given per conversation id). SQLite keeps people per
+    conversation: the caller refreshes them (``search.refresh_people``) once the
+    conversations' states are written.
 
     On SQLite a second thread runs one INSERT … SELECT per batch on the same
     connection: the text never passes through Python and SQLite lets go of the
@@ -111,8 +113,6 @@ class MessageIndex:
     transaction ends. On PostgreSQL the rows are read back and indexed by
     ``search.index_messages`` in the caller's thread.
     """
-
-    TABLE = "temp.bulk_people"
 
     def __init__(self, people: dict[int, str]) -> None:
         self.people = people
@@ -123,10 +123,6 @@ class MessageIndex:
     def __enter__(self) -> "MessageIndex":
         if is_sqlite():
             db = database.obj
-            db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS bulk_people "
-                           "(conversation_id INTEGER PRIMARY KEY, people TEXT NOT NULL)")
-            db.execute_sql(f"DELETE FROM {self.TABLE}")
-            db.cursor().executemany(f"INSERT INTO {self.TABLE} VALUES (?, ?)", self.people.items())
             self._set_pending_bytes(search.BULK_PENDING_BYTES)
             # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
             self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
@@ -153,7 +149,6 @@ class MessageIndex:
         if error is None:
             if self._failure is not None:
                 raise self._failure
-            database.obj.execute_sql(f"DROP TABLE {self.TABLE}")
             self._set_pending_bytes(search.DEFAULT_PENDING_BYTES)
 
     def _set_pending_bytes(self, size: int) -> None:
@@ -171,12 +166,8 @@ class MessageIndex:
 
     def _index_sqlite(self, connection, first_id: int, last_id: int) -> None:
         connection.execute(
-            f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body, people) "
-            "SELECT m.id, m.subject, m.body, CASE WHEN p.id IS NULL THEN t.people "
-            "ELSE p.name || ' ' || p.company || ' ' || p.headline || ' ' || t.people END "
-            f"FROM message AS m JOIN {self.TABLE} AS t ON t.conversation_id = m.conversation_id "
-            "LEFT JOIN member AS p ON p.id = m.sender_id "
-            "WHERE m.id BETWEEN ? AND ? ORDER BY m.id",
+            f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) "
+            "SELECT id, subject, body FROM message WHERE id BETWEEN ? AND ? ORDER BY id",
             (first_id, last_id),
         )
 

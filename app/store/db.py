@@ -23,7 +23,7 @@ from app.store import models, search
 from app.store.target import default_path, is_postgres_url, resolve_target
 from app.store.models import ALL_MODELS, Meta, database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_MARK = "parley"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -155,7 +155,9 @@ def _ensure_schema(store: Store) -> None:
 
 
 # Each step takes the store from version N-1 to N inside one transaction.
-MIGRATIONS: dict[int, Callable[[Store], None]] = {}
+MIGRATIONS: dict[int, Callable[[Store], None]] = {
+    2: search.add_people_index,
+}
 
 
 def migrate(store: Store, version: int) -> None:

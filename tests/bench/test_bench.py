@@ -167,49 +167,54 @@ def test_states_keep_the_delivery_rules(db):
 
 def test_the_full_text_index_is_whole_and_consistent(db):
     db.execute("INSERT INTO message_fts(message_fts) VALUES ('integrity-check')")
-    # "me" takes part in every conversation: their name finds every message not recalled, and only those.
-    name = one(db, "SELECT name FROM member WHERE id = 1")
-    found = {rowid for (rowid,) in db.execute("SELECT rowid FROM message_fts WHERE message_fts MATCH ?",
-                                               (f'people : "{name.split()[0]}"',))}
+    db.execute("INSERT INTO conversation_people(conversation_people) VALUES ('integrity-check')")
+    # Every message not recalled has its words in the index, and only those.
+    db.execute("CREATE VIRTUAL TABLE temp.texts USING fts5vocab(main, message_fts, 'instance')")
+    indexed = {doc for (doc,) in db.execute("SELECT DISTINCT doc FROM temp.texts")}
     kept = {message_id for (message_id,) in db.execute("SELECT id FROM message WHERE recalled_at IS NULL")}
-    assert found == kept
+    assert indexed == kept
     assert one(db, "SELECT count(*) FROM message WHERE recalled_at IS NOT NULL") > 0
+    # "me" takes part in every conversation: their name finds every one.
+    name = one(db, "SELECT name FROM member WHERE id = 1")
+    named = {rowid for (rowid,) in db.execute("SELECT rowid FROM conversation_people WHERE conversation_people "
+                                              "MATCH ?", (f'"{name.split()[0]}"',))}
+    assert named == {conversation_id for (conversation_id,) in db.execute("SELECT id FROM conversation")}
 
 
-def test_the_bulk_full_text_index_is_the_one_index_messages_makes(tmp_path):
+def test_the_bulk_full_text_index_is_the_one_the_store_makes(tmp_path):
     """Written in bulk, the index holds every word of every subject and body at every place
-    index_messages puts it, and the same people for every message of a conversation."""
+    index_messages puts it, and each conversation's people as refresh_people makes them."""
     from app.core.bench_data import build
     from app.store.db import open_store, write
-    from app.store.search import index_messages
+    from app.store.search import index_messages, refresh_people
 
     built = build(str(tmp_path / "small.db"), 1_000)
     with sqlite3.connect(built.path) as source:
         rows = source.execute("SELECT id, subject, body, '' FROM message WHERE recalled_at IS NULL").fetchall()
+        conversations = [row[0] for row in source.execute("SELECT id FROM conversation")]
+        people = source.execute("SELECT rowid, people FROM conversation_people ORDER BY rowid").fetchall()
     store = open_store(str(tmp_path / "by-hand.db"))
     try:
         with write():
             index_messages(rows)
     finally:
         store.close()
-    instances = "SELECT * FROM temp.words WHERE col != 'people' ORDER BY term, doc, col, offset"
+    instances = "SELECT * FROM temp.words ORDER BY term, doc, col, offset"
     with sqlite3.connect(built.path) as bulk, sqlite3.connect(tmp_path / "by-hand.db") as by_hand:
         for db in (bulk, by_hand):
             db.execute("INSERT INTO message_fts(message_fts) VALUES ('integrity-check')")
             db.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, message_fts, 'instance')")
         assert bulk.execute(instances).fetchall() == by_hand.execute(instances).fetchall()
         assert bulk.execute("SELECT count(*) FROM temp.words").fetchone()[0] > 10_000
-        # Each conversation's people, word for word, on each of its messages.
-        people: dict[int, set] = {}
-        for conversation_id, message_id, term, offset in bulk.execute(
-            "SELECT m.conversation_id, m.id, w.term, w.offset FROM temp.words AS w "
-            "JOIN message AS m ON m.id = w.doc WHERE w.col = 'people'"
-        ):
-            people.setdefault(conversation_id, {}).setdefault(message_id, set()).add((term, offset))
-        assert len(people) == one(bulk, "SELECT count(*) FROM conversation")
-        for by_message in people.values():
-            first, *rest = by_message.values()
-            assert first and all(words == first for words in rest)
+    assert len(people) == len(conversations)
+    store = open_store(built.path)
+    try:
+        with write():
+            refresh_people(conversations)
+        made = store.db.execute_sql("SELECT rowid, people FROM conversation_people ORDER BY rowid").fetchall()
+    finally:
+        store.close()
+    assert [tuple(row) for row in made] == people
 
 
 def test_each_message_carries_the_facts_its_text_gives(db):

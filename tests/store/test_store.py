@@ -280,6 +280,43 @@ def test_a_recalled_message_is_no_longer_found(letters):
     assert search.conversations_containing([1, 2, 3], [(("roadmap",), False)]) != set()
 
 
+def test_a_word_needs_only_be_in_the_text_or_among_the_people(letters):
+    maya, ids = letters
+    # "Sato" is Yuki's name, "roadmap" is in the text: together they find the message.
+    assert found(maya, [(("sato",), False), (("roadmap",), False)]) == {ids["phrase"]}
+    assert found(maya, [(("sato",), False), (("cafe",), False)]) == set()
+    # A name alone finds every message of that person's conversations.
+    later = messaging.send(members.member_by_handle("yuki").id, ["maya"], "One more thing").message
+    assert found(maya, [(("yuki",), False)]) == {ids["phrase"], later}
+    assert found(maya, [(("yuki",), False)], excluded=[(("thing",), False)]) == {ids["phrase"]}
+    assert found(maya, [(("roadmap",), False)], excluded=[(("sato",), False)]) == set()
+
+
+def test_a_store_from_before_people_moved_is_migrated(store, letters, backend, schema_restored):
+    """Schema 1 kept people with every message; opening it files them once per conversation."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps people with each message")
+    maya, ids = letters
+    with write():
+        database.obj.execute_sql("DROP TABLE conversation_people")
+        database.obj.execute_sql("DROP TABLE message_fts")
+        database.obj.execute_sql("CREATE VIRTUAL TABLE message_fts USING fts5(subject, body, people, "
+                                 "tokenize = 'unicode61 remove_diacritics 2')")
+        database.obj.execute_sql("INSERT INTO message_fts(rowid, subject, body, people) "
+                                 "SELECT id, subject, body, 'Maya Chen' FROM message")
+        Meta.update(value="1").where(Meta.key == "schema_version").execute()
+    store.close()
+    again = open_store(store.target)
+    assert _schema_version() == SCHEMA_VERSION
+    assert found(maya, [(("roadmap",), False)]) == {ids["phrase"]}
+    assert found(maya, [(("alvarez",), False)]) == {ids["cafe"]}
+    assert found(maya, [], people=[(("o",), False), (("brien",), False)]) == {ids["email"]}
+    # Messages sent after go into the old table, and are found.
+    later = messaging.send(members.member_by_handle("yuki").id, ["maya"], "Budget sign-off").message
+    assert found(maya, [(("budget",), False)]) == {later}
+    again.close()
+
+
 def _open_and_close(target: str, results) -> None:
     try:
         open_store(target).close()

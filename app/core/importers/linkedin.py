@@ -93,6 +93,7 @@ from app.store.models import (
     Message,
     database,
 )
+from app.store.search import refresh_people
 
 ME = "me"
 CHUNK = 5000
@@ -646,6 +647,7 @@ class _Importer:
                 else:
                     self._write_messages_sorted(threads, index)
             self._finish_conversations()
+            refresh_people([t.conversation_id for t in threads])
             if self.summary.messages or self.summary.drafts or self.summary.members or self.summary.connections:
                 changes.record("message", self.now)
 
