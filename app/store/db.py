@@ -23,7 +23,7 @@ from app.store import models, search
 from app.store.target import default_path, is_postgres_url, resolve_target
 from app.store.models import ALL_MODELS, Meta, database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_MARK = "parley"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -154,9 +154,19 @@ def _ensure_schema(store: Store) -> None:
     migrate(store, version)
 
 
+def _leaner_indexes(store: Store) -> None:
+    """Schema step 3: a sender's messages indexed by time alone, and no index that a
+    composite one already begins with."""
+    for name in ("message_sender_id_body_hash_sent_at", "conversation_state_conversation_id",
+                 "conversation_state_member_id"):
+        store.db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+    store.db.execute_sql('CREATE INDEX IF NOT EXISTS "message_sender_id_sent_at" ON "message" ("sender_id", "sent_at")')
+
+
 # Each step takes the store from version N-1 to N inside one transaction.
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: search.add_people_index,
+    3: _leaner_indexes,
 }
 
 
