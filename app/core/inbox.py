@@ -467,10 +467,7 @@ def _member_is_small(member_id: int, listing: _Listing) -> bool:
 
     The count stops as soon as the member is known to be large, so it costs little either way.
     """
-    last_message = Message.select(fn.MAX(Message.id)).scalar() or 0
-    last_conversation = Conversation.select(fn.MAX(Conversation.id)).scalar() or 1
-    per_conversation = max(last_message / last_conversation, 1)
-    enough = int(MEMBER_DRIVEN_SEARCH_MESSAGES / per_conversation) + 1
+    enough = int(MEMBER_DRIVEN_SEARCH_MESSAGES / store_search.messages_per_conversation()) + 1
     if enough <= 0:
         return False
     some = S.select(S.id).where((S.member == member_id) & S.box.in_(listing.boxes)).limit(enough)

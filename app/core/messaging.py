@@ -174,7 +174,9 @@ def _deliver(
     # The sender first: a sponsoring company has no view of its own but must be findable.
     members = [sender, *Member.select().where(Member.id.in_([s.member_id for s in states if s.member_id != sender.id]))]
     index_messages([(message.id, subject, body, _people_text(conversation, members))])
-    refresh_people([conversation.id])
+    if conversation.message_count == 0:
+        # Its people are filed with its first message; a group's later changes refile them.
+        refresh_people([conversation.id])
     changes.record("message", at, member_ids=[s.member_id for s in states], conversation_id=conversation.id)
     return message
 

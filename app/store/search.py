@@ -193,12 +193,16 @@ def text_expression(phrases: Sequence[Phrase], excluded: Sequence[Phrase] = ()) 
     The column filter keeps stores made before people moved to their conversation
     (whose message rows still hold a people column) answering the same.
     """
-    expression = " AND ".join("{subject body} : (" + _quoted(p) + ")" for p in phrases)
+    expression = " AND ".join(_in_text([p]) for p in phrases)
     if excluded:
         # One flat NOT (a OR b ...): nesting a NOT per word overflows the parser's stack.
-        unwanted = "{subject body} : (" + " OR ".join(_quoted(p) for p in excluded) + ")"
-        expression = f"({expression}) NOT {unwanted}" if expression else unwanted
+        expression = f"({expression}) NOT {_in_text(excluded)}"
     return expression
+
+
+def _in_text(phrases: Sequence[Phrase]) -> str:
+    """The FTS5 query for a subject or body holding any of the phrases."""
+    return "{subject body} : (" + " OR ".join(_quoted(p) for p in phrases) + ")"
 
 
 def people_expression(phrases: Sequence[Phrase], *, every: bool = True) -> str:
@@ -364,7 +368,7 @@ class _IndexSource:
             f"AND {' AND '.join(self.clauses + within)} {{window}} ORDER BY m.id DESC"
         )
         params = [self.member_id, *self.params, *within_params]
-        if len(conversations) * _messages_per_conversation() <= SORTED_MESSAGES:
+        if len(conversations) * messages_per_conversation() <= SORTED_MESSAGES:
             rows = self._rows(sql.format(access=f"INDEXED BY {CONVERSATION_INDEX}", window=""), params)
         else:
             rows = self._windows(sql.format(access="NOT INDEXED", window="AND m.id BETWEEN ? AND ?"), params)
@@ -384,7 +388,7 @@ class _IndexSource:
         """Messages whose text holds an excluded phrase (read once, when first needed)."""
         if self._unwanted is None:
             rows = database.obj.execute_sql(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
-                                            (text_expression((), self.excluded),))
+                                            (_in_text(self.excluded),))
             self._unwanted = {row[0] for row in rows}
         return self._unwanted
 
@@ -398,7 +402,8 @@ class _IndexSource:
             cursor.close()
 
 
-def _messages_per_conversation() -> float:
+def messages_per_conversation() -> float:
+    """The store's messages per conversation on average, read from the two tables' last ids."""
     db = database.obj
     last_message = db.execute_sql("SELECT max(id) FROM message").fetchone()[0] or 0
     last_conversation = db.execute_sql("SELECT max(id) FROM conversation").fetchone()[0] or 1
@@ -482,6 +487,6 @@ def conversations_containing(conversation_ids: Sequence[int], phrases: Sequence[
         return found
     rows = db.execute_sql(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?",
-        [" OR ".join("{subject body} : (" + _quoted(p) + ")" for p in phrases), min(theirs), max(theirs)],
+        [_in_text(phrases), min(theirs), max(theirs)],
     )
     return found | {theirs[message_id] for (message_id,) in rows if message_id in theirs}
