@@ -434,7 +434,8 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
     """
     gc.disable()  # as in build(): this process makes no cycles, and exits when done
     db = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-262144",
+    # A cache that holds the million-message table: the indexes made at the end read it from memory.
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-1048576",
                    "temp_store=MEMORY"):
         db.execute(f"PRAGMA {pragma}")
     db.execute("BEGIN")
@@ -1170,6 +1171,9 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
                 view.starred, view.spam, view.deleted, box_for(deleted=view.deleted, spam=view.spam, archived=view.archived), view.peer,
                 view.connected, inmail, attached[ci], last_at, read_upto,
             ))
+    # Written in the order the inbox indexes begin with (member, box, last activity): SQLite
+    # builds those indexes from rows nearly in order in two thirds of the time.
+    state_rows.sort(key=lambda row: (row[1], row[10], row[15]))
     cursor.executemany(
         "INSERT INTO conversation_state (conversation_id, member_id, folder, unread, has_unread, archived, muted, "
         "starred, spam, deleted, box, peer_id, connected, inmail, has_attachment, last_at, read_upto, "
