@@ -426,10 +426,12 @@ class _Clock:
 def _message_writer(path: str, work: dict, rows_in) -> None:
     """Write the message table and its full-text rows into the store at ``path``, from rows sent over ``rows_in``.
 
-    Rows arrive in message-id order, as the store's writers would add them one by
-    one, without their body hash (computed here to share the work out). Each chunk
-    is indexed from the stored rows, so the text crosses from the other process
-    once; each conversation's people come last. The message table's
+    Each conversation's people are made and filed first, while the other process
+    makes the first rows (``work["people"]``: the conversations, members and titles
+    they are made from). Rows arrive in message-id order, as the store's writers
+    would add them one by one, without their body hash (computed here to share the
+    work out), and ``None`` after the last. Each chunk is indexed from the stored
+    rows, so the text crosses from the other process once. The message table's
     secondary indexes are made at the end, from sorted keys. One transaction.
     """
     gc.disable()  # as in build(): this process makes no cycles, and exits when done
@@ -442,12 +444,13 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
     for name in work["drop"]:
         db.execute(f'DROP INDEX "{name}"')
     db.execute(SET_PENDING_BYTES, (BULK_PENDING_BYTES,))
+    plans, members, titles = work["people"]
+    db.executemany(PEOPLE_INSERT, enumerate((_people(c, members, title) for c, title in zip(plans, titles)), start=1))
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
     known = hashes.get
     while True:
         messages = rows_in.recv()
-        if isinstance(messages, dict):  # the last word: each conversation's people
-            db.executemany(PEOPLE_INSERT, enumerate(messages["people"], start=1))
+        if messages is None:
             break
         rows = []
         for message in messages:
@@ -491,14 +494,14 @@ class _MessageWriter:
                 self.pipe.send(rows)
             except OSError:  # the writer is gone; add() and finish() report it
                 return
-            if not isinstance(rows, list):  # the last word sent
+            if rows is None:  # the last word sent
                 return
 
     def _check(self) -> None:
         if not self.process.is_alive() or not self.feeder.is_alive():
             raise RuntimeError("writing the messages failed")
 
-    def add(self, rows: list[tuple] | dict) -> None:
+    def add(self, rows: list[tuple] | None) -> None:
         while True:
             try:
                 self.waiting.put(rows, timeout=1)
@@ -506,9 +509,9 @@ class _MessageWriter:
             except queue.Full:
                 self._check()
 
-    def last(self, people: list[str]) -> None:
-        """Send each conversation's people, the last rows."""
-        self.add({"people": people})
+    def last(self) -> None:
+        """Tell the writer that every row has been sent."""
+        self.add(None)
 
     def finish(self) -> None:
         """Wait for the writer to commit (after ``last``)."""
@@ -885,12 +888,13 @@ def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> Benc
     tables = {model._meta.table_name for model in BESIDE_MODELS}
     try:
 
-        def start_writer():
+        def start_writer(plans: list[_Conversation], titles: list[str]):
             """Start the message writer, then open the file beside (after the fork: the writer shares nothing)."""
             nonlocal writer, beside
             writer = _MessageWriter(path, {
                 "drop": [name for kind, name, table, _ in schema if kind == "index" and table == "message"],
                 "create": [sql for kind, _, table, sql in schema if kind == "index" and table == "message"],
+                "people": (plans, members, titles),
             })
             beside = sqlite3.connect(beside_path, isolation_level=None)
             for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-262144"):
@@ -1018,7 +1022,7 @@ def _write_members(cursor, members, settings, pairs, now, rng) -> None:
 def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_writer):
     """Messages in time order (ids grow with time, as in a real store), then conversations and states.
 
-    ``start_writer`` starts the message writer and returns it with the cursor the
+    ``start_writer(plans, titles)`` starts the message writer and returns it with the cursor the
     rest is written to, which this returns.
     """
     pools = sentence_pools(rng, min(4_000, max(500, sum(c.count for c in plans) // 50)))
@@ -1036,7 +1040,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
         subjects.append(rng.choice(pools["subject"]) if c.kind == "inmail" else "")
     # The writer starts now, and gets its first rows as soon as they are made: what the
     # rows do not need (each member's view, the people) is made after them.
-    side, cursor = start_writer()
+    side, cursor = start_writer(plans, titles)
 
     count = len(plans)
     first_id = [0] * count
@@ -1138,7 +1142,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
         side.add(message_rows)
     mine = [_my_view(rng, c, horizon, pairs, s) for c, s in zip(plans, statuses)]
     theirs = [_their_views(rng, c, pairs) for c in plans]
-    side.last([_people(c, members, title) for c, title in zip(plans, titles)])
+    side.last()
 
     def message_at(ci: int, seq: int) -> int:
         """The id of a conversation's message: its place among all messages in time order."""
