@@ -20,6 +20,7 @@ so that a conversation's row can be replaced when its people change.
 from __future__ import annotations
 
 import heapq
+import json
 from typing import Iterable, Iterator, Sequence
 
 from peewee import SqliteDatabase
@@ -104,8 +105,20 @@ def people_text(title: str, people: Iterable[Sequence[str]]) -> str:
     return " ".join(part for part in parts if part)
 
 
+class _Found(set):
+    """Conversation ids as SQLite listed them, keeping that list's JSON text to hand back.
+
+    A set made from it by set operations is a plain set, without the text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(json.loads(text))
+        self.json = text
+
+
 def _id_list(ids: Iterable[int]) -> str:
     """Ids as a JSON array, for ``IN (SELECT value FROM json_each(?))``."""
+    if isinstance(ids, _Found):
+        return ids.json  # a common word's people run to tens of thousands: not written out again
     return "[" + ",".join(map(str, ids)) + "]"
 
 
@@ -214,12 +227,12 @@ def conversations_named(phrases: Sequence[Phrase], *, every: bool = True) -> set
     """Conversations whose people hold every phrase (or, with ``every`` off, any). SQLite."""
     if not phrases:
         return set()
-    # One text of ids, not a row each: a common word's people run to tens of thousands.
+    # One JSON text of ids, not a row each: a common word's people run to tens of thousands.
     found = database.obj.execute_sql(
-        f"SELECT group_concat(rowid) FROM {PEOPLE_TABLE} WHERE {PEOPLE_TABLE} MATCH ?",
+        f"SELECT json_group_array(rowid) FROM {PEOPLE_TABLE} WHERE {PEOPLE_TABLE} MATCH ?",
         (people_expression(phrases, every=every),),
     ).fetchone()[0]
-    return set(map(int, found.split(","))) if found else set()
+    return _Found(found) if found != "[]" else set()
 
 
 def _sql_time(value):
@@ -270,7 +283,7 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
     barred = conversations_named([p for p in excluded if not text_only(p)], every=False)
     required = None
     if people:
-        required = conversations_named(people) - barred
+        required = _without(conversations_named(people), barred)
         if not required:
             return
     # Which of the phrases each conversation's people hold: a conversation whose people
@@ -278,7 +291,7 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
     named = [i for i, phrase in enumerate(phrases) if not text_only(phrase)]
     holders = {}
     for i in named:
-        found = conversations_named([phrases[i]]) - barred
+        found = _without(conversations_named([phrases[i]]), barred)
         holders[i] = found if required is None else found & required
     groups = _by_phrases_held(holders)
     if phrases:
@@ -291,9 +304,15 @@ def matching_messages(member_id: int, phrases: Sequence[Phrase], *, people: Sequ
     yield from _newest_first(streams)
 
 
+def _without(conversations: set[int], barred: set[int]) -> set[int]:
+    return conversations - barred if barred else conversations
+
+
 def _by_phrases_held(holders: dict[int, set[int]]) -> dict[frozenset[int], set[int]]:
     """The conversations holding some of the phrases, grouped by exactly which ones."""
     groups: dict[frozenset[int], set[int]] = {}
+    if len(holders) == 1:
+        return {frozenset(holders): found for found in holders.values() if found}
     if len(holders) <= 4:
         # Set algebra over each combination: a common word's people run to tens of thousands.
         phrases = list(holders)
