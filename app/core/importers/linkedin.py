@@ -1041,6 +1041,9 @@ class _Importer:
                 'WHERE "id" = {p}'.format(p=database.obj.param),
                 conversation_updates[start:start + 1000],
             )
+        # In the order the inbox indexes begin with (member, box, last activity): SQLite builds
+        # or extends them faster from rows nearly in order.
+        states.sort(key=lambda row: (row[1], row[10], row[15]))
         with indexes_rebuilt(ConversationState, len(states)):
             insert_rows(ConversationState, STATE_COLUMNS, states)
         for start in range(0, len(inmails), 500):
