@@ -108,7 +108,8 @@ def people_text(title: str, people: Iterable[Sequence[str]]) -> str:
 class _Found(set):
     """Conversation ids as SQLite listed them, keeping that list's JSON text to hand back.
 
-    A set made from it by set operations is a plain set, without the text."""
+    A set made from it by set operations is a plain set, without the text; changed in
+    place, it would hand back the old text, so nothing changes one in place."""
 
     def __init__(self, text: str) -> None:
         super().__init__(json.loads(text))
