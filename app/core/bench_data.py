@@ -75,11 +75,10 @@ from app.store.models import (
     box_for,
 )
 from app.store.search import (
-    BULK_PENDING_BYTES,
-    DEFAULT_PENDING_BYTES,
     FTS_TABLE,
     PEOPLE_INSERT,
-    SET_PENDING_BYTES,
+    SET_FTS_SETTING,
+    bulk_settings,
     people_text,
 )
 
@@ -443,7 +442,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
     db.execute("BEGIN")
     for name in work["drop"]:
         db.execute(f'DROP INDEX "{name}"')
-    db.execute(SET_PENDING_BYTES, (BULK_PENDING_BYTES,))
+    db.executemany(SET_FTS_SETTING, bulk_settings(True))
     plans, members, titles = work["people"]
     db.executemany(PEOPLE_INSERT, enumerate((_people(c, members, title) for c, title in zip(plans, titles)), start=1))
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
@@ -463,7 +462,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
         db.execute(FTS_FROM_MESSAGES, (messages[0][0], messages[-1][0]))
         if len(hashes) > 200_000:
             hashes.clear()
-    db.execute(SET_PENDING_BYTES, (DEFAULT_PENDING_BYTES,))
+    db.executemany(SET_FTS_SETTING, bulk_settings(False))
     for statement in work["create"]:
         db.execute(statement)
     db.execute("COMMIT")

@@ -123,7 +123,7 @@ class MessageIndex:
     def __enter__(self) -> "MessageIndex":
         if is_sqlite():
             db = database.obj
-            self._set_pending_bytes(search.BULK_PENDING_BYTES)
+            self._fts_settings(bulk=True)
             # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
             self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                             daemon=True)
@@ -149,11 +149,11 @@ class MessageIndex:
         if error is None:
             if self._failure is not None:
                 raise self._failure
-            self._set_pending_bytes(search.DEFAULT_PENDING_BYTES)
+            self._fts_settings(bulk=False)
 
-    def _set_pending_bytes(self, size: int) -> None:
+    def _fts_settings(self, bulk: bool) -> None:
         # Kept in the index's own settings: set back before the transaction ends (or rolled back with it).
-        database.obj.execute_sql(search.SET_PENDING_BYTES, (size,))
+        database.obj.cursor().executemany(search.SET_FTS_SETTING, search.bulk_settings(bulk))
 
     def _work(self, connection) -> None:
         while (batch := self._batches.get()) is not None:

@@ -14,7 +14,9 @@ from speed import write_messages_csv
 
 from app.core.importers.linkedin import import_linkedin
 from app.core.importers.progress import TextProgress
-from app.store.models import Conversation, Message
+from app.store.bulk import is_sqlite
+from app.store.models import Conversation, Message, database
+from app.store.search import BULK_SETTINGS, FTS_TABLE
 
 SPEED_SCRIPT = Path(__file__).with_name("speed.py")
 
@@ -72,6 +74,22 @@ def test_an_import_reports_its_progress(store, tmp_path):
     assert calls[-1] == ("done", 6_000, 1.0)
     assert all(0 <= c[2] <= 1 for c in calls if c[2] is not None)
     assert "6,000 message rows in" in summary.describe()
+
+
+def test_a_large_import_leaves_the_search_index_settings_as_they_were(store, tmp_path):
+    if not is_sqlite():
+        pytest.skip("SQLite's full-text index keeps its settings in the store")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write_messages_csv(folder / "messages.csv", 2_000)
+    import_linkedin(folder)
+    settings = dict(database.obj.execute_sql(f"SELECT k, v FROM {FTS_TABLE}_config").fetchall())
+    # Loaded with larger segments merged less often, then set back for the sends that follow.
+    assert {name: settings.get(name) for name in BULK_SETTINGS} == {
+        name: default for name, (_bulk, default) in BULK_SETTINGS.items()
+    }
+    found = database.obj.execute_sql(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH 'roadmap'")
+    assert found.fetchone()[0] > 0, "the imported messages are in the index"
 
 
 @pytest.mark.skipif(not os.environ.get("PARLEY_SPEED"), reason="set PARLEY_SPEED=1 to time 500,000 rows")
