@@ -714,15 +714,10 @@ def _senders(rng: random.Random, conversation: _Conversation) -> bytes:
 
 def _unanswered(senders: bytes, slot: int) -> int:
     """How many messages at the end came from others since the member in ``slot`` last wrote."""
-    n = 0
-    for sender in reversed(senders):
-        if sender == slot:
-            break
-        n += 1
-    return n
+    return len(senders) - 1 - senders.rfind(slot)  # rfind gives -1 when they never wrote: all of them
 
 
-@dataclass
+@dataclass(slots=True)
 class _View:
     """One member's state of one conversation before its message ids are known."""
 
