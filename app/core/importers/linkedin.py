@@ -300,7 +300,7 @@ class _Importer:
         self.identities: dict[str, _Identity] = {}
         self.urls_by_name: dict[str, set[str]] = {}
         self.threads: dict[str, _Thread] = {}
-        self.sender_keys: dict[tuple[str, str], str] = {}
+        self.person_keys: dict[tuple[str, str], str] = {}  # (name, URL) as written: the key _person gave
         self.recipient_keys: dict[tuple[str, str], tuple[str, ...]] = {}
         self.owner_votes: Counter = Counter()
         self.owner_first = ""
@@ -490,9 +490,14 @@ class _Importer:
             if key not in self.identities:
                 self.identities[key] = _Identity(" ".join(name.split()) or "Sponsor", "", "company")
             return key
-        cached = self.sender_keys.get((name, url))
+        return self._known_person(name, url)
+
+    def _known_person(self, name: str, url: str) -> str:
+        """``_person``, asked once for each name and URL as written: the same people write and
+        are written to in conversation after conversation."""
+        cached = self.person_keys.get((name, url))
         if cached is None:
-            cached = self.sender_keys[(name, url)] = self._person(name, url)
+            cached = self.person_keys[(name, url)] = self._person(name, url)
         return cached
 
     def _recipients(self, names: str, urls: str) -> tuple[str, ...]:
@@ -501,14 +506,15 @@ class _Importer:
             return cached
         url_list = split_urls(urls) if urls.strip() else []
         name_list = split_names(names, len(url_list) if url_list else None)
+        person = self._known_person
         if not url_list:
-            keys = tuple(self._person(n, "") for n in name_list)
+            keys = tuple(person(n, "") for n in name_list)
         elif len(name_list) == len(url_list):
-            keys = tuple(self._person(n, u) for n, u in zip(name_list, url_list))
+            keys = tuple(person(n, u) for n, u in zip(name_list, url_list))
         else:
             # Names that cannot be paired with URLs: the URLs alone say who it is.
             seen = [n for n in name_list if n == HIDDEN_MEMBER]
-            keys = tuple(self._person("", u) for u in url_list) + tuple(ANONYMOUS_PLACEHOLDER for _ in seen)
+            keys = tuple(person("", u) for u in url_list) + tuple(ANONYMOUS_PLACEHOLDER for _ in seen)
         self.recipient_keys[(names, urls)] = keys
         return keys
 
