@@ -33,7 +33,7 @@ from app.store.models import (
     MemberSettings,
     Message,
 )
-from app.store.search import index_messages, refresh_people
+from app.store.search import index_messages, people_text, refresh_people
 
 EMPTY = "A message can't be empty."
 SUBJECT_NEEDED = "An InMail needs a subject."
@@ -113,13 +113,6 @@ def check_content(route: str, body: str, subject: str | None, attachments) -> st
 # ---- delivery (the rules every writer keeps) -----------------------------------------------
 
 
-def _people_text(conversation: Conversation, members: Iterable[Member]) -> str:
-    parts = [conversation.title]
-    for member in members:
-        parts.extend((member.name, member.company, member.headline))
-    return " ".join(p for p in parts if p)
-
-
 def _open_state(conversation: Conversation, member: Member, peer: Member | None, folder: str, at: datetime):
     return ConversationState.create(
         conversation=conversation,
@@ -173,7 +166,8 @@ def _deliver(
         state.save()
     # The sender first: a sponsoring company has no view of its own but must be findable.
     members = [sender, *Member.select().where(Member.id.in_([s.member_id for s in states if s.member_id != sender.id]))]
-    index_messages([(message.id, subject, body, _people_text(conversation, members))])
+    people = people_text(conversation.title, ((m.name, m.company, m.headline) for m in members))
+    index_messages([(message.id, subject, body, people)])
     if conversation.message_count == 0:
         # Its people are filed with its first message; a group's later changes refile them.
         refresh_people([conversation.id])

@@ -83,6 +83,7 @@ def bulk_settings(bulk: bool) -> list[tuple[str, int]]:
     """(name, value) of each of BULK_SETTINGS: for a load, or back to the defaults."""
     return [(name, values[0] if bulk else values[1]) for name, values in BULK_SETTINGS.items()]
 
+
 MESSAGE_TEXT_INSERT = f"INSERT INTO {FTS_TABLE}(rowid, subject, body) VALUES (?, ?, ?)"
 PEOPLE_INSERT = f"INSERT INTO {PEOPLE_TABLE}(rowid, people) VALUES (?, ?)"
 
