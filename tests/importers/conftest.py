@@ -6,6 +6,20 @@ import pytest
 
 from linkedin_samples import CONNECTIONS_CSV, PROFILE_CSV, Export, messages_2024
 
+from app.core.importers import linkedin
+from app.core.importers.forked import can_fork
+
+
+@pytest.fixture(autouse=True, params=["rows-made-here", "rows-made-by-a-copy"])
+def rows_made(request, monkeypatch):
+    """Every test here runs twice: with the message rows made by the importing process, as
+    small imports do, and by a forked copy of it, as large imports do."""
+    if request.param == "rows-made-by-a-copy":
+        if not can_fork():
+            pytest.skip("this platform cannot fork")
+        monkeypatch.setattr(linkedin, "FORKED_ROWS", 0)
+    return request.param
+
 
 @pytest.fixture
 def export(tmp_path):

@@ -145,6 +145,7 @@ def test_a_file_that_is_not_utf8_is_an_error(store, export):
 
 
 def test_a_store_failure_half_way_leaves_nothing_and_stops_the_indexer(store, tmp_path, monkeypatch):
+    import multiprocessing
     import threading
 
     from speed import write_messages_csv
@@ -171,4 +172,5 @@ def test_a_store_failure_half_way_leaves_nothing_and_stops_the_indexer(store, tm
     with pytest.raises(RuntimeError, match="disk full"):
         import_linkedin(folder)
     assert row_counts() == before
-    assert not [t for t in threading.enumerate() if t.name == "bulk-message-index"]
+    assert not [t for t in threading.enumerate() if t.name.startswith(("bulk-message-index", "parley-import-rows"))]
+    assert not multiprocessing.active_children(), "the copy making the rows is gone"

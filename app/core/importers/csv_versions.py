@@ -31,6 +31,10 @@ class ArchiveError(BadInput):
         where = f"{file} line {line}" if line else file
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self):
+        # Made again from its parts when it crosses from the import's second process.
+        return type(self), (self.file, self.problem, self.line)
+
 
 # The columns every messages.csv version carries, in our own names.
 MESSAGE_FIELDS = (

@@ -4,8 +4,10 @@ messages.csv is read twice, streaming both times. The first pass checks every
 row and gathers what each conversation needs (participants, first and last
 message, folder) — a small record per conversation, never the messages. The
 second pass writes the messages in batches, each batch's full-text rows made by
-the store beside the reading (app.store.bulk). Everything is written in one
-transaction, so a bad row anywhere leaves the store as it was.
+the store beside the reading (app.store.bulk). In a large import the second
+reading, which turns rows into the message table's rows, is done by a forked
+copy of this process (app.core.importers.forked) while this one writes. Everything
+is written in one transaction, so a bad row anywhere leaves the store as it was.
 
 Rows are written straight into the tables, not sent: an archive holds what
 already happened, so no route is taken and no credit moves.
@@ -18,6 +20,7 @@ import itertools
 import re
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +52,7 @@ from app.core.importers.csv_versions import (
     parse_date,
     read_header,
 )
+from app.core.importers.forked import Forked, can_fork
 from app.core.importers.people import (
     ANONYMOUS_PLACEHOLDER,
     HIDDEN_MEMBER,
@@ -98,6 +102,7 @@ from app.store.search import refresh_people
 ME = "me"
 CHUNK = 5000
 PROGRESS_EVERY = 5000
+FORKED_ROWS = 20_000  # messages from which a second process makes the rows while this one writes
 ROW_MEMO_SIZE = 64  # senders and recipients remembered for the conversation being read
 # FOLDER values and the box each puts a conversation in; SENT says nothing about it.
 FOLDER_BOXES = {"INBOX": BOX_INBOX, "ARCHIVE": BOX_ARCHIVED, "ARCHIVED": BOX_ARCHIVED, "SPAM": BOX_SPAM}
@@ -637,21 +642,8 @@ class _Importer:
             for thread in threads:
                 thread.rows_left = thread.count
             adding = sum(t.count for t in threads)
-            with indexes_rebuilt(Message, adding), \
-                    MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
-                if self.in_time_order:
-                    ids = iter(take_ids(Message, adding))
-                    for number, file in enumerate(self.message_files):
-                        self._write_messages(number, file, ids, index.add)
-                elif self.newest_first:
-                    # Ids counting down from the top (rows repeated in the export leave a gap below).
-                    ids = iter(reversed(take_ids(Message, adding)))
-                    written = _Span(index.add)
-                    for number, file in enumerate(self.message_files):
-                        self._write_messages(number, file, ids, written.add)
-                    written.flush()
-                else:
-                    self._write_messages_sorted(threads, index)
+            with indexes_rebuilt(Message, adding):
+                self._write_all_messages(threads, adding)
             self._finish_conversations()
             refresh_people([t.conversation_id for t in threads])
             if self.summary.messages or self.summary.drafts or self.summary.members or self.summary.connections:
@@ -896,28 +888,98 @@ class _Importer:
             if external_id is not None:
                 adding_to[conversation_id].known.add(external_id)
 
-    def _write_messages(self, number: int, file: ExportFile, ids: Iterator[int],
-                        written: Callable[[int, int], None] | None, staging: TimeOrderedInsert | None = None) -> None:
-        """Write a file's new messages: straight into the store with ``ids``, or into ``staging``
-        numbered in the order read."""
-        drafts: list[tuple] = []
-        for batch in self._message_batches(number, file, ids, drafts):
-            if staging is None:
-                insert_rows(Message, MESSAGE_COLUMNS, batch)
-                written(min(batch[0][0], batch[-1][0]), max(batch[0][0], batch[-1][0]))
-            else:
-                staging.add(batch)
-            self.summary.messages += len(batch)
-        self._flush_drafts(drafts)
+    def _write_all_messages(self, threads: list[_Thread], adding: int) -> None:
+        """Write the export's new messages with ids that follow their time.
 
-    def _write_messages_sorted(self, threads: list[_Thread], index: MessageIndex) -> None:
-        """Messages in neither order (Parley's own CSV lists the newest conversation first, each
-        one's messages oldest first) are sorted by time on their way in, so that their ids follow
-        it: search reads matches newest id first, and a later id means a later message everywhere."""
-        staging = TimeOrderedInsert(Message, MESSAGE_COLUMNS[1:], "sent_at")
-        order = itertools.count(1)
+        Oldest first in the export: ids in the order read. Newest first (LinkedIn's
+        order): ids counting down from the top (rows repeated in the export leave a gap
+        below). In neither order (Parley's own CSV lists the newest conversation first,
+        each one's messages oldest first), the rows are sorted by time on their way in:
+        search reads matches newest id first, and a later id means a later message
+        everywhere.
+        """
+        staging = span = None
+        if self.in_time_order:
+            ids: Iterator[int] = iter(take_ids(Message, adding))
+        elif self.newest_first:
+            ids = iter(reversed(take_ids(Message, adding)))
+        else:
+            staging = TimeOrderedInsert(Message, MESSAGE_COLUMNS[1:], "sent_at")
+            ids = itertools.count(1)  # the order read, which breaks ties in time
+        # The rows are made (by a second process if they are many) before the index's thread starts.
+        with self._rows_made(ids, adding) as events, \
+                MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
+            written = index.add
+            if self.newest_first and not self.in_time_order:
+                span = _Span(index.add)
+                written = span.add
+            for event, value in events:
+                if event == "drafts":
+                    self._flush_drafts(value)
+                    continue
+                if staging is not None:
+                    staging.add(value)
+                else:
+                    insert_rows(Message, MESSAGE_COLUMNS, value)
+                    written(min(value[0][0], value[-1][0]), max(value[0][0], value[-1][0]))
+                self.summary.messages += len(value)
+            if span is not None:
+                span.flush()
+            if staging is not None:
+                self._copy_in_time_order(threads, staging, index)
+
+    @contextmanager
+    def _rows_made(self, ids: Iterator[int], adding: int) -> Iterator[Iterator[tuple[str, list[tuple]]]]:
+        """``_made_rows``, made by a forked copy of this process when there are many: it
+        parses and maps while this process writes. The copy starts on entering."""
+        if adding < FORKED_ROWS or not can_fork():
+            yield self._made_rows(ids)
+            return
+        progress = self.progress
+
+        def work(put: Callable[[object], None]) -> None:
+            if progress is not None:
+                self.progress = lambda *args: put(("progress", args))
+            for event in self._made_rows(ids):
+                put(event)
+            put(("report", self._rows_report()))
+
+        with Forked(work, "parley-import-rows") as made:
+            yield self._events_from(made, progress)
+
+    def _events_from(self, made: Forked, progress: Progress | None) -> Iterator[tuple[str, list[tuple]]]:
+        for event, value in made:
+            if event == "progress":
+                if progress is not None:
+                    progress(*value)
+            elif event == "report":
+                self._take_report(value)
+            else:
+                yield event, value
+
+    def _made_rows(self, ids: Iterator[int]) -> Iterator[tuple[str, list[tuple]]]:
+        """("rows", a batch for the message table) for each batch of new messages, and
+        ("drafts", its drafts) after each file."""
         for number, file in enumerate(self.message_files):
-            self._write_messages(number, file, order, None, staging)
+            drafts: list[tuple] = []
+            for batch in self._message_batches(number, file, ids, drafts):
+                yield "rows", batch
+            yield "drafts", drafts
+
+    def _rows_report(self) -> tuple:
+        """What making the rows learnt, for the process that writes them."""
+        threads = {key: (t.added, t.max_id, t.first_id, t.new_last_at, t.new_last_body)
+                   for key, t in self.threads.items() if t.added}
+        return threads, self.summary.skipped, self.summary.already_imported
+
+    def _take_report(self, report: tuple) -> None:
+        threads, self.summary.skipped, self.summary.already_imported = report
+        for key, (added, max_id, first_id, last_at, last_body) in threads.items():
+            thread = self.threads[key]
+            thread.added, thread.max_id, thread.first_id = added, max_id, first_id
+            thread.new_last_at, thread.new_last_body = last_at, last_body
+
+    def _copy_in_time_order(self, threads: list[_Thread], staging: TimeOrderedInsert, index: MessageIndex) -> None:
         span: list[int] = []
 
         def copied(first: int, last: int) -> None:
@@ -928,7 +990,7 @@ class _Importer:
         if not span:
             return
         first, last = span
-        # What the first writing noted by the order read, told again by the ids given.
+        # What making the rows noted by the order read, told again by the ids given.
         by_conversation = {t.conversation_id: t for t in threads}
         for conversation_id, max_id in database.obj.execute_sql(
             f'SELECT conversation_id, max(id) FROM message WHERE id BETWEEN {database.obj.param} AND '
