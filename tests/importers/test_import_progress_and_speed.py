@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from speed import write_messages_csv
 
-from app.core.importers.linkedin import import_linkedin
+from app.core.importers.linkedin import FINISHING, import_linkedin
 from app.core.importers.progress import TextProgress
 from app.store.bulk import is_sqlite
 from app.store.models import Conversation, Message, database
@@ -61,6 +61,26 @@ def test_in_a_log_it_writes_an_occasional_whole_line():
     assert lines[-1].startswith("Importing messages.csv [########################] 100%")
 
 
+def test_a_stage_that_counts_nothing_shows_its_time_after_the_last_count_of_the_one_before():
+    out, ticks = Terminal(), Ticks()
+    progress = TextProgress(out, clock=ticks)
+    progress("Importing messages.csv", 5_000, 0.5)
+    ticks.now = 0.05  # too soon after the last drawing to draw again
+    progress("Importing messages.csv", 10_000, 1.0)
+    ticks.now = 0.1
+    progress("Finishing the search index and conversations", None, None)
+    ticks.now = 3.35
+    progress("done", 10_000, 1.0)
+    lines = [line.rstrip() for line in out.getvalue().replace("\r", "\n").splitlines() if line.strip()]
+    assert lines == [
+        "Importing messages.csv [############------------]  50%  5,000 rows  – rows/s",
+        "Importing messages.csv [########################] 100%  10,000 rows  100,000 rows/s",
+        "Finishing the search index and conversations  0.0 s",
+        "Finishing the search index and conversations  3.2 s",
+    ]
+    assert out.getvalue().endswith("3.2 s\n")
+
+
 def test_an_import_reports_its_progress(store, tmp_path):
     folder = tmp_path / "export"
     folder.mkdir()
@@ -69,9 +89,9 @@ def test_an_import_reports_its_progress(store, tmp_path):
     summary = import_linkedin(folder, progress=lambda stage, rows, fraction: calls.append((stage, rows, fraction)))
     assert summary.messages == 6_000 and Message.select().count() == 6_000
     assert Conversation.select().count() == 600
-    stages = [c[0] for c in calls]
-    assert stages[0] == "Reading messages.csv" and "Importing messages.csv" in stages
-    assert calls[-1] == ("done", 6_000, 1.0)
+    stages = list(dict.fromkeys(c[0] for c in calls))
+    assert stages == ["Reading messages.csv", "Importing messages.csv", FINISHING, "done"]
+    assert (FINISHING, None, None) in calls and calls[-1] == ("done", 6_000, 1.0)
     assert all(0 <= c[2] <= 1 for c in calls if c[2] is not None)
     assert "6,000 message rows in" in summary.describe()
 

@@ -102,6 +102,7 @@ from app.store.search import refresh_people
 ME = "me"
 CHUNK = 5000
 PROGRESS_EVERY = 5000
+FINISHING = "Finishing the search index and conversations"
 FORKED_ROWS = 20_000  # messages from which a second process makes the rows while this one writes
 ROW_MEMO_SIZE = 64  # senders and recipients remembered for the conversation being read
 # FOLDER values and the box each puts a conversation in; SENT says nothing about it.
@@ -923,6 +924,9 @@ class _Importer:
                     insert_rows(Message, MESSAGE_COLUMNS, value)
                     written(min(value[0][0], value[-1][0]), max(value[0][0], value[-1][0]))
                 self.summary.messages += len(value)
+            if self.progress is not None and self.summary.messages:
+                # What is left (indexing, the conversations' states) shows no count, but takes seconds.
+                self.progress(FINISHING, None, None)
             if span is not None:
                 span.flush()
             if staging is not None:
