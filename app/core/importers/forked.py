@@ -19,6 +19,7 @@ import multiprocessing
 import pickle
 import queue
 import signal
+import sys
 import threading
 from typing import Callable, Iterator
 
@@ -30,9 +31,11 @@ _ITEM, _END, _ERROR, _LOST = range(4)
 
 
 def can_fork() -> bool:
-    """Whether the work can go to a forked copy: the platform forks, and no other thread
-    runs here (a lock another thread holds would stay held in the copy)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Whether the work can go to a forked copy: the platform forks safely (macOS's system
+    libraries may not survive a fork), and no other thread runs here (a lock another
+    thread holds would stay held in the copy)."""
+    return (sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
 
 
 class Forked:
