@@ -907,7 +907,8 @@ class _Importer:
         else:
             staging = TimeOrderedInsert(Message, MESSAGE_COLUMNS[1:], "sent_at")
             ids = itertools.count(1)  # the order read, which breaks ties in time
-        # The rows are made (by a second process if they are many) before the index's thread starts.
+        # A copy to make the rows is forked, if they are many, before the index's thread starts:
+        # a fork wants no other thread running.
         with self._rows_made(ids, adding) as events, \
                 MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
             written = index.add
