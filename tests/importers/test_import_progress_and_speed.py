@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from speed import write_messages_csv
 
-from app.core.importers.linkedin import FINISHING, import_linkedin
+from app.core.importers.linkedin import FINISHING, SETTLING, import_linkedin
 from app.core.importers.progress import TextProgress
 from app.store.bulk import is_sqlite
 from app.store.models import Conversation, Message, database
@@ -61,20 +61,24 @@ def test_in_a_log_it_writes_an_occasional_whole_line():
     assert lines[-1].startswith("Importing messages.csv [########################] 100%")
 
 
-def test_a_stage_that_counts_nothing_shows_its_time_after_the_last_count_of_the_one_before():
+def test_stages_that_count_nothing_show_their_time_after_the_last_count_of_the_one_before():
     out, ticks = Terminal(), Ticks()
     progress = TextProgress(out, clock=ticks)
     progress("Importing messages.csv", 5_000, 0.5)
     ticks.now = 0.05  # too soon after the last drawing to draw again
     progress("Importing messages.csv", 10_000, 1.0)
     ticks.now = 0.1
+    progress("Adding members and conversations", None, None)
+    ticks.now = 2.1
     progress("Finishing the search index and conversations", None, None)
-    ticks.now = 3.35
+    ticks.now = 5.35
     progress("done", 10_000, 1.0)
     lines = [line.rstrip() for line in out.getvalue().replace("\r", "\n").splitlines() if line.strip()]
     assert lines == [
         "Importing messages.csv [############------------]  50%  5,000 rows  – rows/s",
         "Importing messages.csv [########################] 100%  10,000 rows  100,000 rows/s",
+        "Adding members and conversations  0.0 s",
+        "Adding members and conversations  2.0 s",
         "Finishing the search index and conversations  0.0 s",
         "Finishing the search index and conversations  3.2 s",
     ]
@@ -90,10 +94,20 @@ def test_an_import_reports_its_progress(store, tmp_path):
     assert summary.messages == 6_000 and Message.select().count() == 6_000
     assert Conversation.select().count() == 600
     stages = list(dict.fromkeys(c[0] for c in calls))
-    assert stages == ["Reading messages.csv", "Importing messages.csv", FINISHING, "done"]
-    assert (FINISHING, None, None) in calls and calls[-1] == ("done", 6_000, 1.0)
+    assert stages == ["Reading messages.csv", SETTLING, "Importing messages.csv", FINISHING, "done"]
+    assert (SETTLING, None, None) in calls and (FINISHING, None, None) in calls
+    assert calls[-1] == ("done", 6_000, 1.0)
     assert all(0 <= c[2] <= 1 for c in calls if c[2] is not None)
     assert "6,000 message rows in" in summary.describe()
+
+
+def test_a_small_import_draws_no_stages_that_would_flash_by(store, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write_messages_csv(folder / "messages.csv", 300)
+    calls = []
+    import_linkedin(folder, progress=lambda stage, rows, fraction: calls.append((stage, rows, fraction)))
+    assert calls == [("done", 300, 1.0)]
 
 
 def test_a_large_import_leaves_the_search_index_settings_as_they_were(store, tmp_path):

@@ -102,6 +102,7 @@ from app.store.search import refresh_people
 ME = "me"
 CHUNK = 5000
 PROGRESS_EVERY = 5000
+SETTLING = "Adding members and conversations"  # the stages of a long import that count nothing
 FINISHING = "Finishing the search index and conversations"
 FORKED_ROWS = 20_000  # messages from which a second process makes the rows while this one writes
 ROW_MEMO_SIZE = 64  # senders and recipients remembered for the conversation being read
@@ -635,6 +636,7 @@ class _Importer:
 
     def write(self) -> None:
         with write():
+            self._stage(SETTLING)
             self._resolve_members()
             self._write_connections()
             self._write_conversations()
@@ -649,6 +651,11 @@ class _Importer:
             refresh_people([t.conversation_id for t in threads])
             if self.summary.messages or self.summary.drafts or self.summary.members or self.summary.connections:
                 changes.record("message", self.now)
+
+    def _stage(self, name: str) -> None:
+        """A stage of a long import that counts nothing but takes seconds, for the progress line."""
+        if self.progress is not None and self.summary.rows_read >= PROGRESS_EVERY:
+            self.progress(name, None, None)
 
     def _owner_keys(self, canon: dict[str, str]) -> set[str]:
         """The canonical keys of the export's owner: named by Profile.csv, else the member
@@ -925,9 +932,8 @@ class _Importer:
                     insert_rows(Message, MESSAGE_COLUMNS, value)
                     written(min(value[0][0], value[-1][0]), max(value[0][0], value[-1][0]))
                 self.summary.messages += len(value)
-            if self.progress is not None and self.summary.messages:
-                # What is left (indexing, the conversations' states) shows no count, but takes seconds.
-                self.progress(FINISHING, None, None)
+            if self.summary.messages:
+                self._stage(FINISHING)
             if span is not None:
                 span.flush()
             if staging is not None:

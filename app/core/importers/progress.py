@@ -45,6 +45,8 @@ class TextProgress:
             if self._unshown is not None:
                 # The last word on the stage that ends, if the interval kept it from being drawn.
                 self._draw(self._line(*self._unshown, now), final=False)
+            elif self._stage is not None and not self._counted:
+                self._draw(self._line(self._stage, None, None, now), final=False)  # the time it took
             if self._stage is not None and self.tty:
                 self.stream.write("\n")
             self._unshown = None
