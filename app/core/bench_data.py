@@ -294,7 +294,7 @@ SLOTS: dict[str, Callable[[random.Random], object]] = {
     "q": lambda rng: rng.randint(1, 4),
     "first": lambda rng: "{first}",  # filled per message with the reader's first name
 }
-_SLOT_NAMES: dict[str, set[str]] = {}
+_SLOT_NAMES: dict[str, tuple[str, ...]] = {}
 SKILL_WEIGHTS = list(_accumulate_weights(1 / (i + 1) ** 1.3 for i in range(len(SKILLS))))
 
 
@@ -302,7 +302,10 @@ def _fill(template: str, rng: random.Random) -> str:
     """The template with each of its slots filled at random."""
     names = _SLOT_NAMES.get(template)
     if names is None:
-        names = _SLOT_NAMES[template] = {name for _text, name, _spec, _conv in Formatter().parse(template) if name}
+        # In the template's order, not a set's: the draws must not depend on the string hash seed.
+        names = _SLOT_NAMES[template] = tuple(dict.fromkeys(
+            name for _text, name, _spec, _conv in Formatter().parse(template) if name
+        ))
     return template.format(**{name: SLOTS[name](rng) for name in names})
 
 

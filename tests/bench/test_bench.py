@@ -236,3 +236,32 @@ def test_a_build_that_fails_leaves_no_store_behind(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="writing the messages failed"):
         bench_data.build(str(path), 1_000)
     assert list(tmp_path.iterdir()) == []  # neither the store nor the file beside it
+
+
+_BUILD_AND_SUM = """
+import hashlib, sqlite3, sys
+from app.core.bench_data import build
+from app.core.clock import parse_instant
+build(sys.argv[1], 2000, now=parse_instant("2026-03-02T09:00:00Z"))
+db = sqlite3.connect(sys.argv[1])
+digest = hashlib.sha256()
+for table in ("member", "connection", "conversation", "conversation_state", "message", "inmail"):
+    for row in db.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
+        digest.update(repr(row).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_the_same_seed_builds_the_same_store_whatever_the_string_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    sums = []
+    for hash_seed in ("3", "11"):
+        # Each interpreter hashes strings with its own seed: sets of strings iterate in its order.
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PARLEY_NOW": "2026-03-02T09:00:00Z"}
+        done = subprocess.run([sys.executable, "-c", _BUILD_AND_SUM, str(tmp_path / f"b{hash_seed}.db")],
+                              env=env, capture_output=True, text=True, check=True)
+        sums.append(done.stdout.strip())
+    assert len(sums[0]) == 64 and sums[0] == sums[1]
