@@ -33,7 +33,7 @@ from app.store.models import (
     MemberSettings,
     Message,
 )
-from app.store.search import index_messages, people_text, refresh_people
+from app.store.search import index_message, people_text, refresh_people
 
 EMPTY = "A message can't be empty."
 SUBJECT_NEEDED = "An InMail needs a subject."
@@ -164,10 +164,13 @@ def _deliver(
         if state.member_id != sender.id:
             _arrive(state, folder, spam=state.member_id in spam_for)
         state.save()
-    # The sender first: a sponsoring company has no view of its own but must be findable.
-    members = [sender, *Member.select().where(Member.id.in_([s.member_id for s in states if s.member_id != sender.id]))]
-    people = people_text(conversation.title, ((m.name, m.company, m.headline) for m in members))
-    index_messages([(message.id, subject, body, people)])
+
+    def people() -> str:
+        # The sender first: a sponsoring company has no view of its own but must be findable.
+        others = Member.select().where(Member.id.in_([s.member_id for s in states if s.member_id != sender.id]))
+        return people_text(conversation.title, ((m.name, m.company, m.headline) for m in [sender, *others]))
+
+    index_message(message.id, subject, body, people)
     if conversation.message_count == 0:
         # Its people are filed with its first message; a group's later changes refile them.
         refresh_people([conversation.id])

@@ -102,9 +102,9 @@ class MessageIndex:
     Use as a context manager around the writing, calling ``add(first_id, last_id)``
     after each batch of messages. On PostgreSQL a message's document also holds its
     people: its sender's name, company and headline followed by its conversation's
-    ``people`` (title and names, given per conversation id). SQLite keeps people per
-    conversation: the caller refreshes them (``search.refresh_people``) once the
-    conversations' states are written.
+    people (title and names, by conversation id, from ``people()``, asked for only
+    there). SQLite keeps people per conversation: the caller refreshes them
+    (``search.refresh_people``) once the conversations' states are written.
 
     On SQLite a second thread runs one INSERT … SELECT per batch on the same
     connection: the text never passes through Python and SQLite lets go of the
@@ -114,8 +114,9 @@ class MessageIndex:
     ``search.index_messages`` in the caller's thread.
     """
 
-    def __init__(self, people: dict[int, str]) -> None:
-        self.people = people
+    def __init__(self, people: Callable[[], dict[int, str]]) -> None:
+        self._people = people
+        self.people: dict[int, str] = {}  # PostgreSQL's, made on entering
         self._batches: queue.Queue = queue.Queue()
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -128,6 +129,8 @@ class MessageIndex:
             self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                             daemon=True)
             self._worker.start()
+        else:
+            self.people = self._people()
         return self
 
     def add(self, first_id: int, last_id: int) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from peewee import SqliteDatabase
 
@@ -103,6 +103,16 @@ def index_messages(rows: Iterable[Sequence]) -> None:
         from app.store.postgres import index_messages as pg_index
 
         pg_index(rows)
+
+
+def index_message(message_id: int, subject: str, body: str, people: Callable[[], str]) -> None:
+    """Add one message to the index. ``people()`` (its sender's and its conversation's people,
+    as ``index_messages`` takes them) is asked for only where the index files people with
+    each message: on PostgreSQL."""
+    if _sqlite():
+        database.obj.execute_sql(MESSAGE_TEXT_INSERT, (message_id, subject, body))
+    else:
+        index_messages([(message_id, subject, body, people())])
 
 
 def people_text(title: str, people: Iterable[Sequence[str]]) -> str:

@@ -917,7 +917,7 @@ class _Importer:
         # A copy to make the rows is forked, if they are many, before the index's thread starts:
         # a fork wants no other thread running.
         with self._rows_made(ids, adding) as events, \
-                MessageIndex({t.conversation_id: self._people_text(t) for t in threads}) as index:
+                MessageIndex(lambda: {t.conversation_id: self._people_text(t) for t in threads}) as index:
             written = index.add
             if self.newest_first and not self.in_time_order:
                 span = _Span(index.add)
