@@ -407,19 +407,20 @@ class _IndexSource:
             f"AND {' AND '.join(self.clauses + within)} {{window}} ORDER BY m.id DESC"
         )
         params = [self.member_id, *self.params, *within_params]
-        if len(conversations) * messages_per_conversation() <= SORTED_MESSAGES:
+        last_message, last_conversation = _last_ids()
+        if len(conversations) * _per_conversation(last_message, last_conversation) <= SORTED_MESSAGES:
             rows = self._rows(sql.format(access=f"INDEXED BY {CONVERSATION_INDEX}", window=""), params)
         else:
-            rows = self._windows(sql.format(access="NOT INDEXED", window="AND m.id BETWEEN ? AND ?"), params)
+            rows = self._windows(sql.format(access="NOT INDEXED", window="AND m.id BETWEEN ? AND ?"), params,
+                                 last_message)
         if not self.excluded:
             yield from rows
             return
         unwanted = self.unwanted()
         yield from (row for row in rows if row[0] not in unwanted)
 
-    def _windows(self, sql: str, params: list) -> Iterator[tuple]:
-        """The rows of ``sql`` over the message ids newest first, WINDOW ids at a time."""
-        top = database.obj.execute_sql("SELECT max(id) FROM message").fetchone()[0] or 0
+    def _windows(self, sql: str, params: list, top: int) -> Iterator[tuple]:
+        """The rows of ``sql`` over the message ids from ``top`` down, WINDOW ids at a time."""
         for high in range(top, 0, -WINDOW):
             yield from self._rows(sql, [*params, max(1, high - WINDOW + 1), high])
 
@@ -443,10 +444,19 @@ class _IndexSource:
 
 def messages_per_conversation() -> float:
     """The store's messages per conversation on average, read from the two tables' last ids."""
-    db = database.obj
-    last_message = db.execute_sql("SELECT max(id) FROM message").fetchone()[0] or 0
-    last_conversation = db.execute_sql("SELECT max(id) FROM conversation").fetchone()[0] or 1
-    return max(last_message / last_conversation, 1.0)
+    return _per_conversation(*_last_ids())
+
+
+def _last_ids() -> tuple[int, int]:
+    """The last message id and the last conversation id (0 for an empty table), in one read."""
+    last_message, last_conversation = database.obj.execute_sql(
+        "SELECT (SELECT max(id) FROM message), (SELECT max(id) FROM conversation)"
+    ).fetchone()
+    return last_message or 0, last_conversation or 0
+
+
+def _per_conversation(last_message: int, last_conversation: int) -> float:
+    return max(last_message / (last_conversation or 1), 1.0)
 
 
 class _MemberSource(_IndexSource):
