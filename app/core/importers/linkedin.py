@@ -906,10 +906,11 @@ class _Importer:
         search reads matches newest id first, and a later id means a later message
         everywhere.
         """
-        staging = span = None
+        staging = None
+        counting_down = not self.in_time_order and self.newest_first
         if self.in_time_order:
             ids: Iterator[int] = iter(take_ids(Message, adding))
-        elif self.newest_first:
+        elif counting_down:
             ids = iter(reversed(take_ids(Message, adding)))
         else:
             staging = TimeOrderedInsert(Message, MESSAGE_COLUMNS[1:], "sent_at")
@@ -918,10 +919,8 @@ class _Importer:
         # a fork wants no other thread running.
         with self._rows_made(ids, adding) as events, \
                 MessageIndex(lambda: {t.conversation_id: self._people_text(t) for t in threads}) as index:
-            written = index.add
-            if self.newest_first and not self.in_time_order:
-                span = _Span(index.add)
-                written = span.add
+            span = _Span(index.add) if counting_down else None
+            written = span.add if span is not None else index.add
             for event, value in events:
                 if event == "drafts":
                     self._flush_drafts(value)
