@@ -772,8 +772,8 @@ def credits(args) -> int:
 
 
 def import_linkedin(args) -> int:
-    from app.core.importers.linkedin import import_linkedin as run_import
-    from app.core.importers.progress import TextProgress
+    from app.interchange.linkedin.linkedin import import_linkedin as run_import
+    from app.interchange.linkedin.progress import TextProgress
 
     open_store(args)
     summary = run_import(args.path, progress=TextProgress(sys.stderr))
@@ -783,7 +783,7 @@ def import_linkedin(args) -> int:
 
 def export(args) -> int:
     from app.core.errors import BadInput
-    from app.core.export import export as run_export
+    from app.interchange.export import export as run_export
 
     open_store(args)
     me = acting_member(args)
@@ -806,7 +806,7 @@ def export(args) -> int:
 
 
 def bench(args) -> int:
-    from app.core.bench import run
+    from app.bench.run import run
 
     return run(args.messages, wants_json(args), getattr(args, "db", None))
 
@@ -836,7 +836,7 @@ def demo_path() -> str:
 
 def run_demo(args) -> int:
     from app.core.clock import now
-    from app.core.demo import build_demo, has_demo
+    from app.demo.build import build_demo, has_demo
 
     target = getattr(args, "db", None) or demo_path()
     if has_demo(target):

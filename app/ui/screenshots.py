@@ -137,7 +137,7 @@ SHOTS: tuple[Shot, ...] = (
 
 def build_demo_store(folder: Path) -> Path:
     """The demo store, built once; copy it before opening it in an app."""
-    from app.core.demo import build_demo
+    from app.demo.build import build_demo
 
     path = folder / "demo.db"
     # The demo's story ends at the fixed clock; every effect it settles must use that clock too.

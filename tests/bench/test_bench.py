@@ -16,7 +16,7 @@ import sqlite3
 
 import pytest
 
-from app.core import bench
+from app.bench import run as bench
 from app.core.views import FILTERS
 from app.store.models import BOX_ARCHIVED, BOX_DELETED, BOX_INBOX, BOX_SPAM
 
@@ -184,7 +184,7 @@ def test_the_full_text_index_is_whole_and_consistent(db):
 def test_the_bulk_full_text_index_is_the_one_the_store_makes(tmp_path):
     """Written in bulk, the index holds every word of every subject and body at every place
     index_messages puts it, and each conversation's people as refresh_people makes them."""
-    from app.core.bench_data import build
+    from app.bench.data import build
     from app.store.db import open_store, write
     from app.store.search import index_messages, refresh_people
 
@@ -226,7 +226,7 @@ def test_each_message_carries_the_facts_its_text_gives(db):
 
 
 def test_a_build_that_fails_leaves_no_store_behind(tmp_path, monkeypatch):
-    from app.core import bench_data
+    from app.bench import data as bench_data
 
     def failing_writer(path, work, rows_in):
         raise OSError("No space left on device")
@@ -240,7 +240,7 @@ def test_a_build_that_fails_leaves_no_store_behind(tmp_path, monkeypatch):
 
 _BUILD_AND_SUM = """
 import hashlib, sqlite3, sys
-from app.core.bench_data import build
+from app.bench.data import build
 from app.core.clock import parse_instant
 build(sys.argv[1], 2000, now=parse_instant("2026-03-02T09:00:00Z"))
 db = sqlite3.connect(sys.argv[1])

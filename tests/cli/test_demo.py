@@ -10,7 +10,7 @@ import pytest
 from peewee import fn
 
 from app.cli import main
-from app.core.demo import DEMO_NOW, build_demo
+from app.demo.build import DEMO_NOW, build_demo
 from app.store.db import open_store
 from app.store.models import (
     Attachment,

@@ -1,4 +1,5 @@
-"""The core runs without the terminal UI: importing it loads neither textual nor rich."""
+"""The core and everything beside it but the screens run without the terminal UI:
+importing them loads neither textual nor rich."""
 
 from __future__ import annotations
 
@@ -7,19 +8,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+import app.bench
 import app.core
+import app.demo
+import app.interchange
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def core_modules() -> list[str]:
     return sorted(
-        info.name for info in pkgutil.walk_packages(app.core.__path__, prefix="app.core.") if not info.ispkg
-    ) + ["app.core.importers"]
+        info.name
+        for package in (app.core, app.interchange, app.bench, app.demo)
+        for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
+        if not info.ispkg
+    )
 
 
 def test_every_core_module_is_found():
-    assert {"app.core.members", "app.core.credits", "app.core.routing", "app.core.messaging"} <= set(core_modules())
+    assert {"app.core.members", "app.core.credits", "app.core.routing", "app.core.messaging",
+            "app.interchange.linkedin.linkedin", "app.bench.data", "app.demo.build"} <= set(core_modules())
 
 
 def test_importing_the_core_loads_neither_textual_nor_rich():

@@ -6,8 +6,8 @@ import pytest
 
 from linkedin_samples import CONNECTIONS_CSV, PROFILE_CSV, Export, messages_2024
 
-from app.core.importers import linkedin
-from app.core.importers.forked import can_fork
+from app.interchange.linkedin import linkedin
+from app.interchange.linkedin.forked import can_fork
 
 
 @pytest.fixture(autouse=True, params=["rows-made-here", "rows-made-by-a-copy"])

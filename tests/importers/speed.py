@@ -66,8 +66,8 @@ def main() -> None:
     parser.add_argument("--keep", help="a folder to keep the CSV and store in")
     args = parser.parse_args()
     os.environ.setdefault("PARLEY_NOW", "2026-03-02T09:00:00Z")
-    from app.core.importers.linkedin import import_linkedin
-    from app.core.importers.progress import TextProgress
+    from app.interchange.linkedin.linkedin import import_linkedin
+    from app.interchange.linkedin.progress import TextProgress
     from app.store.db import open_store
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="parley-speed-"))

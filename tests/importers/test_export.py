@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.core import demo, messaging, moderation
+from app.core import messaging, moderation
+from app.demo import build as demo
 from app.core.errors import BadInput
-from app.core.export import CSV_HEADER, export
-from app.core.importers.linkedin import import_linkedin
+from app.interchange.export import CSV_HEADER, export
+from app.interchange.linkedin.linkedin import import_linkedin
 from app.core.members import add_member, connect
 from app.store.db import open_store
 from app.store.models import Conversation, ConversationState, Draft, Member, Message

@@ -12,7 +12,7 @@ import pytest
 from linkedin_samples import HEADER_2024, PROFILE_CSV, ROBIN, csv_text
 
 from app.core import inbox
-from app.core.importers.linkedin import import_linkedin
+from app.interchange.linkedin.linkedin import import_linkedin
 from peewee import fn
 
 from app.store.models import Member, Message

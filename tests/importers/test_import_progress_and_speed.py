@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from speed import write_messages_csv
 
-from app.core.importers.linkedin import FINISHING, SETTLING, import_linkedin
-from app.core.importers.progress import TextProgress
+from app.interchange.linkedin.linkedin import FINISHING, SETTLING, import_linkedin
+from app.interchange.linkedin.progress import TextProgress
 from app.store.bulk import is_sqlite
 from app.store.models import Conversation, Message, database
 from app.store.search import BULK_SETTINGS, FTS_TABLE

@@ -17,8 +17,8 @@ from speed import write_messages_csv
 from test_import_order import by_conversation, newest_first
 
 from app.core.errors import BadInput, ParleyError
-from app.core.importers import forked, linkedin
-from app.core.importers.linkedin import import_linkedin
+from app.interchange.linkedin import forked, linkedin
+from app.interchange.linkedin.linkedin import import_linkedin
 from app.store.db import open_store
 from app.store.models import ALL_MODELS
 

@@ -15,7 +15,7 @@ from linkedin_samples import (
 )
 
 from app.core.errors import BadInput
-from app.core.importers.linkedin import import_linkedin
+from app.interchange.linkedin.linkedin import import_linkedin
 from app.store.models import Conversation, ConversationState, Member, Message
 
 
@@ -150,7 +150,7 @@ def test_a_store_failure_half_way_leaves_nothing_and_stops_the_indexer(store, tm
 
     from speed import write_messages_csv
 
-    from app.core.importers import linkedin
+    from app.interchange.linkedin import linkedin
     from app.store.bulk import MessageIndex
 
     folder = tmp_path / "big"

@@ -8,7 +8,7 @@ import pytest
 from linkedin_samples import CONNECTIONS_OLD_CSV, HEADER_2024, PROFILE_CSV, ROBIN, csv_text
 
 from app.core import inbox
-from app.core.importers.linkedin import import_linkedin
+from app.interchange.linkedin.linkedin import import_linkedin
 from app.store.models import (
     BOX_ARCHIVED,
     BOX_SPAM,

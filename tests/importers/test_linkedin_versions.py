@@ -17,7 +17,7 @@ from linkedin_samples import (
     csv_text,
 )
 
-from app.core.importers.linkedin import import_linkedin
+from app.interchange.linkedin.linkedin import import_linkedin
 from app.store.models import BOX_ARCHIVED, BOX_INBOX, Conversation, ConversationState, Member, Message
 
 

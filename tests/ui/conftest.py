@@ -124,7 +124,7 @@ def drive() -> type[Drive]:
 @pytest.fixture(scope="session")
 def big_store_file(tmp_path_factory):
     """A synthetic store of 300 conversations (the benchmark's generator), built once."""
-    from app.core.bench_data import build
+    from app.bench.data import build
 
     path = tmp_path_factory.mktemp("big") / "big.db"
     build(str(path), 3000, now=clock_instant(FIXED_NOW))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from app.core.importers.csv_versions import ArchiveError
+from app.interchange.linkedin.csv_versions import ArchiveError
 
 MESSAGE_FILES = ("messages.csv", "inbox.csv")
 CONNECTIONS_FILE = "connections.csv"

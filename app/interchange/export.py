@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Iterator, TextIO
 
 from app.core.errors import BadInput
-from app.core.importers.people import HIDDEN_MEMBER, SPONSORED_TITLE
+from app.interchange.linkedin.people import HIDDEN_MEMBER, SPONSORED_TITLE
 from app.core.messaging import RECALLED_TEXT
 from app.store.models import (
     BOX_ARCHIVED,

@@ -343,14 +343,14 @@ def _sends(me: int, message_to: str, inmail_to: tuple[str, ...]) -> list[Figure]
 
 
 def _build(path: str, messages: int):
-    from app.core.bench_data import build
+    from app.bench.data import build
 
     return build(path, messages)
 
 
 def _existing(path: str):
     """The facts of a benchmark store already at ``path`` (None when there is no store there)."""
-    from app.core.bench_data import BENCH_KEY, BenchStore
+    from app.bench.data import BENCH_KEY, BenchStore
 
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return None

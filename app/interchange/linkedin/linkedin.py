@@ -6,7 +6,7 @@ message, folder) — a small record per conversation, never the messages. The
 second pass writes the messages in batches, each batch's full-text rows made by
 the store beside the reading (app.store.bulk). In a large import the second
 reading, which turns rows into the message table's rows, is done by a forked
-copy of this process (app.core.importers.forked) while this one writes. Everything
+copy of this process (app.interchange.linkedin.forked) while this one writes. Everything
 is written in one transaction, so a bad row anywhere leaves the store as it was.
 
 Rows are written straight into the tables, not sent: an archive holds what
@@ -29,15 +29,15 @@ from typing import Callable, Iterator
 from peewee import fn
 
 from app.core import clock
-from app.core.export import kind_from_conversation_id
-from app.core.importers.archive import (
+from app.interchange.export import kind_from_conversation_id
+from app.interchange.linkedin.archive import (
     CONNECTIONS_FILE,
     INVITATIONS_FILE,
     PROFILE_FILE,
     ExportFile,
     LinkedInExport,
 )
-from app.core.importers.csv_versions import (
+from app.interchange.linkedin.csv_versions import (
     CONNECTION_COLUMNS,
     CONNECTION_OPTIONAL,
     INVITATION_COLUMNS,
@@ -52,8 +52,8 @@ from app.core.importers.csv_versions import (
     parse_date,
     read_header,
 )
-from app.core.importers.forked import Forked, can_fork
-from app.core.importers.people import (
+from app.interchange.linkedin.forked import Forked, can_fork
+from app.interchange.linkedin.people import (
     ANONYMOUS_PLACEHOLDER,
     HIDDEN_MEMBER,
     SPONSORED_TITLE,
@@ -70,7 +70,7 @@ from app.core.importers.people import (
     unique_handle,
     url_key,
 )
-from app.core.importers.progress import Progress
+from app.interchange.linkedin.progress import Progress
 from app.core.messaging import has_links, preview_of
 from app.core.plans import BASIC, LIMITS
 from app.store import changes

@@ -1,0 +1,1 @@
+"""``parley bench``: a synthetic store of any size, and the figures measured on it."""
