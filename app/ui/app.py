@@ -266,19 +266,6 @@ class ParleyApp(RunsWork, App):
         self.push_screen(HelpScreen())
 
 
-def _acting_member(handle: str):
-    """The acting member's view, None for an empty store; NotFound when the handle is unknown."""
-    from app.core import members
-    from app.core.errors import NotFound
-
-    try:
-        return members.member_view(members.member_by_handle(handle))
-    except NotFound:
-        if not members.list_members():
-            return None
-        raise
-
-
 def run_app(target: str | None, as_handle: str | None) -> int:
     """Open the TUI on a store as a member (--as, then the config's "as", then "me")."""
     from app.config import ConfigError, load_config
@@ -294,17 +281,19 @@ def run_app(target: str | None, as_handle: str | None) -> int:
     try:
         handle = as_handle or config.get("as") or "me"
         try:
-            member = _acting_member(handle)
+            mailbox = Mailbox.acting(handle)
+            settings = mailbox.settings() if mailbox is not None else {}
         except ParleyError as exc:
             print(f"{exc} Choose who you are with --as HANDLE (parley member list shows them).",
                   file=sys.stderr)
             return 2
-        settings = {}
-        if member is not None:
-            from app.core import members
-
-            settings = members.get_settings(member.id)
-        app = ParleyApp(member, settings, config,
+        except Exception as exc:
+            sentence = failure_sentence(exc)
+            if sentence is None:
+                raise
+            print(sentence, file=sys.stderr)
+            return 2
+        app = ParleyApp(mailbox.member if mailbox is not None else None, settings, config,
                         exit_on_first_paint=os.environ.get(EXIT_ON_FIRST_PAINT) == "1")
         app.run()
         return app.return_code or 0

@@ -60,6 +60,20 @@ class Mailbox:
     def __init__(self, member: MemberView) -> None:
         self.member = member
 
+    @classmethod
+    def acting(cls, handle: str) -> Mailbox | None:
+        """The mailbox of the member with this handle; None for an empty store (nobody to act
+        as yet); NotFound when the store has members but not this one."""
+        from app.core import members
+        from app.core.errors import NotFound
+
+        try:
+            return cls(members.member_view(members.member_by_handle(handle)))
+        except NotFound:
+            if not members.list_members():
+                return None
+            raise
+
     @property
     def member_id(self) -> int:
         return self.member.id
