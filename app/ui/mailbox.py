@@ -11,6 +11,7 @@ inbox is painted as soon as Textual itself is ready.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,8 @@ def failure_sentence(exc: BaseException) -> str | None:
 
     if isinstance(exc, (ParleyError, StoreError)):
         return " ".join(str(exc).split())
-    if isinstance(exc, PeeweeException):
+    # The change feed reads SQLite on a connection of its own, outside Peewee.
+    if isinstance(exc, (PeeweeException, sqlite3.Error)):
         detail = " ".join(str(exc).split()).rstrip(".")
         if not detail or "locked" in detail or "busy" in detail:
             return BUSY

@@ -119,3 +119,16 @@ async def test_a_message_sent_from_compose_shows_in_the_thread_beneath(world, dr
         assert pilot.app.screen is thread
         newest = thread.query_one(MessageView).messages[-1]
         assert newest.body == "Thanks, the backfill numbers look right."
+
+
+async def test_a_change_feed_that_cannot_open_says_live_updates_stopped(world, drive, monkeypatch):
+    import sqlite3
+
+    from app.store import live
+
+    failing(monkeypatch, live.ChangeWatcher, "__init__", sqlite3.OperationalError("unable to open database file"))
+    async with drive.app(world["me"], live=True).run_test(size=drive.size) as pilot:
+        await drive.until(pilot, lambda: any(n.startswith("Live updates stopped.") for n in notices(pilot.app)))
+        assert "Live updates stopped. The store failed: unable to open database file." in notices(pilot.app)
+        await drive.press(pilot, "j")
+        assert pilot.app.is_running and isinstance(pilot.app.screen, InboxScreen)
