@@ -298,9 +298,9 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
             return
         mailbox, handles, conversation_id = self.mailbox, split_handles(to), self.reply_conversation_id
         self.in_thread(lambda: mailbox.save_draft(handles, subject, body, conversation_id),
-                       then=self.draft_kept, failed=self.show_error, group="draft", exclusive=True)
+                       then=lambda _: self.draft_kept(), failed=self.show_error, group="draft", exclusive=True)
 
-    def draft_kept(self, _: None = None) -> None:
+    def draft_kept(self) -> None:
         self.app.notify("Draft kept.", timeout=3)
         self.dismiss(None)
 

@@ -74,7 +74,7 @@ class InboxScreen(RunsWork, Screen):
 
     def on_screen_resume(self) -> None:
         if self.counts is not None:
-            # Back from a thread, Compose or Settings: settings may have changed too.
+            # Back from a thread, Compose or Settings: the command line may have changed the settings.
             self.app.reload_settings()
             self.refresh_from_store()
 
