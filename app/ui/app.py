@@ -1,8 +1,9 @@
 """The Parley app: who is acting, the screens, global keys, live updates, the palette.
 
-Start-up stays lean: the core modules that screens need are imported where they
-are first used (mostly inside thread workers), so the first page of the inbox is
-painted soon after Textual itself is ready.
+The app owns the acting member's `Mailbox` and hands it to its screens: they reach
+the core through it alone. Start-up stays lean: the core loads on first use, inside
+thread workers, so the first page of the inbox is painted soon after Textual itself
+is ready.
 """
 
 from __future__ import annotations
@@ -12,22 +13,23 @@ import sys
 import threading
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any, Callable
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from app.core.views import MemberView
+from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import APP_BINDINGS, BINDING_IDS, keymap_from_config
+from app.ui.mailbox import Mailbox, failure_sentence
+from app.ui.styles import styles_dir
 from app.ui.text import choose_glyphs, use_glyphs
 from app.ui.widgets.conversation_list import ConversationList
-from app.ui.widgets.work import RunsWork
+from app.ui.widgets.work import RunsWork, WorkFailed
 
 POLL_SECONDS = 0.5
 EXIT_ON_FIRST_PAINT = "PARLEY_EXIT_ON_FIRST_PAINT"
@@ -36,25 +38,6 @@ GETTING_STARTED = (
     "No members yet. Run `parley demo` to explore, or `parley import linkedin EXPORT.zip`, "
     "or `parley member add …`."
 )
-
-
-def styles_dir() -> Path:
-    """Stylesheets ship as the package app.styles; in a source checkout they sit in styles/."""
-    try:
-        import app.styles as shipped
-
-        return Path(shipped.__file__).parent
-    except ImportError:
-        return Path(__file__).resolve().parents[2] / "styles"
-
-
-class StoreChanged(Message):
-    """Another connection changed these conversations (an empty set: something else)."""
-
-    def __init__(self, conversation_ids: set[int], news: list) -> None:
-        super().__init__()
-        self.conversation_ids = conversation_ids
-        self.news = news
 
 
 class ActionsProvider(Provider):
@@ -108,6 +91,7 @@ class ParleyApp(RunsWork, App):
                  exit_on_first_paint: bool = False) -> None:
         super().__init__()
         self.member = member
+        self.mailbox = Mailbox(member) if member is not None else None
         self.settings = settings or {}
         self.config = config or {}
         self.live = live
@@ -123,22 +107,23 @@ class ParleyApp(RunsWork, App):
         if unknown:
             self.notify(f"The config's [keys] table names unknown actions: {', '.join(unknown)}.",
                         severity="warning")
-        if self.member is None:
+        if self.mailbox is None:
             self.push_screen(GettingStartedScreen())
             if self.exit_on_first_paint:
                 self.call_after_refresh(self.exit)
             return
         from app.ui.screens.inbox import InboxScreen
 
-        self.push_screen(InboxScreen(self.member, self.settings))
+        self.push_screen(InboxScreen(self.mailbox, self.settings))
         if not self.exit_on_first_paint:
-            self._settle()
+            # Due grants, expiries and reminders; the watcher then shows what changed.
+            self.in_thread(self.mailbox.settle, group="settle")
             if self.live:
-                self._watch()
+                self._watch(self.mailbox)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a member (an empty store) there is nobody to compose or configure for.
-        if action in ("compose", "settings") and self.member is None:
+        if action in ("compose", "settings") and self.mailbox is None:
             return False
         return True
 
@@ -151,47 +136,37 @@ class ParleyApp(RunsWork, App):
 
     # ------------------------------------------------------------------ live
 
-    @work(thread=True, group="settle", exit_on_error=False)
-    def _settle(self) -> None:
-        """Apply due grants, expiries and reminders; the watcher then shows what changed."""
-        from app.core import credits
-
-        credits.settle()
-
     @work(thread=True, group="live", exclusive=True)
-    def _watch(self) -> None:
-        from peewee import OperationalError
-
-        from app.core import clock
-        from app.store.db import StoreError
-        from app.store.live import ChangeWatcher
-
+    def _watch(self, mailbox: Mailbox) -> None:
         worker = get_current_worker()
-        started = clock.now() - timedelta(seconds=2)
+        started = mailbox.now() - timedelta(seconds=2)
         newest_seen: dict[int, int] = {}
-        with ChangeWatcher(self.member.id) as watcher:
-            while not worker.is_cancelled and not self._stop_watching.is_set():
-                try:
-                    changed = watcher.poll()
-                    if changed is not None:
-                        news = self._news(changed, started, newest_seen)
-                        self.post_message(StoreChanged(changed, news))
-                except (OperationalError, StoreError):
-                    pass  # a busy store: look again at the next poll
-                self._stop_watching.wait(POLL_SECONDS)
+        try:
+            with mailbox.watcher() as watcher:
+                while not worker.is_cancelled and not self._stop_watching.is_set():
+                    try:
+                        changed = watcher.poll()
+                        if changed is not None:
+                            news = self._news(mailbox, changed, started, newest_seen)
+                            self.post_message(StoreChanged(changed, news))
+                    except Exception as exc:
+                        if failure_sentence(exc) is None:
+                            raise
+                        # A busy store: look again at the next poll.
+                    self._stop_watching.wait(POLL_SECONDS)
+        except Exception as exc:
+            sentence = failure_sentence(exc)
+            if sentence is None:
+                raise
+            self.post_message(WorkFailed(self.show_failure, f"Live updates stopped. {sentence}"))
 
-    def _news(self, changed: set[int], started, newest_seen: dict[int, int]) -> list:
+    @staticmethod
+    def _news(mailbox: Mailbox, changed: set[int], started, newest_seen: dict[int, int]) -> list:
         """The changed conversations whose newest message is someone else's, new, and
         worth a notification (unread, not muted, not spam)."""
-        from app.core import inbox
-
-        member_id = self.member.id
+        member_id = mailbox.member_id
         news = []
-        for row in inbox.rows_for(member_id, sorted(changed)):
-            latest = inbox.messages(member_id, row.id, limit=1)
-            if not latest:
-                continue
-            message = latest[-1]
+        for row, message in mailbox.newest_messages(changed):
             fresh = message.id > newest_seen.get(row.id, -1) and (
                 row.id in newest_seen or message.at >= started)
             newest_seen[row.id] = message.id
@@ -201,11 +176,10 @@ class ParleyApp(RunsWork, App):
         return news
 
     def on_store_changed(self, event: StoreChanged) -> None:
-        for screen in reversed(self.screen_stack):
-            if hasattr(screen, "store_changed"):
-                screen.store_changed(event.conversation_ids)
-                break
-        open_thread = getattr(self.screen, "conversation_id", None)
+        for screen in self.screen_stack:
+            screen.post_message(StoreChanged(event.conversation_ids))
+        showing_thread = self.is_screen_installed("thread") and self.screen is self.get_screen("thread")
+        open_thread = self.screen.conversation_id if showing_thread else None
         news = [row for row in event.news if row.id != open_thread]
         if news and self.settings.get("notifications", True):
             from app.ui.text import literal
@@ -215,18 +189,15 @@ class ParleyApp(RunsWork, App):
                             markup=False)
             self.bell()
 
-    def reload_settings(self, then: Callable[[dict[str, bool]], None] | None = None) -> None:
-        from app.core import members
+    def reload_settings(self) -> None:
+        """Read the member's settings again (another connection may have changed them)."""
+        self.in_thread(self.mailbox.settings, then=lambda settings: self.post_message(SettingsChanged(settings)),
+                       group="settings", exclusive=True)
 
-        member_id = self.member.id
-
-        def loaded(settings: dict[str, bool]) -> None:
-            self.settings = settings
-            if then is not None:
-                then(settings)
-
-        self.in_thread(lambda: members.get_settings(member_id), then=loaded, group="settings",
-                       exclusive=True)
+    def on_settings_changed(self, event: SettingsChanged) -> None:
+        self.settings = event.settings
+        for screen in self.screen_stack:
+            screen.post_message(SettingsChanged(event.settings))
 
     # ------------------------------------------------------------------ shared actions
 
@@ -237,10 +208,8 @@ class ParleyApp(RunsWork, App):
         if not self.undo_stack:
             self.notify("Nothing to undo.")
             return
-        from app.core import moderation
-
         action, token, count = self.undo_stack.pop()
-        member_id = self.member.id
+        mailbox = self.mailbox
 
         def undone(_) -> None:
             what = "conversation" if count == 1 else "conversations"
@@ -248,34 +217,32 @@ class ParleyApp(RunsWork, App):
             self.notify(f"{verb} {count} {what}.")
             then()
 
-        self.in_thread(lambda: moderation.undo(member_id, token), then=undone, group="undo")
+        self.in_thread(lambda: mailbox.undo(token), then=undone, group="undo")
 
     def report_conversation(self, conversation_id: int, then: Callable[[], None]) -> None:
         """Ask why (the Report dialog), then report: Spam, and the sender is blocked."""
         from app.ui.screens.report import ReportDialog
 
+        mailbox = self.mailbox
+
         def chosen(reason: str | None) -> None:
             if not reason:
                 return
-            from app.core import moderation
-
-            member_id = self.member.id
 
             def reported(_) -> None:
                 self.notify("Reported: moved to Spam, and the sender is blocked.")
                 then()
 
-            self.in_thread(lambda: moderation.report(member_id, conversation_id, reason),
-                           then=reported, group="report")
+            self.in_thread(lambda: mailbox.report(conversation_id, reason), then=reported, group="report")
 
-        self.push_screen(ReportDialog(), chosen)
+        self.push_screen(ReportDialog(mailbox.report_reasons()), chosen)
 
     def thread_screen(self):
         """The one thread screen, built on first use and kept for every conversation."""
         from app.ui.screens.thread import ThreadScreen
 
         if not self.is_screen_installed("thread"):
-            self.install_screen(ThreadScreen(self.member), "thread")
+            self.install_screen(ThreadScreen(self.mailbox), "thread")
         return self.get_screen("thread")
 
     def action_compose(self) -> None:
@@ -284,39 +251,19 @@ class ParleyApp(RunsWork, App):
         def sent(result) -> None:
             if result is not None:
                 self.notify("Sent.")
-                self._refresh_current()
+                self.post_message(StoreChanged({result.conversation}))
 
-        self.push_screen(ComposeScreen(self.member.id), sent)
-
-    def _refresh_current(self) -> None:
-        for screen in reversed(self.screen_stack):
-            refresh = getattr(screen, "refresh_from_store", None) or getattr(screen, "refresh_tail", None)
-            if refresh is not None:
-                refresh()
-                return
+        self.push_screen(ComposeScreen(self.mailbox), sent)
 
     def action_settings(self) -> None:
         from app.ui.screens.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen(self.member.id))
+        self.push_screen(SettingsScreen(self.mailbox))
 
     def action_help(self) -> None:
         from app.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
-
-
-def _acting_member(handle: str):
-    """The acting member's view, None for an empty store; NotFound when the handle is unknown."""
-    from app.core import members
-    from app.core.errors import NotFound
-
-    try:
-        return members.member_view(members.member_by_handle(handle))
-    except NotFound:
-        if not members.list_members():
-            return None
-        raise
 
 
 def run_app(target: str | None, as_handle: str | None) -> int:
@@ -334,17 +281,19 @@ def run_app(target: str | None, as_handle: str | None) -> int:
     try:
         handle = as_handle or config.get("as") or "me"
         try:
-            member = _acting_member(handle)
+            mailbox = Mailbox.acting(handle)
+            settings = mailbox.settings() if mailbox is not None else {}
         except ParleyError as exc:
             print(f"{exc} Choose who you are with --as HANDLE (parley member list shows them).",
                   file=sys.stderr)
             return 2
-        settings = {}
-        if member is not None:
-            from app.core import members
-
-            settings = members.get_settings(member.id)
-        app = ParleyApp(member, settings, config,
+        except Exception as exc:
+            sentence = failure_sentence(exc)
+            if sentence is None:
+                raise
+            print(sentence, file=sys.stderr)
+            return 2
+        app = ParleyApp(mailbox.member if mailbox is not None else None, settings, config,
                         exit_on_first_paint=os.environ.get(EXIT_ON_FIRST_PAINT) == "1")
         app.run()
         return app.return_code or 0

@@ -13,6 +13,7 @@ from textual.worker import WorkerCancelled
 from app.core import credits, members, messaging
 from app.core.views import SendResult
 from app.store.models import Message
+from app.ui.mailbox import Mailbox
 from app.ui.screens.compose import ComposeScreen
 from app.ui.screens.settings import SettingsScreen
 
@@ -63,7 +64,7 @@ async def type_recipient(pilot, handle: str) -> None:
 
 async def test_sending_an_inmail_spends_a_credit(people):
     maya = people["maya"]
-    app = Host(ComposeScreen(maya.id))
+    app = Host(ComposeScreen(Mailbox(maya)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_recipient(pilot, "james-li")
@@ -81,7 +82,7 @@ async def test_sending_an_inmail_spends_a_credit(people):
         assert credits.balance(maya.id) == 14
 
         # The plan & credits page shows the balance after the spend, and the spend in the ledger.
-        app.push_screen(SettingsScreen(maya.id))
+        app.push_screen(SettingsScreen(Mailbox(maya)))
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
@@ -94,7 +95,7 @@ async def test_sending_an_inmail_spends_a_credit(people):
 async def test_a_refused_route_shows_its_sentence_and_sends_nothing(people):
     ana = people["ana"]
     before = Message.select().count()
-    app = Host(ComposeScreen(ana.id))
+    app = Host(ComposeScreen(Mailbox(ana)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_recipient(pilot, "james-li")
@@ -112,7 +113,7 @@ async def test_a_refused_route_shows_its_sentence_and_sends_nothing(people):
 
 
 async def test_the_route_line_follows_the_recipient(people):
-    app = Host(ComposeScreen(people["maya"].id))
+    app = Host(ComposeScreen(Mailbox(people["maya"])))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_recipient(pilot, "tom-baker")
@@ -128,7 +129,7 @@ async def test_the_route_line_follows_the_recipient(people):
 
 
 async def test_to_completes_member_handles(people):
-    app = Host(ComposeScreen(people["maya"].id))
+    app = Host(ComposeScreen(Mailbox(people["maya"])))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press(*"tom", "minus", *"baker", "comma", "space", *"pri")
@@ -144,7 +145,7 @@ async def test_to_completes_member_handles(people):
 
 async def test_escape_keeps_a_draft(people):
     maya = people["maya"]
-    app = Host(ComposeScreen(maya.id, to="tom-baker"))
+    app = Host(ComposeScreen(Mailbox(maya), to="tom-baker"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.query_one("#body", TextArea).insert("Half a thought")
@@ -158,7 +159,7 @@ async def test_escape_keeps_a_draft(people):
 
 
 async def test_the_counter_turns_red_past_the_limit(people):
-    app = Host(ComposeScreen(people["maya"].id))
+    app = Host(ComposeScreen(Mailbox(people["maya"])))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_recipient(pilot, "james-li")
@@ -182,7 +183,7 @@ async def test_ctrl_e_edits_the_body_in_the_editor(people, monkeypatch, tmp_path
     script = tmp_path / "editor.py"
     script.write_text("import sys\nopen(sys.argv[1], 'a').write(' and more from the editor\\n')\n")
     monkeypatch.setenv("VISUAL", f"{sys.executable} {script}")
-    app = Host(ComposeScreen(people["maya"].id, to="tom-baker"))
+    app = Host(ComposeScreen(Mailbox(people["maya"]), to="tom-baker"))
     async with app.run_test(size=(80, 24)) as pilot:
         # The test terminal can't be handed over, so stand in for the suspension.
         monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
@@ -224,7 +225,7 @@ async def test_the_status_line_and_the_plan_page_show_the_credit_spent(people):
 async def test_a_reply_goes_into_its_conversation(people):
     maya = people["maya"]
     first = messaging.send(maya.id, ["tom-baker"], "Are we still on for Friday?")
-    app = Host(ComposeScreen(maya.id, to="tom-baker", reply_conversation_id=first.conversation))
+    app = Host(ComposeScreen(Mailbox(maya), to="tom-baker", reply_conversation_id=first.conversation))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert str(route_line(app).render()) == "Reply · in this conversation"
@@ -238,7 +239,7 @@ async def test_a_reply_goes_into_its_conversation(people):
 
 async def test_two_connections_make_a_free_group(people):
     members.connect("maya-chen", "ana-ruiz")
-    app = Host(ComposeScreen(people["maya"].id))
+    app = Host(ComposeScreen(Mailbox(people["maya"])))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_recipient(pilot, "tom-baker, ana-ruiz")

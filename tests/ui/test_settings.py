@@ -9,17 +9,19 @@ from textual.widgets import Button, DataTable, Select, Static, Switch
 from textual.worker import WorkerCancelled
 
 from app.core import credits, members
+from app.core.views import MemberView
+from app.ui.mailbox import Mailbox
 from app.ui.screens.confirm import ConfirmDialog
 from app.ui.screens.settings import TOGGLES, SettingsScreen
 
 
 class Host(App):
-    def __init__(self, member_id: int) -> None:
+    def __init__(self, member: MemberView) -> None:
         super().__init__()
-        self.member_id = member_id
+        self.member = member
 
     def on_mount(self) -> None:
-        self.push_screen(SettingsScreen(self.member_id))
+        self.push_screen(SettingsScreen(Mailbox(self.member)))
 
 
 async def drawn(pilot) -> None:
@@ -49,7 +51,7 @@ async def test_every_toggle_is_kept_after_reopening(ui_store):
     keys = [toggle.key for toggle in TOGGLES]
     assert members.get_settings(maya.id) == {**{key: True for key in keys}, "open-profile": False}
 
-    app = Host(maya.id)
+    app = Host(maya)
     async with app.run_test(size=(80, 24)) as pilot:
         await drawn(pilot)
         for key in keys:
@@ -58,7 +60,7 @@ async def test_every_toggle_is_kept_after_reopening(ui_store):
 
     flipped = {**{key: False for key in keys}, "open-profile": True}
     assert members.get_settings(maya.id) == flipped
-    reopened = Host(maya.id)
+    reopened = Host(maya)
     async with reopened.run_test(size=(80, 24)) as pilot:
         await drawn(pilot)
         assert {key: switch(reopened, key).value for key in keys} == flipped
@@ -67,7 +69,7 @@ async def test_every_toggle_is_kept_after_reopening(ui_store):
 
 async def test_open_profile_waits_for_a_premium_plan(ui_store):
     ana = members.add_member("ana-ruiz", "Ana Ruiz")
-    app = Host(ana.id)
+    app = Host(ana)
     async with app.run_test(size=(80, 24)) as pilot:
         await drawn(pilot)
         assert switch(app, "open-profile").disabled
@@ -77,7 +79,7 @@ async def test_open_profile_waits_for_a_premium_plan(ui_store):
 
 async def test_a_plan_change_spells_out_the_forfeit_then_changes_the_plan(ui_store):
     maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
-    app = Host(maya.id)
+    app = Host(maya)
     async with app.run_test(size=(80, 24)) as pilot:
         await drawn(pilot)
         sentence = await ask_for_plan(pilot, "premium-career")
@@ -100,7 +102,7 @@ async def test_a_plan_change_spells_out_the_forfeit_then_changes_the_plan(ui_sto
 
 async def test_cancelling_the_confirm_keeps_the_plan(ui_store):
     maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
-    app = Host(maya.id)
+    app = Host(maya)
     async with app.run_test(size=(80, 24)) as pilot:
         await drawn(pilot)
         assert "sets your InMail credits to zero" in await ask_for_plan(pilot, "basic")
@@ -143,12 +145,12 @@ async def test_the_report_dialog_answers_with_a_reason_or_nothing():
 
     class Asker(App):
         def on_mount(self) -> None:
-            self.push_screen(ReportDialog(), answers.append)
+            self.push_screen(ReportDialog(REPORT_REASONS), answers.append)
 
     async with Asker().run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        pilot.app.push_screen(ReportDialog(), answers.append)
+        pilot.app.push_screen(ReportDialog(REPORT_REASONS), answers.append)
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
@@ -158,7 +160,7 @@ async def test_the_report_dialog_answers_with_a_reason_or_nothing():
 async def test_j_and_k_walk_the_toggles_and_the_ledger(ui_store):
     maya = members.add_member("maya-chen", "Maya Chen", plan="premium-business")
     members.set_plan("maya-chen", "premium-career")
-    app = Host(maya.id)
+    app = Host(maya)
     async with app.run_test(size=(80, 24)) as pilot:
         await drawn(pilot)
         assert app.focused is switch(app, "allow-inmail")

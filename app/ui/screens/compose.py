@@ -16,22 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
-from textual.worker import get_current_worker
 
-from app.core import clock, credits, members, messaging, routing
+from app.core import clock
 from app.core.errors import ParleyError
 from app.core.plans import LIMITS
 from app.core.views import SendResult
-from app.store.db import StoreError
-from app.ui.app import styles_dir
 from app.ui.keymap import COMPOSE_BINDINGS
+from app.ui.mailbox import Mailbox, failure_sentence
+from app.ui.styles import styles_dir
 from app.ui.text import literal
+from app.ui.widgets.work import RunsWork
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
 
@@ -51,8 +50,9 @@ def day(value: datetime) -> str:
 class MemberSuggester(Suggester):
     """Completes the handle being typed (the last one after a comma) from the store."""
 
-    def __init__(self) -> None:
+    def __init__(self, mailbox: Mailbox) -> None:
         super().__init__(use_cache=True, case_sensitive=True)
+        self.mailbox = mailbox
 
     async def get_suggestion(self, value: str) -> str | None:
         typed = value.rpartition(",")[2]
@@ -60,8 +60,10 @@ class MemberSuggester(Suggester):
         if not prefix:
             return None
         try:
-            found = await asyncio.to_thread(members.search_members, prefix, 10)
-        except StoreError:
+            found = await asyncio.to_thread(self.mailbox.search_members, prefix, 10)
+        except Exception as exc:
+            if failure_sentence(exc) is None:
+                raise
             # A busy store only means no completion this time.
             return None
         for member in found:
@@ -86,8 +88,8 @@ class CreditsLine:
     text: str
 
 
-def credits_line(member_id: int) -> CreditsLine:
-    view = credits.credits_view(member_id)
+def credits_line(mailbox: Mailbox) -> CreditsLine:
+    view = mailbox.credits()
     if view.monthly == 0 and view.balance == 0:
         return CreditsLine(0, f"No InMail credits on {view.plan_label}.")
     text = f"{view.balance} InMail credit{'s' if view.balance != 1 else ''} left"
@@ -96,18 +98,18 @@ def credits_line(member_id: int) -> CreditsLine:
     return CreditsLine(view.balance, text)
 
 
-def route_preview(member_id: int, handles: list[str], balance: int) -> RoutePreview:
+def route_preview(mailbox: Mailbox, handles: list[str], balance: int) -> RoutePreview:
     """Ask the core for the route to each recipient; a group needs every one connected."""
     if not handles:
         return RoutePreview("Type a member's handle; the route shows here before you send.")
     try:
-        people = [members.member_view(members.member_by_handle(handle)) for handle in handles]
+        people = [mailbox.person(handle) for handle in handles]
     except ParleyError as err:
         return RoutePreview(literal(str(err), one_line=True), refused=True)
     if len(people) == 1:
         person = people[0]
         who = literal(f"{person.name} · {person.headline}" if person.headline else person.name, one_line=True)
-        decision = routing.route(member_id, person.id)
+        decision = mailbox.route_to(person.id)
         if not decision.allowed:
             return RoutePreview(decision.refusal or "", refused=True, who=who)
         name = ROUTE_NAMES.get(decision.route or "", "Message")
@@ -121,10 +123,10 @@ def route_preview(member_id: int, handles: list[str], balance: int) -> RoutePrev
             f"A group conversation holds at most {LIMITS.group_max_members} members.", refused=True
         )
     for person in people:
-        decision = routing.route(member_id, person.id)
+        decision = mailbox.route_to(person.id)
         if not decision.allowed:
             return RoutePreview(literal(f"{person.name}: {decision.refusal}", one_line=True), refused=True)
-        if not members.is_connected(member_id, person.id):
+        if not mailbox.is_connected(person.id):
             return RoutePreview(
                 literal(f"Group conversations are for connections only; {person.name} isn't one of yours.", one_line=True),
                 refused=True,
@@ -133,15 +135,15 @@ def route_preview(member_id: int, handles: list[str], balance: int) -> RoutePrev
     return RoutePreview(f"Group message · free · {len(people)} members", who=names)
 
 
-class ComposeScreen(ModalScreen[SendResult | None]):
+class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
     """A new message (or a reply into ``reply_conversation_id``); returns the SendResult or None."""
 
     CSS_PATH = styles_dir() / "compose.tcss"
     BINDINGS = COMPOSE_BINDINGS
 
-    def __init__(self, member_id: int, *, to: str = "", reply_conversation_id: int | None = None) -> None:
+    def __init__(self, mailbox: Mailbox, *, to: str = "", reply_conversation_id: int | None = None) -> None:
         super().__init__()
-        self.member_id = member_id
+        self.mailbox = mailbox
         self.initial_to = to
         self.reply_conversation_id = reply_conversation_id
         self.inmail = False
@@ -159,7 +161,7 @@ class ComposeScreen(ModalScreen[SendResult | None]):
                 yield Input(
                     self.initial_to,
                     placeholder="handle, or several separated by commas",
-                    suggester=MemberSuggester(),
+                    suggester=MemberSuggester(self.mailbox),
                     id="to",
                     compact=True,
                     disabled=self.reply_conversation_id is not None,
@@ -198,13 +200,11 @@ class ComposeScreen(ModalScreen[SendResult | None]):
 
     # ---- the route line -------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="credits")
     def load_credits(self) -> None:
-        try:
-            line = credits_line(self.member_id)
-        except (ParleyError, StoreError) as err:
-            line = CreditsLine(0, literal(str(err), one_line=True))
-        self.app.call_from_thread(self.show_credits, line)
+        mailbox = self.mailbox
+        self.in_thread(lambda: credits_line(mailbox), then=self.show_credits,
+                       failed=lambda sentence: self.show_credits(CreditsLine(0, literal(sentence, one_line=True))),
+                       group="credits", exclusive=True)
 
     def show_credits(self, line: CreditsLine) -> None:
         self.balance = line.balance
@@ -217,18 +217,15 @@ class ComposeScreen(ModalScreen[SendResult | None]):
             self.show_error("")
             self.refresh_route(event.value)
 
-    @work(thread=True, exclusive=True, group="route")
     def refresh_route(self, to_text: str) -> None:
-        worker = get_current_worker()
         if self.reply_conversation_id is not None:
-            preview = RoutePreview("Reply · in this conversation")
-        else:
-            try:
-                preview = route_preview(self.member_id, split_handles(to_text), self.balance)
-            except (ParleyError, StoreError) as err:
-                preview = RoutePreview(literal(str(err), one_line=True), refused=True)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_route, preview)
+            self.show_route(RoutePreview("Reply · in this conversation"))
+            return
+        mailbox, handles, balance = self.mailbox, split_handles(to_text), self.balance
+        self.in_thread(lambda: route_preview(mailbox, handles, balance), then=self.show_route,
+                       failed=lambda sentence: self.show_route(RoutePreview(literal(sentence, one_line=True),
+                                                                            refused=True)),
+                       group="route", exclusive=True)
 
     def show_route(self, preview: RoutePreview) -> None:
         line = self.query_one("#route", Static)
@@ -272,23 +269,16 @@ class ComposeScreen(ModalScreen[SendResult | None]):
         self.sending = True
         self.show_error("")
         subject = self.query_one("#subject", Input).value if self.inmail else None
-        self.deliver(
-            split_handles(self.query_one("#to", Input).value),
-            subject,
-            self.query_one("#body", TextArea).text,
-        )
+        mailbox, conversation_id = self.mailbox, self.reply_conversation_id
+        handles = split_handles(self.query_one("#to", Input).value)
+        body = self.query_one("#body", TextArea).text
 
-    @work(thread=True, exclusive=True, group="send")
-    def deliver(self, handles: list[str], subject: str | None, body: str) -> None:
-        try:
-            if self.reply_conversation_id is not None:
-                result = messaging.reply(self.member_id, self.reply_conversation_id, body)
-            else:
-                result = messaging.send(self.member_id, handles, body, subject=subject)
-        except (ParleyError, StoreError) as err:
-            self.app.call_from_thread(self.send_failed, str(err))
-            return
-        self.app.call_from_thread(self.dismiss, result)
+        def deliver() -> SendResult:
+            if conversation_id is not None:
+                return mailbox.reply(conversation_id, body)
+            return mailbox.send(handles, body, subject)
+
+        self.in_thread(deliver, then=self.dismiss, failed=self.send_failed, group="send", exclusive=True)
 
     def send_failed(self, sentence: str) -> None:
         self.sending = False
@@ -306,18 +296,9 @@ class ComposeScreen(ModalScreen[SendResult | None]):
         if not (subject.strip() or body.strip()):
             self.dismiss(None)
             return
-        self.keep_draft(split_handles(to), subject, body)
-
-    @work(thread=True, exclusive=True, group="draft")
-    def keep_draft(self, handles: list[str], subject: str, body: str) -> None:
-        try:
-            messaging.save_draft(
-                self.member_id, handles, subject, body, conversation_id=self.reply_conversation_id
-            )
-        except (ParleyError, StoreError) as err:
-            self.app.call_from_thread(self.show_error, str(err))
-            return
-        self.app.call_from_thread(self.draft_kept)
+        mailbox, handles, conversation_id = self.mailbox, split_handles(to), self.reply_conversation_id
+        self.in_thread(lambda: mailbox.save_draft(handles, subject, body, conversation_id),
+                       then=lambda _: self.draft_kept(), failed=self.show_error, group="draft", exclusive=True)
 
     def draft_kept(self) -> None:
         self.app.notify("Draft kept.", timeout=3)

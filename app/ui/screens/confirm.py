@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from app.ui.app import styles_dir
+from app.ui.styles import styles_dir
 
 
 class ConfirmDialog(ModalScreen[bool]):

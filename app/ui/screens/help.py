@@ -16,7 +16,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from app.ui.app import styles_dir
+from app.ui.styles import styles_dir
 
 
 def _where(node: DOMNode) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
-from app.core.views import CreditsView, MemberView
+from app.core.errors import BadInput
+from app.core.views import CreditsView
+from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import INBOX_BINDINGS
+from app.ui.mailbox import Mailbox
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.filter_bar import FilterBar
 from app.ui.widgets.search_box import SearchBox
@@ -32,9 +35,9 @@ def done_sentence(action: str, count: int) -> str:
 class InboxScreen(RunsWork, Screen):
     BINDINGS = INBOX_BINDINGS
 
-    def __init__(self, member: MemberView, settings: dict[str, bool]) -> None:
+    def __init__(self, mailbox: Mailbox, settings: dict[str, bool]) -> None:
         super().__init__()
-        self.member = member
+        self.mailbox = mailbox
         self.settings = settings
         self.filter_name = "all"
         self.search_query: str | None = None
@@ -43,8 +46,8 @@ class InboxScreen(RunsWork, Screen):
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filters")
         yield SearchBox(id="search")
-        yield ConversationList(self.member.id, id="conversations")
-        yield StatusLine(self.member, id="status")
+        yield ConversationList(self.mailbox, id="conversations")
+        yield StatusLine(self.mailbox.member, id="status")
 
     @property
     def conversations(self) -> ConversationList:
@@ -71,17 +74,13 @@ class InboxScreen(RunsWork, Screen):
 
     def on_screen_resume(self) -> None:
         if self.counts is not None:
-            # Back from a thread, Compose or Settings: settings may have changed too.
-            self.app.reload_settings(self.apply_settings)
+            # Back from a thread, Compose or Settings: the command line may have changed the settings.
+            self.app.reload_settings()
             self.refresh_from_store()
 
     # ------------------------------------------------------------------ loading
 
     def refresh_counts(self, *, first: bool = False) -> None:
-        from app.core import inbox
-
-        member_id = self.member.id
-
         def shown(counts) -> None:
             self.counts = counts
             self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query)
@@ -90,13 +89,10 @@ class InboxScreen(RunsWork, Screen):
             elif self.search_query is None:
                 self.conversations.reload(counts[self.filter_name])
 
-        self.in_thread(lambda: inbox.counts(member_id), then=shown, group="counts", exclusive=True)
+        self.in_thread(self.mailbox.counts, then=shown, group="counts", exclusive=True)
 
     def refresh_credits(self) -> None:
-        from app.core import credits
-
-        member_id = self.member.id
-        self.in_thread(lambda: credits.credits_view(member_id), then=self._show_credits,
+        self.in_thread(self.mailbox.credits, then=self._show_credits,
                        group="credits", exclusive=True)
 
     def _show_credits(self, view: CreditsView) -> None:
@@ -109,11 +105,14 @@ class InboxScreen(RunsWork, Screen):
             self.conversations.reload(None)
         self.refresh_credits()
 
-    def store_changed(self, conversation_ids: set[int]) -> None:
-        self.refresh_from_store()
+    def on_store_changed(self, event: StoreChanged) -> None:
+        # Under a thread or Settings the inbox is hidden: it refreshes when shown again.
+        stack = self.app.screen_stack
+        if self in stack and all(isinstance(screen, ModalScreen) for screen in stack[stack.index(self) + 1:]):
+            self.refresh_from_store()
 
-    def apply_settings(self, settings: dict[str, bool]) -> None:
-        self.settings = settings
+    def on_settings_changed(self, event: SettingsChanged) -> None:
+        settings = self.settings = event.settings
         self.query_one(FilterBar).show(self.filter_name, focused_inbox=settings.get("focused-inbox", True),
                                        searching=self.search_query)
         if not settings.get("focused-inbox", True) and self.filter_name in ("focused", "other"):
@@ -171,15 +170,12 @@ class InboxScreen(RunsWork, Screen):
         self.query_one(SearchBox).open()
 
     def on_search_box_submitted(self, event: SearchBox.Submitted) -> None:
-        from app.core.errors import BadInput
-        from app.core.search import parse
-
         box = self.query_one(SearchBox)
         if not event.query:
             self._close_search()
             return
         try:
-            parse(event.query)
+            self.mailbox.check_query(event.query)
         except BadInput as exc:
             box.show_error(str(exc))
             return
@@ -214,15 +210,13 @@ class InboxScreen(RunsWork, Screen):
         self._note_selection()
 
     def action_select_all(self) -> None:
-        from app.core import inbox
-
-        member_id, filter_name, query = self.member.id, self.conversations.filter_name, self.search_query
+        mailbox, filter_name, query = self.mailbox, self.conversations.filter_name, self.search_query
 
         def chosen(ids: list[int]) -> None:
             self.conversations.set_selected(set(ids))
             self._note_selection()
 
-        self.in_thread(lambda: inbox.conversation_ids(member_id, filter_name, query=query), then=chosen)
+        self.in_thread(lambda: mailbox.conversation_ids(filter_name, query), then=chosen)
 
     def _note_selection(self) -> None:
         count = len(self.conversations.selected)
@@ -235,12 +229,10 @@ class InboxScreen(RunsWork, Screen):
         return [row.id] if row else []
 
     def _act(self, action: str, ids: list[int] | None = None) -> None:
-        from app.core import moderation
-
         ids = ids if ids is not None else self._targets()
         if not ids:
             return
-        member_id = self.member.id
+        mailbox = self.mailbox
 
         def done(token) -> None:
             if action in ("archive", "delete"):
@@ -249,7 +241,7 @@ class InboxScreen(RunsWork, Screen):
             self.status.show_note(done_sentence(action, len(ids)))
             self.refresh_from_store()
 
-        self.in_thread(lambda: moderation.apply(member_id, action, ids), then=done)
+        self.in_thread(lambda: mailbox.apply(action, ids), then=done)
 
     def action_archive(self) -> None:
         row = self.conversations.current

@@ -9,15 +9,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.store.models import REPORT_REASONS
-from app.ui.app import styles_dir
+from app.ui.styles import styles_dir
 
 
 class ReportDialog(ModalScreen[str | None]):
-    """Returns one of REPORT_REASONS, or None when cancelled."""
+    """Returns one of the reasons it is given, or None when cancelled."""
 
     CSS_PATH = styles_dir() / "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        super().__init__()
+        self.reasons = reasons
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
@@ -26,9 +29,9 @@ class ReportDialog(ModalScreen[str | None]):
                 "sender is blocked.",
                 id="question",
             )
-            # A fixed list of six reasons: an OptionList is the right size here.
+            # A short fixed list of reasons: an OptionList is the right size here.
             yield OptionList(
-                *(Option(reason.capitalize(), id=reason) for reason in REPORT_REASONS),
+                *(Option(reason.capitalize(), id=reason) for reason in self.reasons),
                 id="reasons",
             )
             with Horizontal(classes="buttons"):
@@ -52,7 +55,7 @@ class ReportDialog(ModalScreen[str | None]):
         if event.button.id == "report":
             reasons = self.query_one("#reasons", OptionList)
             if reasons.highlighted is not None:
-                self.dismiss(REPORT_REASONS[reasons.highlighted])
+                self.dismiss(self.reasons[reasons.highlighted])
                 return
         self.dismiss(None)
 

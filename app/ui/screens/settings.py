@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,15 +26,16 @@ from textual.widgets import (
     TabPane,
 )
 
-from app.core import clock, credits, members
-from app.core.errors import ParleyError
+from app.core import clock
 from app.core.plans import PLANS
 from app.core.views import CreditsView, MemberView
-from app.store.db import StoreError
+from app.ui.changes import SettingsChanged
+from app.ui.mailbox import Mailbox
 from app.ui.screens.compose import day
-from app.ui.app import styles_dir
 from app.ui.screens.confirm import ConfirmDialog
+from app.ui.styles import styles_dir
 from app.ui.text import literal, literal_text
+from app.ui.widgets.work import RunsWork
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class SettingsState:
     settings: dict[str, bool]
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(RunsWork, Screen[None]):
     """Toggles on one tab, plan & credits on the other; escape goes back."""
 
     CSS_PATH = styles_dir() / "settings.tcss"
@@ -99,9 +100,9 @@ class SettingsScreen(Screen[None]):
         Binding("p", "show_tab('plan')", "Plan & credits"),
     ]
 
-    def __init__(self, member_id: int) -> None:
+    def __init__(self, mailbox: Mailbox) -> None:
         super().__init__()
-        self.member_id = member_id
+        self.mailbox = mailbox
         self.state: SettingsState | None = None
 
     def compose(self) -> ComposeResult:
@@ -145,28 +146,15 @@ class SettingsScreen(Screen[None]):
 
     # ---- loading ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="settings-load")
     def load(self) -> None:
-        try:
-            state = SettingsState(
-                member=members.member_view(members.member_by_id(self.member_id)),
-                settings=members.get_settings(self.member_id),
-            )
-        except (ParleyError, StoreError) as err:
-            self.app.call_from_thread(self.app.notify, str(err), severity="error")
-            return
-        self.app.call_from_thread(self.show_state, state)
+        mailbox = self.mailbox
+        self.in_thread(lambda: SettingsState(member=mailbox.member_view(), settings=mailbox.settings()),
+                       then=self.show_state, group="settings-load", exclusive=True)
 
     # The credits view settles the ledger first, which may wait for the store's write
     # lock: the toggles don't wait for it.
-    @work(thread=True, exclusive=True, group="settings-credits")
     def load_credits(self) -> None:
-        try:
-            view = credits.credits_view(self.member_id)
-        except (ParleyError, StoreError) as err:
-            self.app.call_from_thread(self.app.notify, str(err), severity="error")
-            return
-        self.app.call_from_thread(self.show_credits, view)
+        self.in_thread(self.mailbox.credits, then=self.show_credits, group="settings-credits", exclusive=True)
 
     def show_state(self, state: SettingsState) -> None:
         first_time = self.state is None
@@ -209,30 +197,20 @@ class SettingsScreen(Screen[None]):
         self.show_toggle_state(key, event.value)
         self.save_toggle(key, event.value)
 
-    @work(thread=True, group="settings-save")
     def save_toggle(self, key: str, value: bool) -> None:
-        try:
-            settings = members.update_setting(self.member_id, key, value)
-        except (ParleyError, StoreError) as err:
-            self.app.call_from_thread(self.toggle_refused, key, not value, str(err))
-            return
-        self.app.call_from_thread(self.toggle_saved, key, settings)
+        mailbox = self.mailbox
+        self.in_thread(lambda: mailbox.update_setting(key, value),
+                       then=lambda settings: self.toggle_saved(key, settings),
+                       failed=lambda sentence: self.toggle_refused(key, not value, sentence),
+                       group="settings-save")
 
     def toggle_saved(self, key: str, settings: dict[str, bool]) -> None:
         if self.state is not None:
             self.state = SettingsState(self.state.member, settings)
-        self.share_settings(settings)
+        # The app and the screens underneath follow (Focused Inbox, notifications).
+        self.app.post_message(SettingsChanged(settings))
         state = "on" if settings.get(key) else "off"
         self.app.notify(f"{TOGGLE_TITLES[key]} is {state}.", timeout=2)
-
-    def share_settings(self, settings: dict[str, bool]) -> None:
-        """The app and the screens underneath follow the new settings (Focused Inbox, notifications)."""
-        if isinstance(getattr(self.app, "settings", None), dict):
-            self.app.settings = settings
-        for screen in self.app.screen_stack:
-            follow = getattr(screen, "on_settings_changed", None)
-            if screen is not self and callable(follow):
-                follow(settings)
 
     def toggle_refused(self, key: str, previous: bool, sentence: str) -> None:
         with self.prevent(Switch.Changed):
@@ -253,14 +231,11 @@ class SettingsScreen(Screen[None]):
             return
         self.preview_forfeit(chosen)
 
-    @work(thread=True, exclusive=True, group="plan")
     def preview_forfeit(self, plan_name: str) -> None:
-        try:
-            sentence = credits.forfeit_preview(self.member_id, plan_name)
-        except (ParleyError, StoreError) as err:
-            self.app.call_from_thread(self.app.notify, str(err), severity="error")
-            return
-        self.app.call_from_thread(self.confirm_plan_change, plan_name, sentence)
+        mailbox = self.mailbox
+        self.in_thread(lambda: mailbox.forfeit_preview(plan_name),
+                       then=lambda sentence: self.confirm_plan_change(plan_name, sentence),
+                       group="plan", exclusive=True)
 
     def confirm_plan_change(self, plan_name: str, sentence: str) -> None:
         def decided(confirmed: bool | None) -> None:
@@ -272,16 +247,10 @@ class SettingsScreen(Screen[None]):
 
         self.app.push_screen(ConfirmDialog(sentence, "Change plan"), decided)
 
-    @work(thread=True, exclusive=True, group="plan")
     def change_plan(self, plan_name: str) -> None:
-        if self.state is None:
-            return
-        try:
-            members.set_plan(self.state.member.handle, plan_name)
-        except (ParleyError, StoreError) as err:
-            self.app.call_from_thread(self.app.notify, str(err), severity="error")
-            return
-        self.app.call_from_thread(self.plan_changed, plan_name)
+        mailbox = self.mailbox
+        self.in_thread(lambda: mailbox.set_plan(plan_name), then=lambda _: self.plan_changed(plan_name),
+                       group="plan", exclusive=True)
 
     def plan_changed(self, plan_name: str) -> None:
         self.app.notify(f"You are now on {PLANS[plan_name].label}.")

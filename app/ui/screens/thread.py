@@ -12,8 +12,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from app.core.views import MemberView, MessageView as MessageRecord, ThreadView
+from app.core.views import MessageView as MessageRecord
+from app.core.views import ThreadView
+from app.ui.changes import StoreChanged
 from app.ui.keymap import REPLY_BINDINGS, THREAD_BINDINGS
+from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
 from app.ui.widgets.message_view import PAGE_SIZE, MessageView
 from app.ui.widgets.profile_panel import ProfilePanel
@@ -35,9 +38,9 @@ class ReplyBox(Input):
 class ThreadScreen(RunsWork, Screen):
     BINDINGS = THREAD_BINDINGS
 
-    def __init__(self, member: MemberView) -> None:
+    def __init__(self, mailbox: Mailbox) -> None:
         super().__init__()
-        self.member = member
+        self.mailbox = mailbox
         self.conversation_id: int | None = None
         self.view: ThreadView | None = None
         self.response: str | None = None  # "accept" / "decline" once a quick reply is chosen
@@ -66,7 +69,7 @@ class ThreadScreen(RunsWork, Screen):
             yield Button("Report", id="banner-report", compact=True, variant="error")
             yield Button("Mark safe", id="banner-safe", compact=True)
         with Horizontal(id="thread-body"):
-            yield MessageView(self.member.id, id="messages")
+            yield MessageView(self.mailbox.member_id, id="messages")
             yield ProfilePanel(id="profile")
         with Horizontal(id="quick-replies"):
             yield Static("Quick reply (y / n):", id="quick-label", markup=False)
@@ -106,14 +109,12 @@ class ThreadScreen(RunsWork, Screen):
 
     def load(self) -> None:
         """The header and the newest page of messages, then mark the conversation read."""
-        from app.core import inbox
-
-        member_id, conversation_id = self.member.id, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.conversation_id
 
         def fetch():
-            view = inbox.thread(member_id, conversation_id)
-            newest = inbox.messages(member_id, conversation_id, limit=PAGE_SIZE)
-            inbox.mark_read(member_id, conversation_id)
+            view = mailbox.thread(conversation_id)
+            newest = mailbox.messages(conversation_id, limit=PAGE_SIZE)
+            mailbox.mark_read(conversation_id)
             return view, newest
 
         def shown(result) -> None:
@@ -158,27 +159,25 @@ class ThreadScreen(RunsWork, Screen):
         self.set_class(view.link_warning, "-banner")
         self.set_class(view.can_quick_reply, "-quick")
 
-    def store_changed(self, conversation_ids: set[int]) -> None:
-        """Another connection changed something: refetch the header and the newest messages."""
-        if self.conversation_id in conversation_ids:
+    def on_store_changed(self, event: StoreChanged) -> None:
+        """The conversation changed: refetch the header and the newest messages."""
+        if self.conversation_id in event.conversation_ids:
             self.refresh_tail()
 
     def refresh_tail(self) -> None:
-        from app.core import inbox
-
-        member_id, conversation_id = self.member.id, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.conversation_id
         loaded = self.message_view.messages
         after = loaded[-TAIL - 1].id if len(loaded) > TAIL else None
         first = loaded[-TAIL].id if len(loaded) > TAIL else None
 
         def fetch():
-            view = inbox.thread(member_id, conversation_id)
+            view = mailbox.thread(conversation_id)
             if after is None:
-                tail = inbox.messages(member_id, conversation_id, limit=PAGE_SIZE)
+                tail = mailbox.messages(conversation_id, limit=PAGE_SIZE)
             else:
-                tail = inbox.messages(member_id, conversation_id, after_id=after, limit=PAGE_SIZE * 5)
+                tail = mailbox.messages(conversation_id, after_id=after, limit=PAGE_SIZE * 5)
             if self.app.screen is self:
-                inbox.mark_read(member_id, conversation_id)
+                mailbox.mark_read(conversation_id)
             return view, tail
 
         def shown(result) -> None:
@@ -193,13 +192,11 @@ class ThreadScreen(RunsWork, Screen):
                        exclusive=True)
 
     def on_message_view_near_top(self, event: MessageView.NearTop) -> None:
-        from app.core import inbox
-
         view = self.message_view
         if self._loading_older or not view.has_older or not view.messages:
             return
         self._loading_older = True
-        member_id, conversation_id, oldest = self.member.id, self.conversation_id, view.messages[0].id
+        mailbox, conversation_id, oldest = self.mailbox, self.conversation_id, view.messages[0].id
 
         def shown(older: list[MessageRecord]) -> None:
             self._loading_older = False
@@ -207,8 +204,12 @@ class ThreadScreen(RunsWork, Screen):
                 return
             view.prepend(older, has_older=len(older) == PAGE_SIZE)
 
-        self.in_thread(lambda: inbox.messages(member_id, conversation_id, before_id=oldest, limit=PAGE_SIZE),
-                       then=shown, group="thread-older")
+        def older_failed(sentence: str) -> None:
+            self._loading_older = False
+            self.show_failure(sentence)
+
+        self.in_thread(lambda: mailbox.messages(conversation_id, before_id=oldest, limit=PAGE_SIZE),
+                       then=shown, failed=older_failed, group="thread-older")
 
     # ------------------------------------------------------------------ replying
 
@@ -216,13 +217,11 @@ class ThreadScreen(RunsWork, Screen):
         self.query_one("#reply", ReplyBox).focus()
 
     def action_quick_reply(self, response: str) -> None:
-        from app.core.messaging import QUICK_ACCEPT, QUICK_DECLINE
-
         if self.view is None or not self.view.can_quick_reply:
             return
         self.response = response
         box = self.query_one("#reply", ReplyBox)
-        box.value = QUICK_ACCEPT if response == "accept" else QUICK_DECLINE
+        box.value = self.mailbox.quick_reply_text(response)
         box.cursor_position = len(box.value)
         box.focus()
 
@@ -242,11 +241,9 @@ class ThreadScreen(RunsWork, Screen):
 
     @on(Input.Submitted, "#reply")
     def _send(self, event: Input.Submitted) -> None:
-        from app.core import messaging
-
         event.stop()
         body = event.value
-        member_id, conversation_id, response = self.member.id, self.conversation_id, self.response
+        mailbox, conversation_id, response = self.mailbox, self.conversation_id, self.response
 
         def sent(result) -> None:
             self.response = None
@@ -261,8 +258,7 @@ class ThreadScreen(RunsWork, Screen):
             self.refresh_tail()
 
         self.in_thread(
-            lambda: messaging.reply(member_id, conversation_id, body,
-                                    accept=response == "accept", decline=response == "decline"),
+            lambda: mailbox.reply(conversation_id, body, response=response),
             then=sent, failed=self.show_error, group="send", exclusive=True,
         )
 
@@ -295,15 +291,13 @@ class ThreadScreen(RunsWork, Screen):
 
     @on(Input.Submitted, "#save-path")
     def _save(self, event: Input.Submitted) -> None:
-        from app.core import messaging
-
         event.stop()
-        member_id, ids, dest = self.member.id, list(self._saving), event.value.strip()
+        mailbox, ids, dest = self.mailbox, list(self._saving), event.value.strip()
         if not dest:
             return
 
         def save():
-            return [messaging.save_attachment(member_id, attachment_id, dest) for attachment_id in ids]
+            return mailbox.save_attachments(ids, dest)
 
         def saved(paths) -> None:
             self._close_save()
@@ -334,16 +328,14 @@ class ThreadScreen(RunsWork, Screen):
 
     def _profile_member_id(self) -> int | None:
         current = self.message_view.current
-        if current is not None and current.sender_id and current.sender_id != self.member.id:
+        if current is not None and current.sender_id and current.sender_id != self.mailbox.member_id:
             return current.sender_id
         if self.view is None:
             return None
-        others = [p for p in self.view.participants if p.id != self.member.id]
+        others = [p for p in self.view.participants if p.id != self.mailbox.member_id]
         return others[0].id if others else None
 
     def action_profile(self) -> None:
-        from app.core import members
-
         panel = self.query_one(ProfilePanel)
         if panel.has_class("-open") and not self._want_profile:
             panel.remove_class("-open")
@@ -356,8 +348,8 @@ class ThreadScreen(RunsWork, Screen):
                 self._want_profile = True  # the header is still loading: show it then
             panel.show_facts(None)
             return
-        viewer = self.member.id
-        self.in_thread(lambda: members.profile_facts(viewer, member_id), then=panel.show_facts,
+        mailbox = self.mailbox
+        self.in_thread(lambda: mailbox.profile(member_id), then=panel.show_facts,
                        group="profile", exclusive=True)
 
     def on_message_view_highlighted(self, event: MessageView.Highlighted) -> None:
@@ -366,32 +358,28 @@ class ThreadScreen(RunsWork, Screen):
         elif self.query_one(ProfilePanel).has_class("-open"):
             message = event.message
             panel = self.query_one(ProfilePanel)
-            if message is not None and message.sender_id and message.sender_id != self.member.id and (
+            if message is not None and message.sender_id and message.sender_id != self.mailbox.member_id and (
                     panel.facts is None or panel.facts.member.id != message.sender_id):
                 self._want_profile = True
                 self.action_profile()
 
     def action_recall(self) -> None:
-        from app.core import messaging
-
         current = self.message_view.current
-        mine = [m for m in self.message_view.messages if m.sender_id == self.member.id and not m.recalled]
+        mine = [m for m in self.message_view.messages if m.sender_id == self.mailbox.member_id and not m.recalled]
         target = current if current is not None and current in mine else (mine[-1] if mine else None)
         if target is None:
             self.app.notify("You have no message here to recall.")
             return
-        member_id = self.member.id
+        mailbox = self.mailbox
 
         def recalled(_) -> None:
             self.app.notify("Message recalled.")
             self.refresh_tail()
 
-        self.in_thread(lambda: messaging.recall(member_id, target.id), then=recalled)
+        self.in_thread(lambda: mailbox.recall(target.id), then=recalled)
 
     def _act(self, action: str, *, leave: bool = False) -> None:
-        from app.core import moderation
-
-        member_id, conversation_id = self.member.id, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.conversation_id
 
         def done(token) -> None:
             if action in ("archive", "delete"):
@@ -404,7 +392,7 @@ class ThreadScreen(RunsWork, Screen):
             else:
                 self.refresh_tail()
 
-        self.in_thread(lambda: moderation.apply(member_id, action, [conversation_id]), then=done)
+        self.in_thread(lambda: mailbox.apply(action, [conversation_id]), then=done)
 
     def action_archive(self) -> None:
         archived = self.view is not None and self.view.archived
@@ -437,12 +425,10 @@ class ThreadScreen(RunsWork, Screen):
 
     @on(Button.Pressed, "#banner-safe")
     def _banner_safe(self) -> None:
-        from app.core import moderation
-
-        member_id, conversation_id = self.member.id, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.conversation_id
 
         def safe(_) -> None:
             self.remove_class("-banner")
             self.refresh_tail()
 
-        self.in_thread(lambda: moderation.mark_safe(member_id, conversation_id), then=safe)
+        self.in_thread(lambda: mailbox.mark_safe(conversation_id), then=safe)

@@ -15,7 +15,7 @@ from datetime import datetime
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,7 +24,9 @@ from textual.strip import Strip
 
 from app.core.views import ConversationRow
 from app.ui.keymap import MOVE_BINDINGS
+from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal, short_time
+from app.ui.widgets.work import RunsWork
 
 ROW_HEIGHT = 2
 PAGE_SIZE = 50
@@ -33,7 +35,7 @@ WALK_PAGES = 20  # the most pages one query walks through to reach a far page
 Cursor = tuple[datetime, int]
 
 
-class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
+class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=False):
     """Rows of one filter (or one search) of the acting member's conversations."""
 
     BINDINGS = MOVE_BINDINGS
@@ -65,19 +67,9 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.sentence = sentence
 
-    class PageLoaded(Message):
-        def __init__(self, generation: int, page: int, pages: dict[int, list[ConversationRow]],
-                     starts: dict[int, Cursor], error: str | None = None) -> None:
-            super().__init__()
-            self.generation = generation
-            self.page = page
-            self.pages = pages
-            self.starts = starts
-            self.error = error
-
-    def __init__(self, member_id: int, *, id: str | None = None) -> None:
+    def __init__(self, mailbox: Mailbox, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.member_id = member_id
+        self.mailbox = mailbox
         self.filter_name = "all"
         self.search_query: str | None = None
         self.total = 0
@@ -194,24 +186,21 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
         known = max(p for p in self._starts if p < page)
         return ("walk", known, self._starts[known], min(page - known + 1, WALK_PAGES))
 
-    @work(thread=True, group="conversation-pages")
     def _fetch(self, generation: int, page: int, plan: tuple) -> None:
-        from app.core import inbox
-        from app.core.errors import ParleyError
+        mailbox, name, query = self.mailbox, self.filter_name, self.search_query
 
-        who, name, query = self.member_id, self.filter_name, self.search_query
-        pages: dict[int, list[ConversationRow]] = {}
-        starts: dict[int, Cursor] = {}
-        try:
+        def fetch() -> tuple[dict[int, list[ConversationRow]], dict[int, Cursor]]:
+            pages: dict[int, list[ConversationRow]] = {}
+            starts: dict[int, Cursor] = {}
             if plan[0] == "after":
-                pages[page] = inbox.page(who, name, query=query, after=plan[1], limit=PAGE_SIZE)
+                pages[page] = mailbox.page(name, query, after=plan[1], limit=PAGE_SIZE)
             elif plan[0] == "before":
-                pages[page] = inbox.page_before(who, name, query=query, before=plan[1], limit=PAGE_SIZE)
+                pages[page] = mailbox.page_before(name, query, before=plan[1], limit=PAGE_SIZE)
             elif plan[0] == "last":
-                pages[page] = inbox.last_page(who, name, query=query, limit=plan[1])
+                pages[page] = mailbox.last_page(name, query, limit=plan[1])
             else:
                 _, known, after, span = plan
-                walked = inbox.page(who, name, query=query, after=after, limit=span * PAGE_SIZE)
+                walked = mailbox.page(name, query, after=after, limit=span * PAGE_SIZE)
                 for step in range(span):
                     chunk = walked[step * PAGE_SIZE:(step + 1) * PAGE_SIZE]
                     if len(chunk) == PAGE_SIZE:
@@ -220,32 +209,36 @@ class ConversationList(ScrollView, can_focus=True, inherit_bindings=False):
                     # pages out of the cache.
                     if chunk and step >= span - 2:
                         pages[known + step] = chunk
-        except ParleyError as exc:
-            self.post_message(self.PageLoaded(generation, page, {}, {}, str(exc)))
-            return
-        self.post_message(self.PageLoaded(generation, page, pages, starts))
+            return pages, starts
 
-    def on_conversation_list_page_loaded(self, message: PageLoaded) -> None:
-        message.stop()
-        if message.generation != self._generation:
+        self.in_thread(fetch, then=lambda loaded: self._page_loaded(generation, page, *loaded),
+                       failed=lambda sentence: self._page_failed(generation, page, sentence),
+                       group="conversation-pages")
+
+    def _page_failed(self, generation: int, page: int, sentence: str) -> None:
+        if generation != self._generation:
             return
-        self._pending.discard(message.page)
-        if message.error:
-            self.more = False
-            self.post_message(self.Failed(message.error))
+        self._pending.discard(page)
+        self.more = False
+        self.post_message(self.Failed(sentence))
+
+    def _page_loaded(self, generation: int, page: int, pages: dict[int, list[ConversationRow]],
+                     starts: dict[int, Cursor]) -> None:
+        if generation != self._generation:
             return
-        self._starts.update(message.starts)
-        for page, rows in sorted(message.pages.items()):
-            self._store_page(page, rows)
-        if message.page not in message.pages and message.page in self._wanted_pages():
-            self._request({message.page})  # a long way down: walk on from where this stretch ended
+        self._pending.discard(page)
+        self._starts.update(starts)
+        for number, rows in sorted(pages.items()):
+            self._store_page(number, rows)
+        if page not in pages and page in self._wanted_pages():
+            self._request({page})  # a long way down: walk on from where this stretch ended
         self.loaded = True
         if self._follow_id is not None:
-            for page, rows in message.pages.items():
+            for number, rows in pages.items():
                 for offset, row in enumerate(rows):
                     if row.id == self._follow_id:
                         self._follow_id = None
-                        self.cursor = page * PAGE_SIZE + offset
+                        self.cursor = number * PAGE_SIZE + offset
         if self.cursor >= self.total and self.total:
             self.cursor = self.total - 1
         self.refresh()

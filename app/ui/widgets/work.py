@@ -1,56 +1,74 @@
 """Running store work off the UI thread and handing the result back as a message.
 
-Database work runs in thread workers; the worker posts `WorkDone` to the widget
-that asked, whose `on_work_done` (from `RunsWork`) calls the continuation on the
-UI thread. A user's mistake (a ParleyError) goes to the error continuation as
-its sentence; anything else is a bug and surfaces as one.
+Database work runs in thread workers; the worker posts `WorkDone` (the value) or
+`WorkFailed` (a sentence) to the widget that asked, whose handlers (from
+`RunsWork`) call the continuation on the UI thread. Every failure the store or
+the rules can raise becomes a sentence (`failure_sentence`), shown by the error
+continuation or, by default, as an error notice; the app stays open. Anything
+else is a bug and surfaces as one. A worker that was cancelled (replaced by a
+newer one in its exclusive group, or its screen closed) posts nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from textual.message import Message
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
+
+from app.ui.mailbox import failure_sentence
+
+T = TypeVar("T")
 
 
-class WorkDone(Message):
-    def __init__(self, then: Callable[[Any], None] | None, value: Any) -> None:
+class WorkDone(Message, Generic[T], bubble=False):
+    """A core call finished with `value`; `then` shows it."""
+
+    def __init__(self, then: Callable[[T], None] | None, value: T) -> None:
         super().__init__()
         self.then = then
         self.value = value
 
 
+class WorkFailed(Message, bubble=False):
+    """A core call failed; `sentence` says why, for `failed` to show."""
+
+    def __init__(self, failed: Callable[[str], None], sentence: str) -> None:
+        super().__init__()
+        self.failed = failed
+        self.sentence = sentence
+
+
 class RunsWork:
     """Mixin for widgets and screens: `self.in_thread(fn, then=..., failed=...)`."""
 
-    def in_thread(self, fn: Callable[[], Any], *, then: Callable[[Any], None] | None = None,
+    def in_thread(self, fn: Callable[[], T], *, then: Callable[[T], None] | None = None,
                   failed: Callable[[str], None] | None = None, group: str = "store",
                   exclusive: bool = False) -> Worker:
         def job() -> None:
-            from peewee import OperationalError
-
-            from app.core.errors import ParleyError
-            from app.store.db import StoreError
-
+            worker = get_current_worker()
             try:
                 value = fn()
-            except (ParleyError, StoreError) as exc:
-                self.post_message(WorkDone(failed or self._show_failure, str(exc)))
+            except Exception as exc:
+                sentence = failure_sentence(exc)
+                if sentence is None:
+                    raise
+                if not worker.is_cancelled:
+                    self.post_message(WorkFailed(failed or self.show_failure, sentence))
                 return
-            except OperationalError:
-                # Another writer held the store past the busy timeout: say so, keep running.
-                self.post_message(WorkDone(failed or self._show_failure,
-                                           "The store is busy; try again in a moment."))
-                return
-            self.post_message(WorkDone(then, value))
+            # A newer call in an exclusive group replaced this one: its answer is out of date.
+            if not worker.is_cancelled:
+                self.post_message(WorkDone(then, value))
 
         return self.run_worker(job, thread=True, group=group, exclusive=exclusive)
 
-    def _show_failure(self, sentence: str) -> None:
+    def show_failure(self, sentence: str) -> None:
         self.app.notify(sentence, severity="error")
 
-    def on_work_done(self, message: WorkDone) -> None:
-        message.stop()
+    def on_work_done(self, message: WorkDone[Any]) -> None:
         if message.then is not None:
             message.then(message.value)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.failed(message.sentence)

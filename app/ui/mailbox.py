@@ -1,0 +1,295 @@
+"""The acting member's mailbox: everything the screens ask of the core, in one place.
+
+The app owns one `Mailbox` and hands it down to its screens and widgets; they
+never import the core's modules themselves. Every method returns plain views
+(app/core/views.py), never rows of the store, and most of them touch the store:
+call them from a thread worker (`RunsWork.in_thread`), not from the UI thread.
+
+The core loads on first use, inside those workers, so the first page of the
+inbox is painted as soon as Textual itself is ready.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.core.views import (
+    ConversationRow,
+    Counts,
+    CreditsView,
+    MemberView,
+    MessageView,
+    ProfileFacts,
+    RouteDecision,
+    SendResult,
+    ThreadView,
+)
+
+if TYPE_CHECKING:
+    from app.store.live import ChangeWatcher
+
+BUSY = "The store is busy; try again in a moment."
+
+
+def failure_sentence(exc: BaseException) -> str | None:
+    """What a failure of the core says to the user, on one line; None when it is a bug.
+
+    A user's mistake or a refusal is the core's own sentence; a store that is busy,
+    read-only, gone or unreachable is said as such, and the app keeps running.
+    """
+    from peewee import PeeweeException
+
+    from app.core.errors import ParleyError
+    from app.store.db import StoreError
+
+    if isinstance(exc, (ParleyError, StoreError)):
+        return " ".join(str(exc).split())
+    # The change feed reads SQLite on a connection of its own, outside Peewee.
+    if isinstance(exc, (PeeweeException, sqlite3.Error)):
+        detail = " ".join(str(exc).split()).rstrip(".")
+        if not detail or "locked" in detail or "busy" in detail:
+            return BUSY
+        return f"The store failed: {detail}."
+    return None
+
+
+class Mailbox:
+    """One member's view of the store: inbox, threads, sending, triage, settings, credits."""
+
+    def __init__(self, member: MemberView) -> None:
+        self.member = member
+
+    @classmethod
+    def acting(cls, handle: str) -> Mailbox | None:
+        """The mailbox of the member with this handle; None for an empty store (nobody to act
+        as yet); NotFound when the store has members but not this one."""
+        from app.core import members
+        from app.core.errors import NotFound
+
+        try:
+            return cls(members.member_view(members.member_by_handle(handle)))
+        except NotFound:
+            if not members.list_members():
+                return None
+            raise
+
+    @property
+    def member_id(self) -> int:
+        return self.member.id
+
+    # ------------------------------------------------------------------ the inbox
+
+    def counts(self) -> Counts:
+        from app.core import inbox
+
+        return inbox.counts(self.member_id)
+
+    def page(self, filter_name: str, query: str | None, *, after: Any = None, limit: int) -> list[ConversationRow]:
+        from app.core import inbox
+
+        return inbox.page(self.member_id, filter_name, query=query, after=after, limit=limit)
+
+    def page_before(self, filter_name: str, query: str | None, *, before: Any, limit: int) -> list[ConversationRow]:
+        from app.core import inbox
+
+        return inbox.page_before(self.member_id, filter_name, query=query, before=before, limit=limit)
+
+    def last_page(self, filter_name: str, query: str | None, *, limit: int) -> list[ConversationRow]:
+        from app.core import inbox
+
+        return inbox.last_page(self.member_id, filter_name, query=query, limit=limit)
+
+    def conversation_ids(self, filter_name: str, query: str | None) -> list[int]:
+        from app.core import inbox
+
+        return inbox.conversation_ids(self.member_id, filter_name, query=query)
+
+    def rows(self, conversation_ids: list[int]) -> list[ConversationRow]:
+        from app.core import inbox
+
+        return inbox.rows_for(self.member_id, conversation_ids)
+
+    @staticmethod
+    def check_query(query: str) -> None:
+        """Raise BadInput, with its sentence, when a search can't be understood (no store work)."""
+        from app.core.search import parse
+
+        parse(query)
+
+    # ------------------------------------------------------------------ a thread
+
+    def thread(self, conversation_id: int) -> ThreadView:
+        from app.core import inbox
+
+        return inbox.thread(self.member_id, conversation_id)
+
+    def messages(self, conversation_id: int, *, after_id: int | None = None, before_id: int | None = None,
+                 limit: int) -> list[MessageView]:
+        from app.core import inbox
+
+        return inbox.messages(self.member_id, conversation_id, after_id=after_id, before_id=before_id,
+                              limit=limit)
+
+    def mark_read(self, conversation_id: int) -> None:
+        from app.core import inbox
+
+        inbox.mark_read(self.member_id, conversation_id)
+
+    def newest_messages(self, changed: set[int]) -> list[tuple[ConversationRow, MessageView]]:
+        """Each changed conversation with its newest message, for notifications."""
+        found = []
+        for row in self.rows(sorted(changed)):
+            latest = self.messages(row.id, limit=1)
+            if latest:
+                found.append((row, latest[-1]))
+        return found
+
+    def profile(self, member_id: int) -> ProfileFacts:
+        from app.core import members
+
+        return members.profile_facts(self.member_id, member_id)
+
+    # ------------------------------------------------------------------ writing
+
+    @staticmethod
+    def quick_reply_text(response: str) -> str:
+        """The words of a quick reply ("accept" or "decline"), ready to edit."""
+        from app.core.messaging import QUICK_ACCEPT, QUICK_DECLINE
+
+        return QUICK_ACCEPT if response == "accept" else QUICK_DECLINE
+
+    def send(self, handles: list[str], body: str, subject: str | None) -> SendResult:
+        from app.core import messaging
+
+        return messaging.send(self.member_id, handles, body, subject=subject)
+
+    def reply(self, conversation_id: int, body: str, *, response: str | None = None) -> SendResult:
+        from app.core import messaging
+
+        return messaging.reply(self.member_id, conversation_id, body,
+                               accept=response == "accept", decline=response == "decline")
+
+    def save_draft(self, handles: list[str], subject: str, body: str, conversation_id: int | None) -> None:
+        from app.core import messaging
+
+        messaging.save_draft(self.member_id, handles, subject, body, conversation_id=conversation_id)
+
+    def recall(self, message_id: int) -> None:
+        from app.core import messaging
+
+        messaging.recall(self.member_id, message_id)
+
+    def save_attachments(self, attachment_ids: list[int], dest: str) -> list[Path]:
+        from app.core import messaging
+
+        return [messaging.save_attachment(self.member_id, attachment_id, dest) for attachment_id in attachment_ids]
+
+    # ------------------------------------------------------------------ the route line
+
+    @staticmethod
+    def person(handle: str) -> MemberView:
+        from app.core import members
+
+        return members.member_view(members.member_by_handle(handle))
+
+    @staticmethod
+    def search_members(prefix: str, limit: int = 10) -> list[MemberView]:
+        from app.core import members
+
+        return members.search_members(prefix, limit)
+
+    def route_to(self, member_id: int) -> RouteDecision:
+        from app.core import routing
+
+        return routing.route(self.member_id, member_id)
+
+    def is_connected(self, member_id: int) -> bool:
+        from app.core import members
+
+        return members.is_connected(self.member_id, member_id)
+
+    # ------------------------------------------------------------------ triage
+
+    def apply(self, action: str, conversation_ids: list[int]) -> Any:
+        """Archive, mute, star, … these conversations; the token that undoes it."""
+        from app.core import moderation
+
+        return moderation.apply(self.member_id, action, conversation_ids)
+
+    def undo(self, token: Any) -> None:
+        from app.core import moderation
+
+        moderation.undo(self.member_id, token)
+
+    @staticmethod
+    def report_reasons() -> tuple[str, ...]:
+        from app.core import moderation
+
+        return tuple(moderation.REPORT_REASONS)
+
+    def report(self, conversation_id: int, reason: str) -> None:
+        from app.core import moderation
+
+        moderation.report(self.member_id, conversation_id, reason)
+
+    def mark_safe(self, conversation_id: int) -> None:
+        from app.core import moderation
+
+        moderation.mark_safe(self.member_id, conversation_id)
+
+    # ------------------------------------------------------------------ settings and credits
+
+    def member_view(self) -> MemberView:
+        """The member as the store has them now (the plan may have changed)."""
+        from app.core import members
+
+        return members.member_view(members.member_by_id(self.member_id))
+
+    def settings(self) -> dict[str, bool]:
+        from app.core import members
+
+        return members.get_settings(self.member_id)
+
+    def update_setting(self, key: str, value: bool) -> dict[str, bool]:
+        from app.core import members
+
+        return members.update_setting(self.member_id, key, value)
+
+    def credits(self) -> CreditsView:
+        from app.core import credits
+
+        return credits.credits_view(self.member_id)
+
+    def forfeit_preview(self, plan_name: str) -> str:
+        from app.core import credits
+
+        return credits.forfeit_preview(self.member_id, plan_name)
+
+    def set_plan(self, plan_name: str) -> None:
+        from app.core import members
+
+        members.set_plan(self.member.handle, plan_name)
+
+    @staticmethod
+    def settle() -> None:
+        """Apply due grants, expiries and reminders for everyone (the watcher shows the effects)."""
+        from app.core import credits
+
+        credits.settle()
+
+    # ------------------------------------------------------------------ live changes
+
+    @staticmethod
+    def now() -> datetime:
+        from app.core import clock
+
+        return clock.now()
+
+    def watcher(self) -> ChangeWatcher:
+        """What tells which of the member's conversations changed (used as a context manager)."""
+        from app.store.live import ChangeWatcher
+
+        return ChangeWatcher(self.member_id)
