@@ -28,18 +28,13 @@ from app.core import clock, credits, members, messaging, routing
 from app.core.errors import ParleyError
 from app.core.plans import LIMITS
 from app.core.views import SendResult
+from app.presentation import split_handles
 from app.store.db import StoreError
 from app.ui.app import styles_dir
 from app.ui.keymap import COMPOSE_BINDINGS
 from app.ui.text import literal
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
-
-
-def split_handles(text: str) -> list[str]:
-    """Handles typed in To: separated by commas (or semicolons), an optional leading @."""
-    parts = text.replace(";", ",").split(",")
-    return [part.strip().lstrip("@").strip() for part in parts if part.strip().lstrip("@").strip()]
 
 
 def day(value: datetime) -> str:
