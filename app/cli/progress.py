@@ -57,6 +57,7 @@ class ImportProgress:
         except (AttributeError, ValueError):
             self.tty = False
         self._stage: str | None = None
+        self._counted = False  # whether the stage counts rows
         self._task: TaskID | None = None
         self._last_drawn = float("-inf")
         self._unshown: tuple[int | None, float | None] | None = None  # the log's last word on a stage
