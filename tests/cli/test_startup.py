@@ -14,7 +14,7 @@ import pytest
 from app.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("textual", "rich", "psycopg", "psycopg2")
+HEAVY = ("textual", "rich", "psycopg", "psycopg2", "peewee")
 LOADED = ("import sys\nfrom app.cli import main\ncode = main(sys.argv[1:])\n"
           "print(code, sorted({name.split('.')[0] for name, module in sys.modules.items() if module}"
           f" & set({HEAVY!r})))")
@@ -31,15 +31,20 @@ def parley_loads(*argv: str, env: dict[str, str]) -> str:
 def store(tmp_path):
     db = str(tmp_path / "parley.db")
     env = {"PARLEY_NOW": "2026-03-02T09:00:00Z", "PARLEY_CONFIG": str(tmp_path / "no-config.toml")}
-    assert parley_loads("--db", db, "member", "add", "me", "--name", "Maya Chen", env=env) == "0 []"
+    assert parley_loads("--db", db, "member", "add", "me", "--name", "Maya Chen", env=env) == "0 ['peewee']"
     return db, env
 
 
 def test_a_command_on_a_sqlite_store_loads_neither_the_screens_nor_rich_nor_a_postgresql_driver(store):
     db, env = store
-    assert parley_loads("--db", db, "--as", "me", "inbox", "--limit", "1", env=env) == "0 []"
-    assert parley_loads("--db", db, "member", "list", "--json", env=env) == "0 []"
-    assert parley_loads("completion", "bash", env=env) == "0 []"
+    assert parley_loads("--db", db, "--as", "me", "inbox", "--limit", "1", env=env) == "0 ['peewee']"
+    assert parley_loads("--db", db, "member", "list", "--json", env=env) == "0 ['peewee']"
+
+
+def test_help_version_and_completion_load_no_database_code(store):
+    _, env = store
+    for argv in (["--help"], ["--version"], ["completion", "bash"]):
+        assert parley_loads(*argv, env=env) == "0 []"
 
 
 def test_the_import_draws_its_progress_with_rich(store, tmp_path):
@@ -48,7 +53,7 @@ def test_the_import_draws_its_progress_with_rich(store, tmp_path):
     export.mkdir()
     (export / "messages.csv").write_text("CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,"
                                          "RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n")
-    assert parley_loads("--db", db, "import", "linkedin", str(export), env=env) == "0 ['rich']"
+    assert parley_loads("--db", db, "import", "linkedin", str(export), env=env) == "0 ['peewee', 'rich']"
 
 
 def test_version_is_the_installed_packages(capsys):
