@@ -33,7 +33,7 @@ class Config:
         return default if value is None else value
 
 
-# Each setting's name in the file, when it differs from the field's.
+# Each setting's name in the file, and the field that holds it.
 FILE_NAMES = {"db": "db", "as": "acting", "glyphs": "glyphs", "keys": "keys"}
 TEXT_KEYS = ("db", "as", "glyphs")
 
@@ -66,7 +66,7 @@ def load_config(path: Path | None = None) -> Config:
     return read_config(table, path)
 
 
-def read_config(table: dict[str, Any], path: Path | str = "the config file") -> Config:
+def read_config(table: dict[str, Any], path: Path) -> Config:
     """The settings in a parsed config table; what does not fit is reported, not applied."""
     values: dict[str, Any] = {}
     problems: list[str] = []
@@ -84,7 +84,7 @@ def read_config(table: dict[str, Any], path: Path | str = "the config file") -> 
     return Config(**values, problems=tuple(problems))
 
 
-def _keys(value: Any, path: Path | str, problems: list[str]) -> dict[str, str | list[str]]:
+def _keys(value: Any, path: Path, problems: list[str]) -> dict[str, str | list[str]]:
     if not isinstance(value, dict):
         problems.append(f"{path}: 'keys' should be a table of binding = \"keys\", not {_kind(value)}; it is ignored.")
         return {}
