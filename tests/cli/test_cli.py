@@ -438,7 +438,7 @@ def test_body_from_a_file_and_from_standard_input_with_attachments(capsys, db, t
     assert run(capsys, "--db", db, "send", "--to", "ben", "--body-file", "-")[0] == 0
     code, out, _ = run(capsys, "--db", db, "show", str(conversation))
     assert "Agenda for Thursday attached." in out and "And a second note from stdin." in out
-    assert out.count("agenda.txt (13 bytes, text/plain)") == 2
+    assert out.count("agenda.txt (13 B, text/plain)") == 2
 
 
 def test_group_send_to_connections(capsys, db):
@@ -487,13 +487,13 @@ def test_human_output_is_tidy_and_literal(capsys, db, monkeypatch):
     assert "2026-03-02 09:00" in lines[1]
     code, out, _ = run(capsys, "--db", db, "show", "1")
     assert "\x1b" not in out and "\x00" not in out
-    assert "Plain \\x1b[2J[bold]text[/bold]\\x00" in out
+    assert "Plain ␛[2J[bold]text[/bold]␀" in out
     code, out, _ = run(capsys, "--db", db, "credits")
     assert code == 0 and "Balance     15 of 45 InMail credits" in out and "grant" in out
 
 
 def test_unexpected_errors_are_short_unless_debug(capsys, db, monkeypatch):
-    from app.core import credits
+    from app.cli import credits
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -507,10 +507,10 @@ def test_unexpected_errors_are_short_unless_debug(capsys, db, monkeypatch):
 
 
 def test_no_command_opens_the_tui_on_the_resolved_store(capsys, db, monkeypatch):
-    import app.cli as cli
+    from app.cli import launch
 
     opened = []
-    monkeypatch.setattr(cli, "_run_app", lambda target, acting: opened.append((target, acting)) or 0)
+    monkeypatch.setattr(launch, "_run_app", lambda target, acting: opened.append((target, acting)) or 0)
     assert main(["--db", db, "--as", "ben"]) == 0
     monkeypatch.setenv("PARLEY_DB", db)
     assert main([]) == 0

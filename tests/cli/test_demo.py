@@ -211,7 +211,7 @@ def _fingerprint(path) -> str:
 
 
 def test_parley_demo_builds_the_same_store_once_then_opens_it(demo_path, tmp_path, clock, monkeypatch, capsys):
-    import app.cli as cli
+    from app.cli import launch
 
     target = str(tmp_path / "demo.db")
     monkeypatch.setenv("PARLEY_NO_TUI", "1")
@@ -222,7 +222,7 @@ def test_parley_demo_builds_the_same_store_once_then_opens_it(demo_path, tmp_pat
     assert _fingerprint(target) == _fingerprint(demo_path)  # the clock is the demo's fixed now
     opened = []
     monkeypatch.delenv("PARLEY_NO_TUI")
-    monkeypatch.setattr(cli, "_run_app", lambda target, acting: opened.append((target, acting)) or 0)
+    monkeypatch.setattr(launch, "_run_app", lambda target, acting: opened.append((target, acting)) or 0)
     assert main(["demo", "--db", target]) == 0
     assert f"Opening the demo store at {target}" in capsys.readouterr().err
     assert opened == [(target, "me")]

@@ -67,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PARLEY_NOW", "2026-03-02T09:00:00Z")
     from app.interchange.linkedin.linkedin import import_linkedin
-    from app.interchange.linkedin.progress import TextProgress
+    from app.cli.progress import ImportProgress
     from app.store.db import open_store
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="parley-speed-"))
@@ -83,7 +83,8 @@ def main() -> None:
     store = open_store(str(store_path))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    summary = import_linkedin(source, progress=TextProgress(sys.stderr))
+    with ImportProgress(sys.stderr) as progress:
+        summary = import_linkedin(source, progress=progress)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     copy_peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 from speed import write_messages_csv
 
+from app.cli.progress import ImportProgress
 from app.interchange.linkedin.linkedin import FINISHING, SETTLING, import_linkedin
-from app.interchange.linkedin.progress import TextProgress
 from app.store.bulk import is_sqlite
 from app.store.models import Conversation, Message, database
 from app.store.search import BULK_SETTINGS, FTS_TABLE
@@ -26,6 +27,11 @@ class Terminal(io.StringIO):
         return True
 
 
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # room for the whole bar beside the longest stage
+
+
 class Ticks:
     def __init__(self) -> None:
         self.now = 0.0
@@ -34,36 +40,44 @@ class Ticks:
         return self.now
 
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def last_frame(drawn: str) -> list[str]:
+    """The lines a terminal shows once the display has stopped: the last frame, its styles removed."""
+    frame = ANSI.sub("", drawn.split("\x1b[2K")[-1])
+    return [" ".join(line.split()) for line in frame.splitlines() if line.strip()]
+
+
 def test_on_a_terminal_the_line_is_redrawn_in_place():
     out, ticks = Terminal(), Ticks()
-    progress = TextProgress(out, clock=ticks)
-    progress("Reading messages.csv", 0, 0.0)
-    ticks.now = 2.0
-    progress("Reading messages.csv", 100_000, 0.5)
-    ticks.now = 4.0
-    progress("done", 200_000, 1.0)
-    text = out.getvalue()
-    assert text.count("\r") == 3 and text.endswith("\n") and text.count("\n") == 1
-    assert "[############------------]  50%  100,000 rows  50,000 rows/s" in text
-    assert "100%  200,000 rows  50,000 rows/s" in text
+    with ImportProgress(out, clock=ticks) as progress:
+        progress("Reading messages.csv", 0, 0.0)
+        ticks.now = 2.0
+        progress("Reading messages.csv", 100_000, 0.5)
+        drawn = ANSI.sub("", out.getvalue())
+        ticks.now = 4.0
+        progress("done", 200_000, 1.0)
+    assert "50% 100,000 rows 50,000 rows/s" in " ".join(drawn.split())
+    assert out.getvalue().count("\x1b[2K") >= 3  # each drawing erases the one before
+    assert last_frame(out.getvalue()) == ["Reading messages.csv ━━━━━━━━━━━━━━━━━━━━━━━━ 100% 200,000 rows 50,000 rows/s"]
+    assert out.getvalue().endswith("\n\x1b[?25h")  # the line stays, and the cursor comes back
 
 
 def test_in_a_log_it_writes_an_occasional_whole_line():
     out, ticks = io.StringIO(), Ticks()
-    progress = TextProgress(out, clock=ticks)
-    for second in range(12):
-        ticks.now = float(second)
-        progress("Importing messages.csv", second * 1000, second / 12)
-    progress("done", 6_000, 1.0)
+    with ImportProgress(out, clock=ticks) as progress:
+        for second in range(12):
+            ticks.now = float(second)
+            progress("Importing messages.csv", second * 1000, second / 12)
+        progress("done", 6_000, 1.0)
     lines = out.getvalue().splitlines()
-    assert "\r" not in out.getvalue()
+    assert "\r" not in out.getvalue() and "\x1b" not in out.getvalue()
     assert len(lines) == 4  # at 0 s, 5 s, 10 s, and the end
-    assert lines[-1].startswith("Importing messages.csv [########################] 100%")
+    assert lines[-1] == "Importing messages.csv  100%  6,000 rows  545 rows/s"
 
 
-def test_stages_that_count_nothing_show_their_time_after_the_last_count_of_the_one_before():
-    out, ticks = Terminal(), Ticks()
-    progress = TextProgress(out, clock=ticks)
+def _stages(progress, ticks) -> None:
     progress("Importing messages.csv", 5_000, 0.5)
     ticks.now = 0.05  # too soon after the last drawing to draw again
     progress("Importing messages.csv", 10_000, 1.0)
@@ -73,16 +87,28 @@ def test_stages_that_count_nothing_show_their_time_after_the_last_count_of_the_o
     progress("Finishing the search index and conversations", None, None)
     ticks.now = 5.35
     progress("done", 10_000, 1.0)
-    lines = [line.rstrip() for line in out.getvalue().replace("\r", "\n").splitlines() if line.strip()]
-    assert lines == [
-        "Importing messages.csv [############------------]  50%  5,000 rows  – rows/s",
-        "Importing messages.csv [########################] 100%  10,000 rows  100,000 rows/s",
+
+
+def test_stages_that_count_nothing_show_their_time_after_the_last_count_of_the_one_before():
+    out, ticks = io.StringIO(), Ticks()
+    with ImportProgress(out, clock=ticks) as progress:
+        _stages(progress, ticks)
+    assert out.getvalue().splitlines() == [
+        "Importing messages.csv   50%  5,000 rows  – rows/s",
+        "Importing messages.csv  100%  10,000 rows  100,000 rows/s",
         "Adding members and conversations  0.0 s",
         "Adding members and conversations  2.0 s",
         "Finishing the search index and conversations  0.0 s",
         "Finishing the search index and conversations  3.2 s",
     ]
-    assert out.getvalue().endswith("3.2 s\n")
+    terminal, ticks = Terminal(), Ticks()
+    with ImportProgress(terminal, clock=ticks) as progress:
+        _stages(progress, ticks)
+    assert last_frame(terminal.getvalue()) == [
+        "Importing messages.csv ━━━━━━━━━━━━━━━━━━━━━━━━ 100% 10,000 rows 100,000 rows/s",
+        "Adding members and conversations 2.0 s",
+        "Finishing the search index and conversations 3.2 s",
+    ]
 
 
 def test_an_import_reports_its_progress(store, tmp_path):

@@ -26,6 +26,7 @@ from app.core import clock
 from app.core.errors import ParleyError
 from app.core.plans import LIMITS
 from app.core.views import SendResult
+from app.presentation import split_handles
 from app.ui.keymap import COMPOSE_BINDINGS
 from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
@@ -33,12 +34,6 @@ from app.ui.text import literal
 from app.ui.widgets.work import RunsWork
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
-
-
-def split_handles(text: str) -> list[str]:
-    """Handles typed in To: separated by commas (or semicolons), an optional leading @."""
-    parts = text.replace(";", ",").split(",")
-    return [part.strip().lstrip("@").strip() for part in parts if part.strip().lstrip("@").strip()]
 
 
 def day(value: datetime) -> str:

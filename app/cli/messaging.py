@@ -1,0 +1,85 @@
+"""Sending, replying and recalling."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import sys
+
+from app.cli.render import EXIT_OK, literal, print_json, wants_json
+from app.cli.session import acting_member, open_store
+from app.core import messaging
+from app.core.errors import BadInput
+from app.core.inbox import thread
+from app.core.views import SendResult
+from app.presentation import plural
+
+ROUTE_WORDS = {"message": "a message", "open-profile": "an Open Profile message", "inmail": "an InMail"}
+
+
+def read_body_file(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        with open(name, encoding="utf-8") as fh:
+            return fh.read()
+    except UnicodeDecodeError:
+        raise BadInput(f"{name} is not UTF-8 text.") from None
+    except OSError as exc:
+        raise BadInput(f"Can't read {name}: {exc.strerror}.") from None
+
+
+def read_attachment(name: str) -> tuple[str, bytes, str]:
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise BadInput(f"Can't read {name}: {exc.strerror}.") from None
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return os.path.basename(name), data, mime
+
+
+def _sent(args, result: SendResult, done: str) -> int:
+    """Report a send or reply; ``done`` is what happened, with {to} for the other side."""
+    if wants_json(args):
+        print_json({"conversation": result.conversation, "message": result.message,
+                    "route": result.route, "credits_left": result.credits_left})
+        return EXIT_OK
+    me = acting_member(args)
+    title = literal(thread(me.id, result.conversation).title)
+    credits_left = f" {plural(result.credits_left, 'InMail credit')} left." if result.route == "inmail" else ""
+    what = ROUTE_WORDS.get(result.route, "a message")
+    print(f"{done.format(what=what, to=title)} (conversation {result.conversation}, message {result.message})."
+          + credits_left)
+    return EXIT_OK
+
+
+def send(args) -> int:
+    body = args.body if args.body is not None else read_body_file(args.body_file)
+    attachments = [read_attachment(name) for name in args.attach]
+    open_store(args)
+    me = acting_member(args)
+    result = messaging.send(me.id, args.to, body, subject=args.subject, attachments=attachments)
+    return _sent(args, result, "Sent {what} to {to}")
+
+
+def reply(args) -> int:
+    if args.body is None and not (args.accept or args.decline):
+        raise BadInput("Say what to reply with --body TEXT, --accept or --decline.")
+    open_store(args)
+    me = acting_member(args)
+    result = messaging.reply(me.id, args.conversation, args.body, accept=args.accept, decline=args.decline)
+    done = ("Accepted the InMail and replied to {to}" if args.accept
+            else "Declined the InMail and replied to {to}" if args.decline else "Replied to {to}")
+    return _sent(args, result, done)
+
+
+def recall(args) -> int:
+    open_store(args)
+    me = acting_member(args)
+    messaging.recall(me.id, args.message)
+    if wants_json(args):
+        print_json({"recalled": args.message})
+    else:
+        print(f"Recalled message {args.message}: both sides now see \"This message was deleted.\"")
+    return EXIT_OK

@@ -1,0 +1,116 @@
+"""Reading: the inbox as a table or JSON, and one conversation printed in full."""
+
+from __future__ import annotations
+
+from app.cli.render import (
+    EXIT_OK,
+    body_lines,
+    literal,
+    one_line,
+    print_json,
+    print_table,
+    utc,
+    wants_json,
+)
+from app.cli.session import acting_member, open_store
+from app.core import inbox as inboxes
+from app.core.views import ConversationRow, MessageView
+from app.presentation import human_size, minute
+
+MESSAGES_A_FETCH = 500
+
+
+def _row_json(row: ConversationRow) -> dict:
+    return {"id": row.id, "title": row.title, "kind": row.kind, "folder": row.folder,
+            "unread": row.unread, "archived": row.archived, "starred": row.starred,
+            "muted": row.muted, "spam": row.spam, "last_at": utc(row.last_at), "preview": row.preview}
+
+
+def _row_flags(row: ConversationRow) -> str:
+    flags = {"sponsored": ["Sponsored"], "open_profile": ["Open Profile"]}.get(row.kind, [])
+    if row.inmail:
+        flags.append("InMail" + (f" {row.inmail_status}" if row.inmail_status else ""))
+    if row.reminder:
+        flags.append("reminder")
+    if row.starred:
+        flags.append("starred")
+    if row.muted:
+        flags.append("muted")
+    if row.spam:
+        flags.append("spam")
+    elif row.archived:
+        flags.append("archived")
+    if row.has_attachment:
+        flags.append("attachment")
+    return ", ".join(flags)
+
+
+def inbox(args) -> int:
+    open_store(args)
+    me = acting_member(args)
+    rows = inboxes.page(me.id, args.filter, query=args.search, limit=args.limit)
+    if wants_json(args):
+        print_json([_row_json(r) for r in rows])
+        return EXIT_OK
+    if not rows:
+        print("No conversations here.")
+        return EXIT_OK
+    print_table(
+        ("ID", "NEW", "WHEN", "FROM", "FOLDER", "FLAGS", "PREVIEW"),
+        ((r.id, r.unread or "", minute(r.last_at), one_line(r.title, 28), r.folder, _row_flags(r),
+          one_line(f"{r.subject} — {r.preview}" if r.subject else r.preview, 500)) for r in rows),
+        right=(0, 1),
+    )
+    return EXIT_OK
+
+
+def _all_messages(member_id: int, conversation: int) -> list[MessageView]:
+    found: list[MessageView] = []
+    while True:
+        after = found[-1].id if found else None
+        batch = inboxes.messages(member_id, conversation, after_id=after, limit=MESSAGES_A_FETCH)
+        found.extend(batch)
+        if len(batch) < MESSAGES_A_FETCH:
+            return found
+
+
+def show(args) -> int:
+    open_store(args)
+    me = acting_member(args)
+    view = inboxes.thread(me.id, args.conversation)
+    items = _all_messages(me.id, args.conversation)
+    if wants_json(args):
+        print_json({"id": view.id, "title": view.title, "messages": [
+            {"id": m.id, "sender": m.sender_handle or m.sender_name, "at": utc(m.at), "body": m.body,
+             "kind": m.kind} for m in items]})
+        return EXIT_OK
+    heading = f"#{view.id}  {literal(view.title)}"
+    if view.subject:
+        heading += f" — {literal(view.subject)}"
+    print(heading)
+    state = [view.folder.capitalize()]
+    if view.inmail_status:
+        state.append(f"InMail {view.inmail_status}")
+    state += [word for word, on in (("archived", view.archived), ("starred", view.starred),
+                                    ("muted", view.muted), ("spam", view.spam)) if on]
+    if view.kind == "group":
+        state.append(f"group of {len(view.participants)}")
+    elif view.kind == "sponsored":
+        state.append("Sponsored")
+    print(" · ".join(state))
+    if view.link_warning:
+        print("! This message may contain unwanted or harmful content.")
+    for m in items:
+        print()
+        print(f"[{minute(m.at)}] {literal(m.sender_name)}  (message {m.id}"
+              + (f", {m.kind.replace('_', ' ')}" if m.kind not in ("message", "inmail") else "") + ")")
+        for line in body_lines(m.body.rstrip("\r\n")):
+            print(f"  {line}")
+        for a in m.attachments:
+            print(f"  📎 {literal(a.name)} ({human_size(a.size)}, {a.mime})")
+        if m.seen:
+            print("  Seen")
+    if view.can_quick_reply:
+        print()
+        print(f"Answer with: parley reply {view.id} --accept | --decline | --body TEXT")
+    return EXIT_OK

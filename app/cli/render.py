@@ -1,0 +1,83 @@
+"""How the command line prints: tables for people, JSON for scripts, plain sentences.
+
+Stored text goes through ``app.presentation`` like on the screens, so a control
+character or an ANSI escape in a name or a body is shown the same way on both.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from app import presentation
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2  # a refusal's code (3) comes with the error
+LAST_COLUMN_MIN = 40  # a narrow terminal wraps a table's last column rather than hiding it
+
+_plain = False
+
+
+def use_glyphs_setting(setting: str | None) -> None:
+    """Draw control characters as the screens would on this terminal (config "glyphs")."""
+    global _plain
+    _plain = presentation.plain_terminal(setting)
+
+
+def wants_json(args) -> bool:
+    return bool(getattr(args, "json", False))
+
+
+def utc(value: datetime | None) -> str | None:
+    """An instant for JSON: ISO 8601, UTC, to the second, with Z."""
+    if value is None:
+        return None
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def literal(text: str) -> str:
+    """Stored text safe to print: control characters shown, never obeyed."""
+    return presentation.literal(text, plain=_plain)
+
+
+def body_lines(text: str) -> list[str]:
+    return presentation.body_lines(text, plain=_plain)
+
+
+def one_line(text: str, width: int) -> str:
+    flat = " ".join(presentation.literal(text, one_line=True, plain=_plain).split())
+    return flat if len(flat) <= width else flat[: max(width - 1, 0)] + "…"
+
+
+def one_sentence(text: str) -> str:
+    return " ".join(text.split())
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: Iterable[int] = ()) -> None:
+    """Aligned columns; the last column takes what is left of the terminal's width."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    right = set(right)
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    room = shutil.get_terminal_size((120, 24)).columns - sum(widths[:-1]) - 2 * (len(widths) - 1)
+    widths[-1] = max(min(widths[-1], room), len(headers[-1]), LAST_COLUMN_MIN)
+
+    def line(row: Sequence[str]) -> str:
+        out = []
+        for i, cell in enumerate(row):
+            if i == len(row) - 1:
+                out.append(cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…")
+            elif i in right:
+                out.append(cell.rjust(widths[i]))
+            else:
+                out.append(cell.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    print(line(headers))
+    for row in cells:
+        print(line(row))
