@@ -261,7 +261,7 @@ def _explain(exc: Exception) -> tuple[int, str]:
     from app.core.clock import ClockError
     from app.core.errors import ParleyError
     from app.core.plans import UnknownPlan
-    from app.store.db import StoreError
+    from app.store.errors import StoreError
 
     if isinstance(exc, ParleyError):
         return exc.exit_code, _one_line(str(exc))

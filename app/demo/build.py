@@ -732,8 +732,9 @@ class Timeline:
 
 def has_demo(target: str) -> bool:
     """Whether ``target`` already holds a store with members (a built demo)."""
-    from app.store.db import is_postgres_url, open_store
+    from app.store.db import open_store
     from app.store.models import Member
+    from app.store.target import is_postgres_url
 
     if not is_postgres_url(target):
         path = Path(target).expanduser()

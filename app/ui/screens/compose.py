@@ -28,7 +28,7 @@ from app.core import clock, credits, members, messaging, routing
 from app.core.errors import ParleyError
 from app.core.plans import LIMITS
 from app.core.views import SendResult
-from app.store.db import StoreError
+from app.store.errors import StoreError
 from app.ui.app import styles_dir
 from app.ui.keymap import COMPOSE_BINDINGS
 from app.ui.text import literal

@@ -30,7 +30,7 @@ from app.core import clock, credits, members
 from app.core.errors import ParleyError
 from app.core.plans import PLANS
 from app.core.views import CreditsView, MemberView
-from app.store.db import StoreError
+from app.store.errors import StoreError
 from app.ui.screens.compose import day
 from app.ui.app import styles_dir
 from app.ui.screens.confirm import ConfirmDialog

@@ -31,7 +31,7 @@ class RunsWork:
             from peewee import OperationalError
 
             from app.core.errors import ParleyError
-            from app.store.db import StoreError
+            from app.store.errors import StoreError
 
             try:
                 value = fn()
