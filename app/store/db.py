@@ -50,6 +50,15 @@ def _open_backend(target: str, *, create: bool) -> backends.Backend:
     return SqliteBackend(connect_sqlite(Path(target).expanduser(), create=create, mark=APP_MARK))
 
 
+def may_hold_a_store(target: str) -> bool:
+    """Whether there is something at ``target`` to open, short of opening it: a file with
+    something in it, or a PostgreSQL database (a server is only asked by opening it)."""
+    if is_postgres_url(target):
+        return True
+    path = Path(target).expanduser()
+    return path.exists() and path.stat().st_size > 0
+
+
 def open_store(target: str | None = None, *, create: bool = True) -> Store:
     """Open (and if needed create and migrate) the store, binding the models and the backend to it."""
     resolved = resolve_target(target)
