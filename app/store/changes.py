@@ -5,7 +5,8 @@ since their last look (``app.store.live``). The rows are written by triggers on
 the tables that screens show, declared once here and made by each backend, so
 that no write can forget to note itself: a member's view of a conversation, a
 conversation or message that everyone in it sees, the ledger behind a balance,
-a member's profile, settings, connections and blocks.
+a member's profile, settings, connections and blocks. An update that leaves a
+row as it was notes nothing.
 
 A bulk load pauses the triggers for its transaction and notes one change for
 everyone at its end (``write(bulk=True)``), so it pays nothing per row. The feed

@@ -42,9 +42,11 @@ def create_change_feed(db) -> None:
     for source in changes.SOURCES:
         for event in source.events:
             rows = ", ".join(f"(now() AT TIME ZONE 'utc', {values})" for values in source.values(event))
+            when = f"current_setting('{FEED_SETTING}', true) IS DISTINCT FROM 'off'"
+            if event == "UPDATE":
+                when += " AND OLD.* IS DISTINCT FROM NEW.*"  # an update that changes nothing notes nothing
             _trigger(db, source.trigger(event), source.table, event,
-                     f"INSERT INTO change (at, member_id, conversation_id, kind) VALUES {rows};",
-                     when=f"current_setting('{FEED_SETTING}', true) IS DISTINCT FROM 'off'")
+                     f"INSERT INTO change (at, member_id, conversation_id, kind) VALUES {rows};", when=when)
 
 
 def _trigger(db, name: str, table: str, event: str, body: str, when: str) -> None:

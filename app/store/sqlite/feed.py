@@ -10,6 +10,7 @@ import sqlite3
 
 from app.store import changes
 from app.store.backend import ChangeFeed
+from app.store.models import ALL_MODELS
 
 PRUNE_TRIGGER = "change_pruned"
 
@@ -22,10 +23,18 @@ def triggers() -> list[tuple[str, str]]:
         for event in source.events:
             rows = ", ".join(f"(CURRENT_TIMESTAMP, {values})" for values in source.values(event))
             made.append((source.trigger(event), (
-                f'CREATE TRIGGER {source.trigger(event)} AFTER {event} ON "{source.table}" BEGIN '
+                f'CREATE TRIGGER {source.trigger(event)} AFTER {event} ON "{source.table}" '
+                f"{_when_changed(source.table) if event == 'UPDATE' else ''}BEGIN "
                 f"INSERT INTO change (at, member_id, conversation_id, kind) VALUES {rows}; END"
             )))
     return made
+
+
+def _when_changed(table: str) -> str:
+    """An update that leaves every column as it was notes nothing."""
+    model = next(model for model in ALL_MODELS if model._meta.table_name == table)
+    columns = [field.column_name for field in model._meta.sorted_fields]
+    return "WHEN " + " OR ".join(f'OLD."{column}" IS NOT NEW."{column}"' for column in columns) + " "
 
 
 def feed_triggers() -> list[tuple[str, str]]:
