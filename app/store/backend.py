@@ -98,6 +98,10 @@ class Backend(ABC):
         """The full-text index's tables, empty."""
 
     @abstractmethod
+    def rebuild_search_index(self) -> None:
+        """The whole index made again from the stored messages and people (a new way of cutting words)."""
+
+    @abstractmethod
     def rebuild_people_index(self) -> None:
         """Schema step 2: every conversation's people filed anew, where the index keeps them apart."""
 

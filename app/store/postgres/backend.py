@@ -37,6 +37,9 @@ class PostgresBackend(backend.Backend):
     def create_search_index(self) -> None:
         search.create_search_index()
 
+    def rebuild_search_index(self) -> None:
+        bulk.rebuild_index()
+
     def rebuild_people_index(self) -> None:
         return None  # people have always been filed with each message here
 

@@ -7,8 +7,11 @@ from typing import Callable, Sequence
 from peewee import JOIN
 
 from app.store import backend
-from app.store.models import Member, Message, database
+from app.store.models import Conversation, ConversationState, Member, Message, database
 from app.store.postgres import search
+from app.store.search import people_text
+
+REBUILT_AT_ONCE = 5000  # messages
 
 
 def take_ids(model, n: int) -> Sequence[int]:
@@ -85,3 +88,33 @@ class TimeOrderedInsert(backend.TimeOrderedInsert):
         ).fetchone()
         for start in range(first or 0, (last or -1) + 1, self.CHUNK):
             written(start, min(start + self.CHUNK - 1, last))
+
+
+def rebuild_index() -> None:
+    """Every message's document made again, with its sender and its conversation's people now."""
+    database.obj.execute_sql(f"DELETE FROM {search.SEARCH_TABLE}")
+    last = Message.select(Message.id).order_by(Message.id.desc()).scalar() or 0
+    with MessageIndex(conversation_people) as index:
+        for first in range(1, last + 1, REBUILT_AT_ONCE):
+            index.add(first, min(first + REBUILT_AT_ONCE - 1, last))
+
+
+def conversation_people() -> dict[int, str]:
+    """Each conversation's people as a new message files them: its title, then its creator and
+    everyone with a view of it, in member id order."""
+    members: dict[int, set[int]] = {}
+    for conversation, member in ConversationState.select(ConversationState.conversation,
+                                                          ConversationState.member).tuples():
+        members.setdefault(conversation, set()).add(member)
+    titles = {}
+    for conversation, title, creator in Conversation.select(Conversation.id, Conversation.title,
+                                                            Conversation.created_by).tuples():
+        titles[conversation] = title
+        if creator is not None:
+            members.setdefault(conversation, set()).add(creator)
+    person = {row[0]: row[1:] for row in Member.select(Member.id, Member.name, Member.company,
+                                                       Member.headline).tuples()}
+    return {
+        conversation: people_text(title, (person[m] for m in sorted(members.get(conversation, ())) if m in person))
+        for conversation, title in titles.items()
+    }

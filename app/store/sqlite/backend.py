@@ -24,6 +24,9 @@ class SqliteBackend(backend.Backend):
     def create_search_index(self) -> None:
         search.create_index()
 
+    def rebuild_search_index(self) -> None:
+        search.rebuild_index()
+
     def rebuild_people_index(self) -> None:
         search.add_people_index()
 

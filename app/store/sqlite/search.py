@@ -60,6 +60,17 @@ def add_people_index() -> None:
         refresh_people(ids[start:start + 5000])
 
 
+def rebuild_index() -> None:
+    """Both tables dropped and made again from the messages and the conversations."""
+    for table in (FTS_TABLE, PEOPLE_TABLE):
+        database.obj.execute_sql(f"DROP TABLE IF EXISTS {table}")
+    create_index()
+    database.obj.execute_sql(
+        f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message ORDER BY id"
+    )
+    add_people_index()
+
+
 # FTS5 settings a bulk writer changes for its load, (bulk, default) each, and sets back
 # before its transaction ends: they are kept in the index itself.
 # - hashsize: new terms are gathered in memory and written out as a segment whenever
