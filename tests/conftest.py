@@ -128,7 +128,7 @@ def empty_postgres_url(postgres_server):
 
 def _empty_postgres(store) -> None:
     """Every table emptied (children first) and every id sequence back at 1."""
-    from app.store.postgres import SEARCH_TABLE
+    from app.store.postgres.search import SEARCH_TABLE
 
     models = [model for model in reversed(sort_models(ALL_MODELS)) if model is not Meta]
     statements = [f'DELETE FROM "{SEARCH_TABLE}"']

@@ -74,12 +74,13 @@ from app.store.models import (
     Meta,
     box_for,
 )
-from app.store.search import (
+from app.store.search import people_text
+from app.store.sqlite import feed
+from app.store.sqlite.search import (
     FTS_TABLE,
     PEOPLE_INSERT,
     SET_FTS_SETTING,
     bulk_settings,
-    people_text,
 )
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
@@ -951,9 +952,11 @@ def _copy_beside(path: str, beside_path: str, tables: set[str], facts: BenchStor
             db.execute(f"PRAGMA {pragma}")
         db.execute("ATTACH DATABASE ? AS beside", (beside_path,))
         db.execute("BEGIN")
+        feed.pause(db.execute)  # SQLite copies pages whole only into tables without triggers
         for table in sorted(tables):
             db.execute(f'INSERT INTO main."{table}" SELECT * FROM beside."{table}"')
         db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (BENCH_KEY, json.dumps(asdict(facts))))
+        feed.resume(db.execute)
         db.execute("COMMIT")
         db.execute("DETACH DATABASE beside")
         for pragma in ("synchronous=NORMAL", "journal_mode=WAL"):

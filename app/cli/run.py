@@ -59,7 +59,7 @@ def explain(exc: Exception) -> tuple[int, str]:
     from app.core.clock import ClockError
     from app.core.errors import ParleyError
     from app.core.plans import UnknownPlan
-    from app.store.db import StoreError
+    from app.store.errors import StoreError
 
     if isinstance(exc, ParleyError):
         return exc.exit_code, one_sentence(str(exc))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 
-from peewee import SqliteDatabase, fn
+from peewee import fn
 
 from app.core import clock, members
 from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS, PLANS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
-from app.store import changes
+from app.store import backend
 from app.store.db import write
 from app.store.models import (
     ConversationState,
@@ -24,18 +24,16 @@ from app.store.models import (
     InMail,
     LedgerEntry,
     Member,
-    database,
 )
 
 
 def lock_member(member_id: int) -> None:
-    """Hold the member's row until the transaction ends (PostgreSQL; SQLite's write lock covers it).
+    """Hold the member's row until the transaction ends (where the store's write lock does not already).
 
     Callers settle first and lock after: settle locks members in id order, so every
     writer takes row locks in one order and two sends never deadlock.
     """
-    if not isinstance(database.obj, SqliteDatabase):
-        list(Member.select(Member.id).where(Member.id == member_id).for_update())
+    backend.current().lock_rows(Member, [member_id])
 
 
 # ---- balance and the ledger ----------------------------------------------------------
@@ -178,7 +176,6 @@ def change_plan(member_id: int, plan_name: str, now: datetime | None = None) -> 
             fields.append(Member.open_profile)
         member.save(only=fields)
         start_plan(member, at)
-        changes.record("credits", at, member_ids=[member.id])
     return credits_view(member_id, at)
 
 
@@ -297,7 +294,6 @@ def _remind_pending(now: datetime) -> int:
             (ConversationState.conversation == inmail.conversation_id)
             & (ConversationState.member == inmail.recipient_id)
         ).execute()
-        changes.record("state", reminded_at, member_ids=[inmail.recipient_id], conversation_id=inmail.conversation_id)
     return len(due)
 
 

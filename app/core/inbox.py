@@ -17,7 +17,6 @@ from typing import Iterable, Iterator
 
 from peewee import JOIN, SQL, Tuple, fn
 
-from app.core import clock
 from app.core import search as search_language
 from app.core.errors import BadInput, NotFound
 from app.core.members import member_view
@@ -31,7 +30,6 @@ from app.core.views import (
     MessageView,
     ThreadView,
 )
-from app.store import changes
 from app.store import search as store_search
 from app.store.db import write
 from app.store.models import (
@@ -123,7 +121,7 @@ _counts_cache: dict[tuple, Counts] = {}
 def _store_version() -> tuple:
     """Changes whenever anything is written, by any connection or process.
 
-    Every writer notes its change in the change feed, so its newest entry is the
+    The store notes every write in the change feed, so its newest entry is the
     store's version. The database object itself is part of it (held, not its id), so
     another store opened later can never pass for this one.
     """
@@ -809,11 +807,9 @@ def last_message_id(conversation_id: int) -> int:
 
 def mark_read(member_id: int, conversation_id, now: datetime | None = None) -> None:
     """The member has read the conversation up to its last message."""
-    at = now or clock.now()
     with write():
         state = member_state(member_id, conversation_id)
         S.update(read_upto=last_message_id(state.conversation_id), unread=0, has_unread=False).where(
             S.id == state.id
         ).execute()
-        changes.record("state", at, member_ids=[member_id], conversation_id=state.conversation_id)
 

@@ -11,7 +11,6 @@ from app.core import clock, credits
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.plans import LIMITS, UnknownPlan, plan as plan_named
 from app.core.views import MemberView, ProfileFacts
-from app.store import changes
 from app.store.db import write
 from app.store.models import Block, Connection, ConversationState, Member, MemberSettings
 
@@ -93,7 +92,6 @@ def add_member(
             raise BadInput(f"There is already a member {handle!r}.") from None
         MemberSettings.create(member=member)
         credits.start_plan(member, at)
-        changes.record("member", at, member_ids=[member.id])
     return member_view(member)
 
 
@@ -171,7 +169,6 @@ def connect(a_handle: str, b_handle: str, now: datetime | None = None) -> None:
             ((ConversationState.member == a.id) & (ConversationState.peer == b.id))
             | ((ConversationState.member == b.id) & (ConversationState.peer == a.id))
         ).execute()
-        changes.record("member", at, member_ids=[a.id, b.id])
 
 
 def set_plan(handle: str, plan_name: str, now: datetime | None = None):
@@ -191,7 +188,6 @@ def get_settings(member_id: int) -> dict[str, bool]:
 
 def update_setting(member_id: int, key: str, value: bool) -> dict[str, bool]:
     """Change one setting; Open Profile can only be switched on by a premium member."""
-    at = clock.now()
     if key not in SETTING_FIELDS and key != OPEN_PROFILE:
         choices = ", ".join([*SETTING_FIELDS, OPEN_PROFILE])
         raise BadInput(f"Unknown setting {key!r}; choose one of: {choices}.")
@@ -206,7 +202,6 @@ def update_setting(member_id: int, key: str, value: bool) -> dict[str, bool]:
             MemberSettings.update({SETTING_FIELDS[key]: bool(value)}).where(
                 MemberSettings.member == member.id
             ).execute()
-        changes.record("member", at, member_ids=[member.id])
     return get_settings(member_id)
 
 
@@ -219,15 +214,12 @@ def block(member_id: int, handle: str) -> None:
     with write():
         if not Block.select().where((Block.blocker == member_id) & (Block.blocked == other.id)).exists():
             Block.create(blocker=member_id, blocked=other.id, at=at)
-        changes.record("member", at, member_ids=[member_id, other.id])
 
 
 def unblock(member_id: int, handle: str) -> None:
-    at = clock.now()
     other = member_by_handle(handle)
     with write():
         Block.delete().where((Block.blocker == member_id) & (Block.blocked == other.id)).execute()
-        changes.record("member", at, member_ids=[member_id, other.id])
 
 
 def is_blocked_either(a_id: int, b_id: int) -> bool:

@@ -20,7 +20,6 @@ from app.core.errors import BadInput, NotFound, Refused
 from app.core.members import is_blocked_either, is_connected, member_by_handle, member_by_id
 from app.core.plans import LIMITS
 from app.core.views import DraftView, SendResult
-from app.store import changes
 from app.store.db import write
 from app.store.models import (
     Attachment,
@@ -174,7 +173,6 @@ def _deliver(
     if conversation.message_count == 0:
         # Its people are filed with its first message; a group's later changes refile them.
         refresh_people([conversation.id])
-    changes.record("message", at, member_ids=[s.member_id for s in states], conversation_id=conversation.id)
     return message
 
 
@@ -217,7 +215,6 @@ def _answer_pending_inmail(conversation_id: int, responder_id: int, status: str,
         return False
     InMail.update(status=status, responded_at=at).where(InMail.id == pending.id).execute()
     credits.refund(pending, at)
-    changes.record("credits", at, member_ids=[pending.sender_id])
     return True
 
 
@@ -463,8 +460,6 @@ def _retitle_group(conversation: Conversation, at: datetime, leaver: int | None 
     members = _active_member_ids(conversation.id)
     Conversation.update(title=_group_title(members)).where(Conversation.id == conversation.id).execute()
     refresh_people([conversation.id])
-    seen_by = sorted(members | ({leaver} if leaver else set()))
-    changes.record("state", at, member_ids=seen_by, conversation_id=conversation.id)
 
 
 # ---- replies and responses -----------------------------------------------------------------------
@@ -563,9 +558,6 @@ def recall(member_id: int, message_id: int, now: datetime | None = None) -> None
         )
         if latest and latest.id == message.id:
             Conversation.update(preview=RECALLED_TEXT).where(Conversation.id == message.conversation_id).execute()
-        changes.record(
-            "message", at, member_ids=_active_member_ids(message.conversation_id), conversation_id=message.conversation_id
-        )
 
 
 # ---- sponsored messages ------------------------------------------------------------------------------------

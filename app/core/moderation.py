@@ -17,7 +17,6 @@ from peewee import Case
 from app.core import clock
 from app.core.errors import BadInput
 from app.core.inbox import member_state, not_found
-from app.store import changes
 from app.store.db import write
 from app.store.models import (
     BOX_INBOX,
@@ -106,15 +105,8 @@ def _latest_message():
     return Message.select(Message.id).where(Message.conversation == S.conversation).order_by(Message.id.desc()).limit(1)
 
 
-def _record(member_id: int, conversation_ids: Sequence[int], at: datetime) -> None:
-    # One conversation is named; a bulk change tells the member's screens to refetch.
-    named = conversation_ids[0] if len(conversation_ids) == 1 else None
-    changes.record("state", at, member_ids=[member_id], conversation_id=named)
-
-
 def apply(member_id: int, action: str, conversation_ids, now: datetime | None = None) -> UndoToken:
     """Apply one action to many conversations of ``member_id`` in one transaction."""
-    at = now or clock.now()
     if action not in SETS:
         raise BadInput(f"Unknown action {action!r}; choose one of: {', '.join(ACTIONS)}.")
     wanted = _conversation_ids(conversation_ids)
@@ -131,13 +123,11 @@ def apply(member_id: int, action: str, conversation_ids, now: datetime | None = 
             if action == "unread":
                 S.update(unread=1).where(mine & (S.unread == 0)).execute()
             S.update(box=DERIVED_BOX).where(mine).execute()
-        _record(member_id, wanted, at)
     return UndoToken(member_id, action, tuple((cid, previous[cid]) for cid in wanted))
 
 
 def undo(member_id: int, token: UndoToken, now: datetime | None = None) -> None:
     """Put every conversation the action touched back exactly as it was."""
-    at = now or clock.now()
     if token.member_id != member_id:
         raise BadInput("That undo belongs to another member.")
     with write():
@@ -145,7 +135,6 @@ def undo(member_id: int, token: UndoToken, now: datetime | None = None) -> None:
             S.update(dict(zip(KEPT, values))).where(
                 (S.member == member_id) & (S.conversation == conversation_id)
             ).execute()
-        _record(member_id, list(token.conversation_ids), at)
 
 
 def _reported_member(state: ConversationState) -> int | None:
@@ -174,15 +163,12 @@ def report(member_id: int, conversation_id, reason: str, now: datetime | None = 
             already = Block.select().where((Block.blocker == member_id) & (Block.blocked == reported)).exists()
             if not already:
                 Block.create(blocker=member_id, blocked=reported, at=at)
-            changes.record("member", at, member_ids=[member_id, reported])
         apply(member_id, "spam", [state.conversation_id], now=at)
 
 
 def mark_safe(member_id: int, conversation_id, now: datetime | None = None) -> None:
     """The member trusts this conversation's links: no more warning banner."""
-    at = now or clock.now()
     with write():
         state = member_state(member_id, conversation_id)
         S.update(marked_safe=True).where(S.id == state.id).execute()
-        changes.record("state", at, member_ids=[member_id], conversation_id=state.conversation_id)
 

@@ -16,7 +16,6 @@ import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Callable
 
 from app.core import clock
@@ -48,13 +47,11 @@ class Timeline:
 
 def has_demo(target: str) -> bool:
     """Whether ``target`` already holds a store with members (a built demo)."""
-    from app.store.db import is_postgres_url, open_store
+    from app.store.db import may_hold_a_store, open_store
     from app.store.models import Member
 
-    if not is_postgres_url(target):
-        path = Path(target).expanduser()
-        if not path.exists() or path.stat().st_size == 0:
-            return False
+    if not may_hold_a_store(target):
+        return False
     store = open_store(target)
     try:
         return Member.select().exists()

@@ -1,37 +1,62 @@
-"""The change feed: every write transaction notes what it touched.
+"""The change feed: what each write touched, noted by the store itself.
 
-Open screens poll ``latest_change()`` (SQLite) or listen for notifications
-(PostgreSQL) and refetch only the conversations named since their last look.
+Open screens read the ``change`` table to refetch only the conversations named
+since their last look (``app.store.live``). The rows are written by triggers on
+the tables that screens show, declared once here and made by each backend, so
+that no write can forget to note itself: a member's view of a conversation, a
+conversation or message that everyone in it sees, the ledger behind a balance,
+a member's profile, settings, connections and blocks. An update that leaves a
+row as it was notes nothing.
+
+A bulk load pauses the triggers for its transaction and notes one change for
+everyone at its end (``write(bulk=True)``), so it pays nothing per row. The feed
+keeps its last ``KEEP`` rows: every ``PRUNE_EVERY``-th row written clears those
+older, far more than a screen polling twice a second looks back over.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Iterable
+from dataclasses import dataclass
 
-from app.store.models import Change
-
-
-def record(kind: str, at: datetime, *, member_ids: Iterable[int | None] = (None,),
-           conversation_id: int | None = None) -> None:
-    """Note a change for each affected member (None: everyone who can see the conversation)."""
-    rows = [
-        {"at": at, "member": member_id, "conversation": conversation_id, "kind": kind}
-        for member_id in member_ids
-    ]
-    if rows:
-        Change.insert_many(rows).execute()
+KEEP = 50_000
+PRUNE_EVERY = 1_000
 
 
-def latest_change() -> int:
-    row = Change.select(Change.id).order_by(Change.id.desc()).limit(1).first()
-    return row.id if row else 0
+@dataclass(frozen=True)
+class Source:
+    """A table whose rows, when written, concern some members or a conversation's people."""
+
+    table: str
+    events: tuple[str, ...]
+    kind: str
+    # Columns naming the members concerned; none: everyone who can see the conversation.
+    members: tuple[str, ...]
+    conversation: str | None
+
+    def trigger(self, event: str) -> str:
+        return f"change_{self.table}_{event.lower()}"
+
+    def values(self, event: str) -> list[str]:
+        """The change rows' (member, conversation, kind) values, one per member column."""
+        row = "OLD" if event == "DELETE" else "NEW"
+        conversation = f"{row}.{self.conversation}" if self.conversation else "NULL"
+        members = [f"{row}.{column}" for column in self.members] or ["NULL"]
+        return [f"{member}, {conversation}, '{self.kind}'" for member in members]
 
 
-def changes_since(change_id: int, member_id: int) -> list[Change]:
-    """Changes after ``change_id`` that concern ``member_id`` (or everyone)."""
-    return list(
-        Change.select()
-        .where((Change.id > change_id) & ((Change.member == member_id) | Change.member.is_null()))
-        .order_by(Change.id)
-    )
+SOURCES = (
+    Source("conversation_state", ("INSERT", "UPDATE"), "state", ("member_id",), "conversation_id"),
+    Source("conversation", ("UPDATE",), "message", (), "id"),
+    Source("message", ("UPDATE",), "message", (), "conversation_id"),
+    Source("inmail", ("UPDATE",), "state", (), "conversation_id"),
+    Source("ledger_entry", ("INSERT",), "credits", ("member_id",), None),
+    Source("member", ("INSERT", "UPDATE"), "member", ("id",), None),
+    Source("member_settings", ("INSERT", "UPDATE"), "member", ("member_id",), None),
+    Source("connection", ("INSERT", "DELETE"), "member", ("member_id",), None),
+    Source("block", ("INSERT", "DELETE"), "member", ("blocker_id", "blocked_id"), None),
+)
+
+# The one change a bulk load notes: everything, for everyone.
+EVERYTHING = "INSERT INTO change (at, member_id, conversation_id, kind) VALUES (CURRENT_TIMESTAMP, NULL, NULL, 'store')"
+# Run when a row whose id is a multiple of PRUNE_EVERY is written (NEW is that row).
+PRUNE = f"DELETE FROM change WHERE id <= NEW.id - {KEEP}"

@@ -273,7 +273,8 @@ class Draft(BaseModel):
 
 
 class Change(BaseModel):
-    """Append-only feed of writes, read by open screens to refresh live."""
+    """The feed of writes, read by open screens to refresh live: written by the store's
+    triggers (``app.store.changes``), its oldest rows pruned as it grows."""
 
     at = DateTimeField()
     member = ForeignKeyField(Member, null=True, backref="+", on_delete="CASCADE")

@@ -270,7 +270,8 @@ def run_app(target: str | None, as_handle: str | None) -> int:
     """Open the TUI on a store as a member (--as, then the config's "as", then "me")."""
     from app.config import ConfigError, load_config
     from app.core.errors import ParleyError
-    from app.store.db import StoreError, open_store
+    from app.store.db import open_store
+    from app.store.errors import StoreError
 
     try:
         config = load_config()

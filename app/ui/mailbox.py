@@ -43,7 +43,7 @@ def failure_sentence(exc: BaseException) -> str | None:
     from peewee import PeeweeException
 
     from app.core.errors import ParleyError
-    from app.store.db import StoreError
+    from app.store.errors import StoreError
 
     if isinstance(exc, (ParleyError, StoreError)):
         return " ".join(str(exc).split())

@@ -238,7 +238,7 @@ def test_a_store_that_cannot_be_created_is_bad_input(capsys, tmp_path, clock):
 
 
 def test_a_read_only_store_is_bad_input_and_untouched(capsys, db, monkeypatch):
-    import app.store.db as store_db
+    import app.store.sqlite.connect as store_db
 
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # root may write any file: make the permission check see what a user would.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,13 +10,13 @@ from peewee import fn
 
 from app.core import inbox, members, messaging, moderation, routing
 from app.core.errors import BadInput, NotFound, Refused
+from app.store.live import ChangeWatcher
 from app.store.models import (
     BOX_ARCHIVED,
     BOX_DELETED,
     BOX_INBOX,
     BOX_SPAM,
     Block,
-    Change,
     ConversationState,
     Message,
     Report,
@@ -148,10 +149,14 @@ def test_unknown_action_and_empty_selection_are_sentences(me, threads):
         moderation.apply(me, "archive", [])
 
 
-def test_a_bulk_action_is_one_change_for_the_screens(me, threads):
-    seen = Change.select().count()
-    moderation.apply(me, "archive", threads)
-    assert Change.select().count() == seen + 1
+def test_a_bulk_action_reaches_the_screens_in_one_look(me, threads):
+    with ChangeWatcher(me) as watcher:
+        moderation.apply(me, "archive", threads)
+        deadline = time.monotonic() + 2
+        while (changed := watcher.poll()) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert changed == set(threads)
+        assert watcher.poll() is None
 
 
 def test_report_moves_to_spam_and_blocks_the_sender(me, threads):

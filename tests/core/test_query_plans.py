@@ -14,7 +14,7 @@ import pytest
 
 from app.core import inbox, members, messaging, moderation
 from app.core.views import FILTERS
-from app.store import search as store_search
+from app.store.sqlite import search as sqlite_search
 from app.store.models import database
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -113,7 +113,7 @@ def test_every_search_reads_an_index(me, monkeypatch, query, plan):
     """A name found among a conversation's people lists its messages: sorted from the
     conversation index when few, else read by windows of message ids."""
     monkeypatch.setattr(inbox, "MEMBER_DRIVEN_SEARCH_MESSAGES", 10**9 if plan == "member-driven" else -1)
-    monkeypatch.setattr(store_search, "SORTED_MESSAGES", -1 if plan == "id windows" else 10**9)
+    monkeypatch.setattr(sqlite_search, "SORTED_MESSAGES", -1 if plan == "id windows" else 10**9)
     first = inbox.page(me, query=query)
     assert plans_of(lambda: inbox.page(me, query=query)) == []
     if first:

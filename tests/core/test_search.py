@@ -11,15 +11,8 @@ from hypothesis import strategies as st
 from app.core import inbox, members, messaging, moderation
 from app.core import search as search_language
 from app.core.errors import BadInput
-from app.store import postgres
 
 T0 = datetime(2026, 3, 2, 9, 0)
-
-
-@pytest.fixture(autouse=True)
-def search_twin(backend):
-    if backend == "postgres" and not hasattr(postgres, "matching_messages"):
-        pytest.skip("PostgreSQL's search functions are not in app.store.postgres yet")
 
 
 def day(n: int, minutes: int = 0) -> datetime:

@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from peewee import fn
 from speed import write_messages_csv
 
 from app.cli.progress import ImportProgress
 from app.interchange.linkedin.linkedin import FINISHING, SETTLING, import_linkedin
-from app.store.bulk import is_sqlite
-from app.store.models import Conversation, Message, database
-from app.store.search import BULK_SETTINGS, FTS_TABLE
+from app.store.models import Change, Conversation, Message, database
+from app.store.sqlite.search import BULK_SETTINGS, FTS_TABLE
 
 SPEED_SCRIPT = Path(__file__).with_name("speed.py")
 
@@ -136,8 +136,19 @@ def test_a_small_import_draws_no_stages_that_would_flash_by(store, tmp_path):
     assert calls == [("done", 300, 1.0)]
 
 
-def test_a_large_import_leaves_the_search_index_settings_as_they_were(store, tmp_path):
-    if not is_sqlite():
+def test_an_import_is_one_change_for_the_screens_not_one_per_row(store, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write_messages_csv(folder / "messages.csv", 2_000)
+    before = Change.select(fn.MAX(Change.id)).scalar() or 0
+    import_linkedin(folder)
+    assert Message.select().count() == 2_000
+    noted = Change.select(Change.member, Change.conversation).where(Change.id > before).tuples()
+    assert list(noted) == [(None, None)]
+
+
+def test_a_large_import_leaves_the_search_index_settings_as_they_were(store, backend, tmp_path):
+    if backend != "sqlite":
         pytest.skip("SQLite's full-text index keeps its settings in the store")
     folder = tmp_path / "export"
     folder.mkdir()

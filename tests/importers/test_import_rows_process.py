@@ -20,14 +20,17 @@ from app.core.errors import BadInput, ParleyError
 from app.interchange.linkedin import forked, linkedin
 from app.interchange.linkedin.linkedin import import_linkedin
 from app.store.db import open_store
-from app.store.models import ALL_MODELS
+from app.store.models import ALL_MODELS, Change
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="this platform cannot fork")
 
 def contents() -> dict[str, list[tuple]]:
-    """Every row of every table, in id order where there is one."""
+    """Every row of every table, in id order where there is one; not the change feed, which
+    notes when the store was written, not what it holds."""
     found = {}
     for model in ALL_MODELS:
+        if model is Change:
+            continue
         query = model.select().tuples()
         if "id" in model._meta.fields:
             query = query.order_by(model.id)
@@ -41,10 +44,10 @@ def rows_made():
 
 
 @pytest.fixture
-def sqlite_only(store):
+def sqlite_only(store, backend):
     """Two SQLite stores are compared row by row, ids and all (the copy touches no store: what
     it makes is written the same way on either backend, as every other import test shows)."""
-    if store.is_postgres:
+    if backend == "postgres":
         pytest.skip("compared on SQLite, whose new stores number their rows from 1")
 
 

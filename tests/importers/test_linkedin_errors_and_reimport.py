@@ -151,7 +151,8 @@ def test_a_store_failure_half_way_leaves_nothing_and_stops_the_indexer(store, tm
     from speed import write_messages_csv
 
     from app.interchange.linkedin import linkedin
-    from app.store.bulk import MessageIndex
+    from app.store.postgres.bulk import MessageIndex as PostgresIndex
+    from app.store.sqlite.bulk import MessageIndex as SqliteIndex
 
     folder = tmp_path / "big"
     folder.mkdir()
@@ -166,8 +167,8 @@ def test_a_store_failure_half_way_leaves_nothing_and_stops_the_indexer(store, tm
             index_batch(self, *batch)
         return index
 
-    monkeypatch.setattr(MessageIndex, "_index_sqlite", failing(MessageIndex._index_sqlite))
-    monkeypatch.setattr(MessageIndex, "_index_postgres", failing(MessageIndex._index_postgres))
+    monkeypatch.setattr(SqliteIndex, "_index", failing(SqliteIndex._index))
+    monkeypatch.setattr(PostgresIndex, "_index", failing(PostgresIndex._index))
     before = row_counts()
     with pytest.raises(RuntimeError, match="disk full"):
         import_linkedin(folder)

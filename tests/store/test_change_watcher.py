@@ -10,7 +10,8 @@ import time
 import pytest
 
 from app.core import members, messaging, moderation
-from app.store.live import LISTENER_NAME, LOOKBACK, ChangeWatcher
+from app.store.live import LOOKBACK, ChangeWatcher
+from app.store.postgres.feed import LISTENER_NAME
 from app.store.models import database
 
 LIVE_WITHIN = 2.0  # seconds (issue: another member's message appears within 2 s)

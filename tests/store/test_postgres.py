@@ -8,12 +8,16 @@ import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from app.store import postgres
-from app.store.db import StoreError, open_store
-from app.store.postgres import NEEDS_DRIVER, document, redacted, words
-from app.store.search import TOKENIZER, people_expression, text_expression
+from app.store.db import open_store
+from app.store.errors import NEEDS_DRIVER, StoreError
+from app.store.postgres import search as postgres
+from app.store.postgres.backend import PostgresBackend
+from app.store.postgres.connect import redacted
+from app.store.postgres.search import document, words
+from app.store.sqlite.search import TOKENIZER, people_expression, text_expression
 
 
 def fts5_index() -> sqlite3.Connection:
@@ -148,7 +152,7 @@ def test_a_missing_database_is_named(postgres_url):
 def test_postgres_scheme_alias_opens_the_same_store(postgres_url, clock):
     store = open_store(postgres_url.replace("postgresql://", "postgres://", 1))
     try:
-        assert store.is_postgres
+        assert isinstance(store.backend, PostgresBackend)
         assert "message_search" in store.db.get_tables()
     finally:
         store.close()

@@ -13,7 +13,8 @@ import pytest
 from app.core import members, messaging
 from app.store import db as db_module
 from app.store import search
-from app.store.db import SCHEMA_VERSION, StoreError, data_version, open_store, write
+from app.store.db import SCHEMA_VERSION, data_version, open_store, write
+from app.store.errors import StoreError
 from app.store.models import BOX_ARCHIVED, BOX_INBOX, Member, Message, Meta, database
 
 
@@ -130,15 +131,17 @@ def test_a_second_writer_waits_for_the_first(store):
 class LockHolder:
     """Another connection holding the store's write lock, with this one's wait made short."""
 
-    def __init__(self, store, monkeypatch):
-        if store.is_postgres:
+    def __init__(self, store, backend, monkeypatch):
+        if backend == "postgres":
+            from app.store.postgres import backend as postgres
+
             import psycopg
 
             db = store.db
             self.conn = psycopg.connect(dbname=db.database, autocommit=True, **db.connect_params)
             self.conn.execute("BEGIN")
-            self.conn.execute(db_module.PG_WRITE_LOCK)
-            monkeypatch.setattr(db_module, "PG_LOCK_WAIT", "SET LOCAL lock_timeout = '20ms'")
+            self.conn.execute(postgres.WRITE_LOCK)
+            monkeypatch.setattr(postgres, "LOCK_WAIT", "SET LOCAL lock_timeout = '20ms'")
         else:
             self.conn = sqlite3.connect(store.target, isolation_level=None, check_same_thread=False)
             self.conn.execute("BEGIN IMMEDIATE")
@@ -151,8 +154,8 @@ class LockHolder:
         self.conn.close()
 
 
-def test_a_busy_store_is_a_sentence_not_database_is_locked(store, monkeypatch):
-    holder = LockHolder(store, monkeypatch)
+def test_a_busy_store_is_a_sentence_not_database_is_locked(store, backend, monkeypatch):
+    holder = LockHolder(store, backend, monkeypatch)
     try:
         with pytest.raises(StoreError) as caught:
             with write(attempts=2):
@@ -164,8 +167,8 @@ def test_a_busy_store_is_a_sentence_not_database_is_locked(store, monkeypatch):
     assert Member.select().count() == 0
 
 
-def test_a_briefly_busy_store_is_waited_for(store, monkeypatch):
-    holder = LockHolder(store, monkeypatch)
+def test_a_briefly_busy_store_is_waited_for(store, backend, monkeypatch):
+    holder = LockHolder(store, backend, monkeypatch)
     release = threading.Timer(0.2, holder.release)
     release.start()
     try:

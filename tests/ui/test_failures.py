@@ -10,7 +10,7 @@ from peewee import DatabaseError, OperationalError
 from textual.widgets import Input, Static, Switch, TextArea
 
 from app.core import inbox, members, messaging, moderation
-from app.store.db import StoreError
+from app.store.errors import StoreError
 from app.ui.mailbox import BUSY
 from app.ui.screens.compose import ComposeScreen
 from app.ui.screens.inbox import InboxScreen

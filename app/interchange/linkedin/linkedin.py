@@ -73,7 +73,6 @@ from app.interchange.linkedin.people import (
 from app.interchange.linkedin.progress import Progress
 from app.core.messaging import has_links, preview_of
 from app.core.plans import BASIC, LIMITS
-from app.store import changes
 from app.store.bulk import (
     MessageIndex,
     TimeOrderedInsert,
@@ -635,7 +634,7 @@ class _Importer:
     # --- writing: one transaction ---------------------------------------------------------
 
     def write(self) -> None:
-        with write():
+        with write(bulk=True):
             self._stage(SETTLING)
             self._resolve_members()
             self._write_connections()
@@ -649,8 +648,6 @@ class _Importer:
                 self._write_all_messages(threads, adding)
             self._finish_conversations()
             refresh_people([t.conversation_id for t in threads])
-            if self.summary.messages or self.summary.drafts or self.summary.members or self.summary.connections:
-                changes.record("message", self.now)
 
     def _stage(self, name: str) -> None:
         """A stage of a long import that counts nothing but takes seconds, for the progress line."""

@@ -1,8 +1,4 @@
-"""The PostgreSQL backend: connecting, the full-text index, and the change signal.
-
-A team shares one PostgreSQL database (``postgresql://user@host/db``). Peewee
-talks to it through psycopg 3 (psycopg2 also works), installed by the
-``postgres`` extra.
+"""PostgreSQL's full-text index: a tsvector per message, cut the way SQLite cuts words.
 
 Search must give the same results as SQLite's FTS5 index (``unicode61
 remove_diacritics 2``). PostgreSQL's text-search parser splits words its own way
@@ -20,22 +16,13 @@ matches phrases within a column.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 import unicodedata
 from typing import Iterable, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
-from peewee import ImproperlyConfigured, InterfaceError, OperationalError, PostgresqlDatabase
-from playhouse import db_url
-
-from app.store.db import StoreError
 from app.store.models import database
 
 SEARCH_TABLE = "message_search"
-CHANGE_CHANNEL = "parley_change"
-NEEDS_DRIVER = "PostgreSQL needs the postgres extra: pip install 'parley[postgres]'."
-CONNECT_TIMEOUT = 5  # seconds; an unreachable server should fail fast, not hang the terminal
 
 # Subject, body and people, in the order of the FTS5 columns.
 FIELD_WEIGHTS = ("A", "B", "C")
@@ -45,102 +32,6 @@ MAX_LEXEME_BYTES = 2046
 MAX_POSITIONS_PER_WORD = 256
 # Positions skipped between fields so a phrase cannot run from one field into the next.
 FIELD_GAP = 2
-
-
-def _has_driver() -> bool:
-    return any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2"))
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, fit to show in an error message."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.rsplit("@", 1)
-        user = (parts.username or "") + ":***"
-        return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
-    except ValueError:
-        return "the PostgreSQL URL"
-
-
-def connection_params(url: str) -> tuple[str, dict]:
-    """(database name, psycopg keyword arguments) for a postgresql:// URL."""
-    try:
-        parts = urlsplit(url)
-        if parts.scheme not in ("postgresql", "postgres"):
-            raise ValueError(parts.scheme)
-        params = db_url.parse(url, unquote_password=True, unquote_user=True)
-    except ValueError:
-        raise StoreError(f"{redacted(url)} is not a valid PostgreSQL URL.") from None
-    name = params.pop("database", "")
-    if not name:
-        raise StoreError(
-            f"{redacted(url)} names no database; write it as postgresql://user@host/dbname."
-        )
-    params.setdefault("connect_timeout", CONNECT_TIMEOUT)
-    params.setdefault("application_name", "parley")
-    return name, params
-
-
-class TeamDatabase(PostgresqlDatabase):
-    """PostgreSQL that connects again when the server dropped an idle connection.
-
-    A server restart or an idle timeout ends every open session; a terminal left
-    open over the weekend should carry on, not fail on its next keypress. Only a
-    query outside a transaction, or the BEGIN of one, is tried again: neither can
-    have changed anything, so running it twice is safe.
-    """
-
-    def _dropped(self) -> bool:
-        conn = self._state.conn
-        return conn is not None and (conn.closed or getattr(conn, "broken", False))
-
-    def _again(self, run, *args):
-        try:
-            return run(*args)
-        except (OperationalError, InterfaceError):
-            if self.in_transaction() or not self._dropped():
-                raise
-            self.close()
-            self.connect()
-            return run(*args)
-
-    def execute_sql(self, sql, params=None):
-        if self.in_transaction() or sql.lstrip()[:6].upper() != "SELECT":
-            return super().execute_sql(sql, params)
-        return self._again(super().execute_sql, sql, params)
-
-    def begin(self, *args, **kwargs):
-        return self._again(lambda: super(TeamDatabase, self).begin(*args, **kwargs))
-
-
-def connect_postgres(url: str) -> PostgresqlDatabase:
-    """A connected PostgreSQL database for ``url``, or a StoreError sentence."""
-    if not _has_driver():
-        raise StoreError(NEEDS_DRIVER)
-    name, params = connection_params(url)
-    db = TeamDatabase(name, prefer_psycopg3=True, autoconnect=True, **params)
-    try:
-        db.connect(reuse_if_open=True)
-    except ImproperlyConfigured:
-        raise StoreError(NEEDS_DRIVER) from None
-    except (OperationalError, InterfaceError) as exc:
-        raise StoreError(f"Can't open the PostgreSQL database {redacted(url)}: {_reason(exc)}") from None
-    return db
-
-
-def _reason(exc: Exception) -> str:
-    """The server's or driver's own words, without libpq's framing."""
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    if not lines:
-        return "the server did not answer."
-    reason = lines[0].rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip().rstrip(".")
-    if "refused" in reason.lower() or "timeout" in reason.lower() or "timed out" in reason.lower():
-        reason += "; is the server running, and reachable from here?"
-    else:
-        reason += "."
-    return reason[:1].lower() + reason[1:]
 
 
 # Full-text search -------------------------------------------------------------------
@@ -230,13 +121,13 @@ def document(subject: str, body: str, people: str) -> str:
     return " ".join(f"{_quote_lexeme(word)}:{','.join(at)}" for word, at in positions.items())
 
 
-def create_search_index(store) -> None:
-    store.db.execute_sql(
+def create_search_index() -> None:
+    database.obj.execute_sql(
         f"CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} ("
         "message_id BIGINT PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE, "
         "doc TSVECTOR NOT NULL)"
     )
-    store.db.execute_sql(
+    database.obj.execute_sql(
         f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_doc ON {SEARCH_TABLE} USING GIN (doc)"
     )
 
@@ -257,28 +148,7 @@ def index_messages(rows: Iterable[Sequence]) -> None:
         )
 
 
-# The change signal ------------------------------------------------------------------
-
-
-def create_change_signal(store) -> None:
-    """Every insert into the change feed wakes listeners (LISTEN parley_change).
-
-    The payload is the schema's name, so stores that share a database in
-    different schemas do not wake each other's screens.
-    """
-    store.db.execute_sql(
-        "CREATE OR REPLACE FUNCTION parley_change_signal() RETURNS trigger AS $$ "
-        f"BEGIN PERFORM pg_notify('{CHANGE_CHANNEL}', TG_TABLE_SCHEMA); RETURN NULL; END "
-        "$$ LANGUAGE plpgsql"
-    )
-    store.db.execute_sql("DROP TRIGGER IF EXISTS change_signal ON change")
-    store.db.execute_sql(
-        "CREATE TRIGGER change_signal AFTER INSERT ON change "
-        "FOR EACH STATEMENT EXECUTE FUNCTION parley_change_signal()"
-    )
-
-
-# Searching: twins of app.store.search's FTS5 functions ---------------------------
+# Searching: app.store.search's functions on PostgreSQL ----------------------------
 
 
 def _phrase_query(phrase, weight: str = "") -> str | None:

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend: a team's shared database."""

@@ -1,0 +1,79 @@
+"""The SQLite backend: one file, ``BEGIN IMMEDIATE`` for the write lock, FTS5 for search."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+from app.store import backend
+from app.store.sqlite import bulk, feed, search
+
+
+class SqliteBackend(backend.Backend):
+    # --- writing: the write lock is the whole store's, so no row needs one of its own
+
+    def begin_write(self):
+        txn = self.db.atomic("IMMEDIATE")
+        txn.__enter__()
+        return txn
+
+    def lock_rows(self, model, ids: Sequence[int]) -> None:
+        return None
+
+    # --- schema
+
+    def create_search_index(self) -> None:
+        search.create_index()
+
+    def rebuild_search_index(self) -> None:
+        search.rebuild_index()
+
+    def rebuild_people_index(self) -> None:
+        search.add_people_index()
+
+    def create_change_feed(self) -> None:
+        feed.create_change_feed(self.db.execute_sql)
+
+    # --- the full-text index
+
+    def add_messages(self, rows: Iterable[Sequence]) -> None:
+        search.index_messages(list(rows))
+
+    def add_message(self, message_id: int, subject: str, body: str, people: Callable[[], str]) -> None:
+        search.index_message(message_id, subject, body)
+
+    def refresh_people(self, conversation_ids: Sequence[int]) -> None:
+        search.refresh_people(conversation_ids)
+
+    def matching_messages(self, member_id, phrases, **options):
+        return search.matching_messages(member_id, phrases, **options)
+
+    def conversations_containing(self, conversation_ids, phrases) -> set[int]:
+        return search.conversations_containing(conversation_ids, phrases)
+
+    # --- bulk writing
+
+    def take_ids(self, model, n: int) -> Sequence[int]:
+        return bulk.take_ids(model, n)
+
+    def indexes_rebuilt(self, model, adding: int):
+        return bulk.indexes_rebuilt(model, adding)
+
+    def message_index(self, people: Callable[[], dict[int, str]]) -> backend.MessageIndex:
+        return bulk.MessageIndex()
+
+    def time_ordered_insert(self, model, fields, order_by) -> backend.TimeOrderedInsert:
+        return bulk.TimeOrderedInsert(model, fields, order_by)
+
+    # --- the change feed
+
+    def data_version(self) -> int:
+        return self.db.execute_sql("PRAGMA data_version").fetchone()[0]
+
+    def pause_feed(self) -> None:
+        feed.pause(self.db.execute_sql)
+
+    def resume_feed(self) -> None:
+        feed.resume(self.db.execute_sql)
+
+    def change_feed(self) -> backend.ChangeFeed:
+        return feed.SqliteFeed(self.db.database)
