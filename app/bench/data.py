@@ -49,16 +49,10 @@ from math import log
 from string import Formatter
 from typing import Callable
 
-from app.core import clock
+from app.core import clock, delivery
 from app.core.errors import BadInput
-from app.core.messaging import (
-    QUICK_ACCEPT,
-    QUICK_DECLINE,
-    RECALLED_TEXT,
-    body_hash,
-    has_links,
-    preview_of,
-)
+from app.core.delivery import RECALLED_TEXT, body_hash, has_links, preview_of
+from app.core.messaging import QUICK_ACCEPT, QUICK_DECLINE
 from app.core.plans import LIMITS, PLANS
 from app.store.db import open_store
 from app.store.models import (
@@ -72,7 +66,6 @@ from app.store.models import (
     Member,
     MemberSettings,
     Meta,
-    box_for,
 )
 from app.store.search import (
     FTS_TABLE,
@@ -83,8 +76,6 @@ from app.store.search import (
 )
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
-REMINDER_AFTER = int(LIMITS.reminder_after.total_seconds())
-INMAIL_EXPIRY = int(LIMITS.inmail_expiry.total_seconds())
 
 # ---- words and sentences -------------------------------------------------------------------
 FIRST_NAMES = (
@@ -414,8 +405,12 @@ class _Clock:
     """
 
     def __init__(self, base: datetime, days: int):
+        self.base = base
         self.day_texts = [(base + timedelta(days=d)).strftime("%Y-%m-%d ") for d in range(days + 1)]
         self.time_texts = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+
+    def instant(self, seconds: int) -> datetime:
+        return self.base + timedelta(seconds=seconds)
 
     def text(self, seconds: int) -> str:
         day, rest = divmod(seconds, 86_400)
@@ -737,7 +732,15 @@ class _View:
     read_position: int  # index of the last message this member has read (-1: none)
 
 
-def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_status: str | None) -> _View:
+def _answered(senders: bytes, slot: int) -> bool:
+    """Whether the member in ``slot`` had written before the latest message from the others came
+    (true when none came)."""
+    last_theirs = max((i for i, s in enumerate(senders) if s != slot), default=-1)
+    return last_theirs < 0 or -1 < senders.find(slot) < last_theirs
+
+
+def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_status: str | None,
+             stamp: _Clock) -> _View:
     """The acting member's state: the inbox mix a support lead would have."""
     me, other = conversation.members[0], conversation.members[1]
     kind, senders, count = conversation.kind, conversation.senders, conversation.count
@@ -765,10 +768,10 @@ def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_statu
         else:
             chance = 0.6 if age < 7 * 86_400 else 0.25 if age < 30 * 86_400 else 0.03
         if rng.random() < chance:
-            unread = waiting
-            if inmail_status == "pending" and age > REMINDER_AFTER:
-                unread += 1  # the 3-day reminder counts as unread again
-    folder = "other" if kind == "sponsored" or (kind == "open_profile" and not answered_by_me) else "focused"
+            sent = stamp.instant(conversation.times[0])
+            reminded = inmail_status == "pending" and delivery.reminded_at(sent, None, stamp.instant(horizon)) is not None
+            unread = delivery.unread_after(waiting, reminded=reminded)
+    folder = delivery.folder_for(delivery.route_of_arrival(kind, answered=_answered(senders, 0)))
     one_to_one = kind in ("direct", "inmail", "open_profile")
     return _View(
         member=me,
@@ -800,7 +803,7 @@ def _their_views(rng, conversation: _Conversation, pairs) -> list[_View]:
         views.append(_View(
             member=member,
             peer=me if kind != "group" else None,
-            folder="focused",
+            folder=delivery.folder_for(delivery.route_of_arrival(kind, answered=_answered(conversation.senders, slot))),
             unread=unread,
             archived=archived,
             spam=False,
@@ -813,12 +816,15 @@ def _their_views(rng, conversation: _Conversation, pairs) -> list[_View]:
     return views
 
 
-def _inmail_status(rng, conversation: _Conversation, horizon: int) -> str | None:
+def _inmail_status(rng, conversation: _Conversation, horizon: int, stamp: _Clock) -> str | None:
+    """An answered InMail was replied to, accepted or declined; an unanswered one is pending or expired."""
     if conversation.kind != "inmail":
         return None
+    sent, now = stamp.instant(conversation.times[0]), stamp.instant(horizon)
     if conversation.count > 1:
-        return rng.choices(("replied", "accepted", "declined"), (0.7, 0.2, 0.1))[0]
-    return "pending" if horizon - conversation.times[0] < INMAIL_EXPIRY else "expired"
+        response = rng.choices(delivery.RESPONSES, (0.7, 0.2, 0.1))[0]
+        return delivery.inmail_status(sent, stamp.instant(conversation.times[1]), now, response)
+    return delivery.inmail_status(sent, None, now)
 
 
 def _people(conversation: _Conversation, members: list[dict], title: str) -> str:
@@ -1024,7 +1030,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
     """
     pools = sentence_pools(rng, min(4_000, max(500, sum(c.count for c in plans) // 50)))
     firsts = [m["name"].split()[0] for m in members]
-    statuses = [_inmail_status(rng, c, horizon) for c in plans]
+    statuses = [_inmail_status(rng, c, horizon, stamp) for c in plans]
     titles = []
     subjects = []
     for c in plans:
@@ -1137,7 +1143,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
                 last_id[ci] = message_id
                 previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
         side.add(message_rows)
-    mine = [_my_view(rng, c, horizon, pairs, s) for c, s in zip(plans, statuses)]
+    mine = [_my_view(rng, c, horizon, pairs, s, stamp) for c, s in zip(plans, statuses)]
     theirs = [_their_views(rng, c, pairs) for c in plans]
     side.last()
 
@@ -1167,9 +1173,11 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
                 read_upto = message_at(ci, view.read_position) if view.read_position >= 0 else 0
             else:
                 read_upto = last_id[ci]
+            seen = delivery.View(folder=view.folder, unread=view.unread, has_unread=view.unread > 0,
+                                 archived=view.archived, spam=view.spam, deleted=view.deleted)
             state_rows.append((
-                ci + 1, view.member, view.folder, view.unread, view.unread > 0, view.archived, view.muted,
-                view.starred, view.spam, view.deleted, box_for(deleted=view.deleted, spam=view.spam, archived=view.archived), view.peer,
+                ci + 1, view.member, seen.folder, seen.unread, seen.has_unread, seen.archived, view.muted,
+                view.starred, seen.spam, seen.deleted, seen.box, view.peer,
                 view.connected, inmail, attached[ci], last_at, read_upto,
             ))
     # Written in the order the inbox indexes begin with (member, box, last activity): SQLite
@@ -1188,9 +1196,10 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
             continue
         sent = c.times[0]
         responded = c.times[1] if c.count > 1 else None
-        reminded = None
-        if (responded is None and horizon - sent > REMINDER_AFTER) or (responded and responded - sent > REMINDER_AFTER):
-            reminded = text_of(sent + REMINDER_AFTER)
+        reminded_at = delivery.reminded_at(
+            stamp.instant(sent), stamp.instant(responded) if responded else None, stamp.instant(horizon)
+        )
+        reminded = reminded_at.isoformat(" ") if reminded_at else None
         sender_slot = c.senders[0]
         inmail_rows.append((
             first_id[ci], ci + 1, c.members[sender_slot], c.members[1 - sender_slot], text_of(sent), status,

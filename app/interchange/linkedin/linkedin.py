@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from peewee import fn
 
-from app.core import clock
+from app.core import clock, delivery
 from app.interchange.export import kind_from_conversation_id
 from app.interchange.linkedin.archive import (
     CONNECTIONS_FILE,
@@ -71,8 +71,8 @@ from app.interchange.linkedin.people import (
     url_key,
 )
 from app.interchange.linkedin.progress import Progress
-from app.core.messaging import has_links, preview_of
-from app.core.plans import BASIC, LIMITS
+from app.core.delivery import has_links, preview_of
+from app.core.plans import BASIC
 from app.store import changes
 from app.store.bulk import (
     MessageIndex,
@@ -1128,9 +1128,13 @@ class _Importer:
             InMail.insert_many(inmails[start:start + 500]).execute()
 
     def _state_row(self, thread: _Thread, member: int, others: list[int]) -> tuple:
+        """The member's view, by the delivery rules: the archive's owner has read all of it, and
+        files it where its FOLDER says; everyone else has it in their inbox."""
         me = self.me_id
         mine = member == me
         box = thread.box if mine and thread.box is not None else BOX_INBOX
+        route = delivery.route_of_arrival(thread.kind, answered=self._answered(thread, member))
+        view = delivery.View(folder=delivery.folder_for(route), archived=box == BOX_ARCHIVED, spam=box == BOX_SPAM)
         if thread.kind == "group":
             peer = None
         elif mine:
@@ -1140,9 +1144,8 @@ class _Importer:
         connected = peer is not None and thread.kind != "sponsored" and (
             (mine and peer in self.my_connections) or (peer == me and member in self.my_connections)
         )
-        folder = "other" if mine and self._in_other(thread) else "focused"
-        return (thread.conversation_id, member, folder, 0, False, box == BOX_ARCHIVED, False, False,
-                box == BOX_SPAM, False, box, peer, connected, thread.kind == "inmail", False,
+        return (thread.conversation_id, member, view.folder, view.unread, view.has_unread, view.archived, False,
+                False, view.spam, view.deleted, view.box, peer, connected, thread.kind == "inmail", False,
                 thread.new_last_at, thread.max_id, False, self._has_left(thread, member))
 
     def _has_left(self, thread: _Thread, member: int) -> bool:
@@ -1159,18 +1162,14 @@ class _Importer:
             return thread.member_ids
         return [m for m in thread.member_ids if m == self.me_id or m != self.member_of.get(thread.first_sender)]
 
-    def _in_other(self, thread: _Thread) -> bool:
-        """Sponsored messages land in Other; so does an Open Profile message until answered (SPEC §2)."""
-        if thread.kind == "sponsored":
+    def _answered(self, thread: _Thread, member: int) -> bool:
+        """Whether the member had written before the latest message from the others came (true
+        when nothing came: the conversation is theirs alone so far)."""
+        mine = [at for key, at in thread.first_by.items() if self.member_of.get(key) == member]
+        theirs = [at for key, at in thread.last_by.items() if self.member_of.get(key) != member]
+        if not theirs:
             return True
-        if thread.kind != "open_profile" or self.member_of.get(thread.first_sender) == self.me_id:
-            return False
-        mine = [at for key, at in thread.first_by.items() if self.member_of.get(key) == self.me_id]
-        if not mine:
-            return True
-        theirs = [at for key, at in thread.last_by.items() if self.member_of.get(key) != self.me_id]
-        # After an answer, their next message arrives as a plain message, in Focused.
-        return not theirs or max(theirs) < min(mine)
+        return bool(mine) and min(mine) <= max(theirs)
 
     def _responded_at(self, thread: _Thread, recipient: int) -> datetime | None:
         times = [at for key, at in thread.first_by.items()
@@ -1181,18 +1180,12 @@ class _Importer:
         sender = self.member_of[thread.first_sender]
         recipient = other if sender == self.me_id else self.me_id
         responded_at = self._responded_at(thread, recipient)
-        reminder_at = thread.first_at + LIMITS.reminder_after
-        if responded_at is not None:
-            status = "replied"
-            reminded_at = reminder_at if responded_at > reminder_at else None
-        else:
-            expired = self.now - thread.first_at > LIMITS.inmail_expiry
-            status = "expired" if expired else "pending"
-            reminded_at = reminder_at if reminder_at <= self.now else None
         return {
             "message": thread.first_id, "conversation": thread.conversation_id, "sender": sender,
-            "recipient": recipient, "sent_at": thread.first_at, "status": status,
-            "responded_at": responded_at, "refunded": False, "reminded_at": reminded_at, "billed": False,
+            "recipient": recipient, "sent_at": thread.first_at,
+            "status": delivery.inmail_status(thread.first_at, responded_at, self.now),
+            "responded_at": responded_at, "refunded": False,
+            "reminded_at": delivery.reminded_at(thread.first_at, responded_at, self.now), "billed": False,
         }
 
     def _update_existing(self, thread: _Thread) -> None:
@@ -1216,7 +1209,7 @@ class _Importer:
             if member == self.me_id and thread.box is not None and not state.deleted:
                 state.archived = thread.box == BOX_ARCHIVED
                 state.spam = thread.box == BOX_SPAM
-                state.box = BOX_SPAM if state.spam else BOX_ARCHIVED if state.archived else BOX_INBOX
+                state.refresh_box()
             state.save()
         if conversation.kind == "inmail":
             inmail = InMail.get_or_none(InMail.conversation == conversation.id)
