@@ -769,7 +769,9 @@ def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_statu
             chance = 0.6 if age < 7 * 86_400 else 0.25 if age < 30 * 86_400 else 0.03
         if rng.random() < chance:
             sent = stamp.instant(conversation.times[0])
-            reminded = inmail_status == "pending" and delivery.reminded_at(sent, None, stamp.instant(horizon)) is not None
+            # An InMail left without a response had its reminder while pending, expired since or not.
+            unanswered = inmail_status is not None and inmail_status not in delivery.RESPONSES
+            reminded = unanswered and delivery.reminded_at(sent, None, stamp.instant(horizon)) is not None
             unread = delivery.unread_after(waiting, reminded=reminded)
     folder = delivery.folder_for(delivery.route_of_arrival(kind, answered=_answered(senders, 0)))
     one_to_one = kind in ("direct", "inmail", "open_profile")
