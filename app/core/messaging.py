@@ -361,7 +361,8 @@ def _check_group_members(adder: Member, members: Sequence[Member], already: int)
     blocked = {
         a if a != adder.id else b
         for a, b in Block.select(Block.blocker, Block.blocked).where(
-            ((Block.blocker == adder.id) & Block.blocked.in_(ids)) | (Block.blocker.in_(ids) & (Block.blocked == adder.id))
+            ((Block.blocker == adder.id) & Block.blocked.in_(ids))
+            | (Block.blocker.in_(ids) & (Block.blocked == adder.id))
         ).tuples()
     }
     connected = {

@@ -13,10 +13,10 @@ from functools import cached_property
 
 from app.core import clock, credits
 from app.core.delivery import RESPONSES, folder_for
-from app.core.errors import NotFound
+from app.core.members import is_blocked_either, is_connected, members_by_id
 from app.core.plans import plan
 from app.core.views import RouteDecision
-from app.store.models import Block, Connection, ConversationState, InMail, Member, MemberSettings, Message
+from app.store.models import ConversationState, InMail, Member, MemberSettings, Message
 
 CANT_MESSAGE = "You can't message this member."
 CANT_MESSAGE_YOURSELF = "You can't message yourself."
@@ -44,16 +44,11 @@ class Pair:
 
     @cached_property
     def blocked(self) -> bool:
-        a, b = self.sender.id, self.recipient.id
-        return Block.select().where(
-            ((Block.blocker == a) & (Block.blocked == b)) | ((Block.blocker == b) & (Block.blocked == a))
-        ).exists()
+        return is_blocked_either(self.sender.id, self.recipient.id)
 
     @cached_property
     def connected(self) -> bool:
-        return Connection.select().where(
-            (Connection.member == self.sender.id) & (Connection.other == self.recipient.id)
-        ).exists()
+        return is_connected(self.sender.id, self.recipient.id)
 
     @cached_property
     def answered(self) -> bool:
@@ -123,15 +118,6 @@ def decide(pair: Pair, now: datetime) -> RouteDecision:
     if pair.opens_profile:
         return OPEN_PROFILE
     return inmail_route(pair, now)
-
-
-def members_by_id(*member_ids: int) -> list[Member]:
-    """The members with these ids, in this order, read in one query."""
-    found = {m.id: m for m in Member.select().where(Member.id.in_(list(member_ids)))}
-    missing = next((i for i in member_ids if i not in found), None)
-    if missing is not None:
-        raise NotFound(f"There is no member {missing}.")
-    return [found[i] for i in member_ids]
 
 
 def route(sender_id: int, recipient_id: int, now: datetime | None = None) -> RouteDecision:

@@ -218,7 +218,7 @@ def test_the_bulk_full_text_index_is_the_one_the_store_makes(tmp_path):
 
 
 def test_each_message_carries_the_facts_its_text_gives(db):
-    from app.core.messaging import body_hash, has_links
+    from app.core.delivery import body_hash, has_links
 
     for body, folded, links in db.execute("SELECT body, body_hash, has_links FROM message"):
         assert folded == body_hash(body)

@@ -169,8 +169,8 @@ def _bench_conversations(path: str) -> list[Written]:
         written = []
         for conversation_id in picked.values():
             messages = db.execute(
-                "SELECT s.handle, s.name, m.body, m.sent_at, m.subject FROM message m JOIN member s ON s.id = m.sender_id "
-                "WHERE m.conversation_id = ? ORDER BY m.id", (conversation_id,),
+                "SELECT s.handle, s.name, m.body, m.sent_at, m.subject FROM message m "
+                "JOIN member s ON s.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.id", (conversation_id,),
             ).fetchall()
             kind = db.execute("SELECT kind FROM conversation WHERE id = ?", (conversation_id,)).fetchone()[0]
             written.append(Written(
