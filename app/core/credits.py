@@ -248,8 +248,8 @@ def _settle_member(member_id: int, now: datetime) -> int:
             applied += 1
 
 
-def _members_with_due_credits(now: datetime) -> list[Member]:
-    """Members with a lot expired or a monthly grant fallen due by ``now`` (one pass each)."""
+def _members_with_due_credits(now: datetime) -> list[int]:
+    """Ids of members with a lot expired or a monthly grant fallen due by ``now`` (one pass each)."""
     expiring = {
         member_id
         for (member_id,) in CreditLot.select(CreditLot.member)
@@ -264,14 +264,15 @@ def _members_with_due_credits(now: datetime) -> list[Member]:
         .group_by(LedgerEntry.member)
         .tuples()
     )
-    candidates = Member.select().where(
+    # Only what the billing day needs: this runs before every send, over every premium member.
+    candidates = Member.select(Member.id, Member.plan, Member.plan_started_at).where(
         Member.id.in_(list(expiring)) | (Member.plan.in_(granting) & (Member.plan_started_at <= now))
-    ).order_by(Member.id)
+    ).order_by(Member.id).namedtuples()
     due = []
     for member in candidates:
         grant_at = _due_grant(member, last_grants.get(member.id))
         if member.id in expiring or (grant_at is not None and grant_at <= now):
-            due.append(member)
+            due.append(member.id)
     return due
 
 
@@ -323,8 +324,8 @@ def settle(now: datetime | None = None) -> int:
         return 0  # nothing to write: don't queue behind other writers for the write lock
     with write():
         applied = 0
-        for member in _members_with_due_credits(at):
-            applied += _settle_member(member.id, at)
+        for member_id in _members_with_due_credits(at):
+            applied += _settle_member(member_id, at)
         applied += _remind_pending(at)
         applied += _expire_inmail(at)
     return applied
