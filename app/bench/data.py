@@ -8,15 +8,13 @@ conversation can be in occurs: InMail pending, answered and expired, Open Profil
 groups, sponsored messages, archived, spam, deleted, starred, muted, unread,
 Focused and Other, attachments on a few messages, recalled messages.
 
-Text comes from word lists and sentence templates with a fixed seed: sentences are
-rendered once into pools and bodies put together from them, so the build spends
-its time in SQLite, not in Python. Some words are common (thanks, call, role),
-some rare (Kubernetes, HIPAA, ticket numbers), so searches hit realistically.
+Text comes from word lists and sentence templates with a fixed seed (app.bench.words).
 
 Rows are written the way the store's own writers would leave them (the delivery
-rules: one state per participant, box, peer, connected, inmail, unread, last_at,
-preview, message_count, one full-text row per message and one people row per
-conversation), but in bulk, by two processes at once: a writer process fills the
+rules of app.core.delivery: one state per participant, box, folder, peer, connected,
+inmail, unread, last_at, preview, message_count, one full-text row per message and
+one people row per conversation), but in bulk, by two processes at once: a writer
+process (app.bench.writer) fills the
 store's message table and its full-text index, chunk by chunk in message-id order,
 with the message indexes made after the load; this process makes the rows and
 writes members, conversations and states into a file beside the store, whose
@@ -31,34 +29,35 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import multiprocessing
 import os
-import queue
 import random
 import resource
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
 from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
 from math import log
-from string import Formatter
-from typing import Callable
 
-from app.core import clock
-from app.core.errors import BadInput
-from app.core.messaging import (
-    QUICK_ACCEPT,
-    QUICK_DECLINE,
-    RECALLED_TEXT,
-    body_hash,
-    has_links,
-    preview_of,
+from app.bench.words import (
+    CITIES,
+    COMPANIES,
+    FIRST_NAMES,
+    GREETINGS,
+    LAST_NAMES,
+    POSITIONS,
+    SIGN_OFFS,
+    running_totals,
+    sentence_pools,
 )
+from app.bench.writer import MessageWriter
+from app.core import clock, delivery
+from app.core.delivery import RECALLED_TEXT, has_links, preview_of
+from app.core.errors import BadInput
+from app.core.messaging import QUICK_ACCEPT, QUICK_DECLINE
 from app.core.plans import LIMITS, PLANS
 from app.store.db import open_store
 from app.store.models import (
@@ -71,253 +70,10 @@ from app.store.models import (
     LedgerEntry,
     Member,
     MemberSettings,
-    Meta,
-    box_for,
 )
-from app.store.search import people_text
 from app.store.sqlite import feed
-from app.store.sqlite.search import (
-    FTS_TABLE,
-    PEOPLE_INSERT,
-    SET_FTS_SETTING,
-    bulk_settings,
-)
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
-REMINDER_AFTER = int(LIMITS.reminder_after.total_seconds())
-INMAIL_EXPIRY = int(LIMITS.inmail_expiry.total_seconds())
-
-# ---- words and sentences -------------------------------------------------------------------
-FIRST_NAMES = (
-    "Maya Jordan Priya Liam Sofia Noah Aisha Mateo Chloe Ethan Zara Lucas Hana Omar Elena "
-    "Daniel Amara Felix Ines Kenji Leila Marco Nadia Oscar Paula Rafael Sana Tomas Uma Victor "
-    "Wen Yara Andre Bianca Carlos Dana Emil Farah Gabriel Helena Ivan Julia Kai Lena Mikael "
-    "Nora Olivia Pedro Quinn Rosa Samuel Tara Umar Vera Will Xin Yusuf Zoe Adrian Bea Cyrus "
-    "Diego Eva Fatima George Hiro Isla Jonas Kira Leo Mina Nils Ola Pia Ravi Selin Theo Ulla "
-    "Vik Wanda Yann Zeynep Arjun Clara Dev Elif Femi Greta Hugo Ilse Jamal Katya Lars Mei "
-    "Nico Orla Pranav Rhea Stellan Tariq Ursula Valentina Wiktor Ximena Yosef Zainab Ana Ben"
-).split()
-LAST_NAMES = (
-    "Chen Smith Patel Garcia Kim Nguyen Okafor Rossi Muller Silva Haddad Novak Tanaka Kowalski "
-    "Andersson Dubois Fischer Ivanova Jensen Khan Lopez Moreau Nakamura Osei Petrov Quinn Reyes "
-    "Santos Takahashi Ueda Varga Weber Xu Yilmaz Zhang Abbott Baker Costa Diaz Evans Ferreira "
-    "Gomez Hughes Ibrahim Johansson Kaur Larsen Mendes Nielsen Oliveira Park Ramos Schmidt "
-    "Torres Usman Vasquez Walsh Young Zimmermann Ahmed Bauer Carter Dias Eriksen Fontaine Gill "
-    "Horvath Iyer Jovanovic Klein Lindqvist Mahmoud Nowak Ortiz Pereira Richter Sato Thompson "
-    "Uddin Vogel Wright Yamada Zhou Adeyemi Bergstrom Castillo Duarte Engel Fuchs Greco Holm"
-).split()
-COMPANIES = (
-    "Acme Analytics|Northwind Traders|Globex Systems|Initech|Umbrella Health|Stark Logistics|"
-    "Wayne Capital|Hooli|Pied Piper|Vandelay Industries|Cyberdyne Robotics|Soylent Foods|"
-    "Tyrell Biotech|Wonka Confections|Gringotts Finance|Oscorp Labs|Massive Dynamic|Aperture Science|"
-    "Blue Sun Media|Virtucon|Monarch Solutions|Dunder Mifflin|Sterling Cooper|Prestige Worldwide|"
-    "Bluth Development|Gekko Partners|Nakatomi Trading|Weyland Aerospace|Rekall Travel|Duff Brewing|"
-    "Krusty Kitchens|Paper Street Soap|Los Pollos Hermanos|Good Burger|Big Kahuna|Ollivanders|"
-    "Spacely Sprockets|Cogswell Cogs|Planet Express|MomCorp|Tessier Ashpool|Yoyodyne Propulsion|"
-    "Zorg Industries|Omni Consumer Products|Buy n Large|Dharma Initiative|Hanso Foundation|"
-    "Abstergo|Black Mesa|InGen|Cyberlife|Sirius Cybernetics|Veidt Enterprises|Lacuna|"
-    "Brawndo|Central Perk|Monsters Inc|Gadgetron|Kwik-E-Mart|Helix Data|Quantum Ledger|"
-    "Brightline Cloud|Cobalt Payments|Evergreen Software|Fjord Security|Granite Insurance|"
-    "Harbor Freight Tech|Ironclad Legal|Juniper Retail|Keystone Energy|Lumen Learning|Meridian Travel|"
-    "Nimbus Storage|Orbit Telecom|Pinnacle Consulting|Quartz Media|Redwood Realty|Summit Staffing"
-).split("|")
-POSITIONS = (
-    "Software Engineer|Senior Software Engineer|Staff Engineer|Engineering Manager|Product Manager|"
-    "Product Designer|Data Scientist|Data Engineer|DevOps Engineer|Site Reliability Engineer|"
-    "Account Executive|Sales Development Representative|Customer Success Manager|Solutions Architect|"
-    "Technical Recruiter|Talent Partner|Head of Talent|Marketing Manager|Growth Lead|CFO|CTO|"
-    "VP Engineering|VP Sales|Operations Manager|Financial Analyst|Legal Counsel|Support Engineer|"
-    "Security Engineer|Frontend Developer|Backend Developer|Mobile Developer|QA Lead|"
-    "Program Manager|Business Analyst|HR Business Partner|Founder|Consultant|Procurement Lead"
-).split("|")
-CITIES = (
-    "London|Berlin|Paris|Amsterdam|Lisbon|Madrid|Dublin|Stockholm|Warsaw|Zurich|New York|"
-    "San Francisco|Seattle|Austin|Toronto|Chicago|Boston|Denver|Singapore|Tokyo|Sydney|"
-    "Bangalore|Dubai|Nairobi|Lagos|Sao Paulo|Mexico City|Copenhagen|Helsinki|Vienna|Prague|Oslo"
-).split("|")
-# Weighted: the first are common, the tail is rare (a search for them finds few messages).
-SKILLS = (
-    "Python|Java|SQL|React|sales|leadership|product strategy|analytics|TypeScript|Go|AWS|"
-    "machine learning|customer success|negotiation|Rust|Kotlin|data pipelines|Terraform|"
-    "Kubernetes|GraphQL|Elixir|Haskell|SOC2 compliance|HIPAA audits|Fortran|COBOL migrations"
-).split("|")
-FEATURES = (
-    "export|single sign-on|billing page|mobile app|search|notifications|dashboard|API|"
-    "calendar sync|CSV import|reporting|user invitations|two-factor login|webhooks|audit log"
-).split("|")
-DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|next Monday|next week|tomorrow".split("|")
-TIMES = "9:00|9:30|10:00|11:00|11:30|13:00|14:00|15:30|16:00|17:00".split("|")
-EVENTS = "Web Summit|SaaStr|the AWS Summit|PyCon|Collision|the CX Forum|our webinar|the Dreamforce party".split("|")
-DOCS = "proposal|contract|statement of work|NDA|pricing sheet|onboarding plan|roadmap|security questionnaire".split("|")
-IDPS = "Okta|Azure AD|Google Workspace|OneLogin|Ping Identity".split("|")
-PERKS = "fully remote|hybrid, two days in the office|on-site|remote within Europe|remote in the US".split("|")
-
-TEMPLATES: dict[str, tuple[str, ...]] = {
-    "support": (
-        "Thanks for contacting {company} support about the {feature}.",
-        "I'm sorry to hear the {feature} stopped working after the {version} update.",
-        "Could you send me a screenshot of the error you see ({error})?",
-        "I've opened ticket #{ticket} with our engineering team and will keep you posted.",
-        "The fix for the {feature} ships in version {version}, expected on {day}.",
-        "Your refund of ${amount} has been processed and should arrive within five business days.",
-        "Have you tried signing out and back in? That clears the cached session.",
-        "Our single sign-on with {idp} needs the SAML certificate renewed on your side.",
-        "The invoice for {month} shows {seats} seats; I've corrected it to {seats2}.",
-        "I can confirm the outage on {day} affected the {feature} for about {minutes} minutes.",
-        "Please try the {feature} again now and let me know if error {error} comes back.",
-        "I've escalated ticket #{ticket} to our on-call engineer.",
-        "We've credited your account with ${amount} for the downtime.",
-        "The export limit is {n} rows per file; larger exports are split automatically.",
-        "You can find the steps in our help center: https://help.{domain}.com/articles/{ticket}",
-    ),
-    "recruiting": (
-        "I came across your profile and was impressed by your work with {skill}.",
-        "We're hiring a {position} in {city} ({perk}).",
-        "The salary range is ${low}k to ${high}k plus equity and a learning budget.",
-        "Would you be open to a 20-minute call on {day} at {time}?",
-        "{company} is growing the team that owns {skill} and the {feature}.",
-        "Your experience at {company2} looks like a great fit for this role.",
-        "The interview process is a screening call, a take-home exercise and a panel.",
-        "I'd love to tell you more about the {position} opening.",
-        "We sponsor visas and help with relocation to {city}.",
-        "Here is the job description: https://careers.{domain}.com/jobs/{ticket}",
-        "Are you open to new opportunities this quarter?",
-    ),
-    "sales": (
-        "I noticed {company} is expanding its {dept} team in {city}.",
-        "Our platform helps teams like yours cut reporting time by {pct}%.",
-        "Happy to share a case study from {company2} on their rollout.",
-        "Can I send over pricing for {seats} seats?",
-        "Your renewal is coming up on {month}; shall we review the plan?",
-        "I've attached the quote; the purchase order can reference {ticket}.",
-        "We offer a {pct}% discount for an annual commitment.",
-        "Would a short demo of the {feature} be useful for your team?",
-        "Legal has the {doc} now; we expect sign-off by {day}.",
-        "The pilot with {seats} users went well and the team wants to expand.",
-    ),
-    "networking": (
-        "Great meeting you at {event} in {city}!",
-        "Let's grab coffee {day} if you are around.",
-        "Does {time} on {day} work for you?",
-        "Sending the calendar invite now.",
-        "Congrats on the new role at {company}!",
-        "I'd be glad to introduce you to my colleague at {company2}.",
-        "Thanks for the recommendation, it means a lot.",
-        "Loved your post about {skill} last week.",
-        "Are you going to {event} this year?",
-    ),
-    "project": (
-        "The Q{q} roadmap review is on {day} at {time}.",
-        "Here's the draft of the {doc} for your comments.",
-        "Can you review the {doc} before {day}?",
-        "We need sign-off from legal on the {doc}.",
-        "The {feature} milestone slipped by a week because of the {skill} work.",
-        "I've updated the tracker; ticket #{ticket} is the last blocker.",
-        "The budget for Q{q} is approved at ${amount}.",
-        "Let's move the standup to {time} so {city} can join.",
-        "The shared folder is at https://drive.{domain}.com/folders/{ticket}",
-    ),
-}
-SHORT_REPLIES = (
-    "Thanks!",
-    "Thanks, {first}.",
-    "Sounds good.",
-    "Will do.",
-    "Got it, thanks {first}.",
-    "Perfect, talk then.",
-    "Let me check and get back to you.",
-    "Yes, that works for me.",
-    "Could we do {day} instead?",
-    "Great, see you {day}.",
-    "Thank you for the quick reply.",
-    "Just following up on my last message.",
-    "Any update on this?",
-    "Appreciate it!",
-    "No problem at all.",
-    "Done, it should be fixed now.",
-)
-SUBJECTS = (
-    "{position} opportunity at {company}",
-    "Exploring {position} roles?",
-    "Quick question about {skill}",
-    "Partnership idea: {company} x {company2}",
-    "{company} pricing for your team",
-    "Introduction from {event}",
-    "Your experience with {skill}",
-    "Invitation: {position} in {city}",
-)
-SPONSORED = (
-    "Join {company}'s free webinar on {skill} this {day}.",
-    "{company} is hiring {position}s in {city}: see open roles.",
-    "Download our {month} report on {skill} trends.",
-    "Try {feature} from {company} free for 30 days.",
-)
-GREETINGS = ("Hi ", "Hello ", "Hey ", "Dear ", "Good morning ")
-SIGN_OFFS = ("Best, ", "Thanks, ", "Cheers, ", "Kind regards, ", "Talk soon, ")
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December".split("|")
-DEPTS = "sales|engineering|support|marketing|finance|data|security|operations".split("|")
-
-
-def _accumulate_weights(values):
-    running = 0.0
-    for value in values:
-        running += value
-        yield running
-
-
-SLOTS: dict[str, Callable[[random.Random], object]] = {
-    "company": lambda rng: rng.choice(COMPANIES),
-    "company2": lambda rng: rng.choice(COMPANIES),
-    "domain": lambda rng: rng.choice(COMPANIES).split()[0].lower(),
-    "feature": lambda rng: rng.choice(FEATURES),
-    "version": lambda rng: f"{rng.randint(2, 9)}.{rng.randint(0, 20)}",
-    "error": lambda rng: f"E{rng.randint(1000, 9999)}",
-    "ticket": lambda rng: rng.randint(10000, 999999),
-    "day": lambda rng: rng.choice(DAYS),
-    "time": lambda rng: rng.choice(TIMES),
-    "amount": lambda rng: rng.choice((49, 99, 120, 250, 480, 1200, 5000, 18000)),
-    "idp": lambda rng: rng.choice(IDPS),
-    "month": lambda rng: rng.choice(MONTHS),
-    "seats": lambda rng: rng.choice((5, 10, 25, 40, 100, 250)),
-    "seats2": lambda rng: rng.choice((4, 8, 20, 35, 90)),
-    "minutes": lambda rng: rng.randint(5, 90),
-    "n": lambda rng: rng.choice(("50,000", "100,000", "1,000,000")),
-    "skill": lambda rng: rng.choices(SKILLS, cum_weights=SKILL_WEIGHTS)[0],
-    "position": lambda rng: rng.choice(POSITIONS),
-    "city": lambda rng: rng.choice(CITIES),
-    "perk": lambda rng: rng.choice(PERKS),
-    "low": lambda rng: rng.choice((90, 110, 130, 150)),
-    "high": lambda rng: rng.choice((160, 180, 210, 240)),
-    "dept": lambda rng: rng.choice(DEPTS),
-    "pct": lambda rng: rng.choice((15, 20, 30, 40, 60)),
-    "doc": lambda rng: rng.choice(DOCS),
-    "event": lambda rng: rng.choice(EVENTS),
-    "q": lambda rng: rng.randint(1, 4),
-    "first": lambda rng: "{first}",  # filled per message with the reader's first name
-}
-_SLOT_NAMES: dict[str, tuple[str, ...]] = {}
-SKILL_WEIGHTS = list(_accumulate_weights(1 / (i + 1) ** 1.3 for i in range(len(SKILLS))))
-
-
-def _fill(template: str, rng: random.Random) -> str:
-    """The template with each of its slots filled at random."""
-    names = _SLOT_NAMES.get(template)
-    if names is None:
-        # In the template's order, not a set's: the draws must not depend on the string hash seed.
-        names = _SLOT_NAMES[template] = tuple(dict.fromkeys(
-            name for _text, name, _spec, _conv in Formatter().parse(template) if name
-        ))
-    return template.format(**{name: SLOTS[name](rng) for name in names})
-
-
-def sentence_pools(rng: random.Random, size: int) -> dict[str, list[str]]:
-    """``size`` rendered sentences per topic, plus subjects, sponsored texts and short replies."""
-    pools = {topic: [_fill(rng.choice(templates), rng) for _ in range(size)] for topic, templates in TEMPLATES.items()}
-    pools["subject"] = [_fill(rng.choice(SUBJECTS), rng) for _ in range(max(50, size // 4))]
-    pools["sponsored"] = [_fill(rng.choice(SPONSORED), rng) for _ in range(max(20, size // 20))]
-    pools["short"] = [_fill(rng.choice(SHORT_REPLIES), rng) for _ in range(max(50, size // 4))]
-    return pools
-
 
 # ---- the shape of the store ------------------------------------------------------------
 
@@ -331,7 +87,6 @@ INMAIL_TARGETS = 40
 LONG_THREAD = 1_000
 MIN_MESSAGES = 1_000
 CHUNK = 50_000
-CHUNKS_AHEAD = 8  # chunks held for the message writer (memory) before this process waits
 SPAN_DAYS = 3 * 365
 ME_HANDLE = "me"
 ME_NAME = "Sam Rivera"
@@ -368,16 +123,6 @@ ATTACHMENT_FILES = (
 # (page by page, indexes and all), while the message writer fills the store itself.
 BESIDE_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment,
                  LedgerEntry, CreditLot)
-FTS_FROM_MESSAGES = (
-    f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message "
-    "WHERE id BETWEEN ? AND ? AND recalled_at IS NULL ORDER BY id"
-)
-MESSAGE_INSERT = (
-    "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
-    "has_links, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
 @dataclass(frozen=True)
 class BenchStore:
     """What the benchmark needs to know about the store it built."""
@@ -415,122 +160,16 @@ class _Clock:
     """
 
     def __init__(self, base: datetime, days: int):
+        self.base = base
         self.day_texts = [(base + timedelta(days=d)).strftime("%Y-%m-%d ") for d in range(days + 1)]
         self.time_texts = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+
+    def instant(self, seconds: int) -> datetime:
+        return self.base + timedelta(seconds=seconds)
 
     def text(self, seconds: int) -> str:
         day, rest = divmod(seconds, 86_400)
         return self.day_texts[day] + self.time_texts[rest]
-
-
-# ---- messages and their full-text index, written by a second process ---------------------------------
-
-
-def _message_writer(path: str, work: dict, rows_in) -> None:
-    """Write the message table and its full-text rows into the store at ``path``, from rows sent over ``rows_in``.
-
-    Each conversation's people are made and filed first, while the other process
-    makes the first rows (``work["people"]``: the conversations, members and titles
-    they are made from). Rows arrive in message-id order, as the store's writers
-    would add them one by one, without their body hash (computed here to share the
-    work out), and ``None`` after the last. Each chunk is indexed from the stored
-    rows, so the text crosses from the other process once. The message table's
-    secondary indexes are made at the end, from sorted keys. One transaction.
-    """
-    gc.disable()  # as in build(): this process makes no cycles, and exits when done
-    db = sqlite3.connect(path, isolation_level=None)
-    # A cache that holds the million-message table: the indexes made at the end read it from memory.
-    for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-1048576",
-                   "temp_store=MEMORY"):
-        db.execute(f"PRAGMA {pragma}")
-    db.execute("BEGIN")
-    for name in work["drop"]:
-        db.execute(f'DROP INDEX "{name}"')
-    db.executemany(SET_FTS_SETTING, bulk_settings(True))
-    plans, members, titles = work["people"]
-    db.executemany(PEOPLE_INSERT, enumerate((_people(c, members, title) for c, title in zip(plans, titles)), start=1))
-    hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
-    known = hashes.get
-    while True:
-        messages = rows_in.recv()
-        if messages is None:
-            break
-        rows = []
-        for message in messages:
-            body = message[5]
-            folded = known(body)
-            if folded is None:
-                folded = hashes[body] = body_hash(body)
-            rows.append((*message, folded))
-        db.executemany(MESSAGE_INSERT, rows)
-        db.execute(FTS_FROM_MESSAGES, (messages[0][0], messages[-1][0]))
-        if len(hashes) > 200_000:
-            hashes.clear()
-    db.executemany(SET_FTS_SETTING, bulk_settings(False))
-    for statement in work["create"]:
-        db.execute(statement)
-    db.execute("COMMIT")
-    db.close()
-    rows_in.send(True)
-
-
-class _MessageWriter:
-    """The process writing messages and their index, fed through a pipe by a thread of this one.
-
-    The thread lets this process go on making rows while the writer catches up.
-    """
-
-    def __init__(self, path: str, work: dict):
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        self.pipe, child_end = context.Pipe()
-        self.process = context.Process(target=_message_writer, args=(path, work, child_end), daemon=True)
-        self.process.start()
-        child_end.close()
-        self.waiting: queue.Queue = queue.Queue(maxsize=CHUNKS_AHEAD)
-        self.feeder = threading.Thread(target=self._feed, daemon=True)
-        self.feeder.start()
-
-    def _feed(self) -> None:
-        while True:
-            rows = self.waiting.get()
-            try:
-                self.pipe.send(rows)
-            except OSError:  # the writer is gone; add() and finish() report it
-                return
-            if rows is None:  # the last word sent
-                return
-
-    def _check(self) -> None:
-        if not self.process.is_alive() or not self.feeder.is_alive():
-            raise RuntimeError("writing the messages failed")
-
-    def add(self, rows: list[tuple] | None) -> None:
-        while True:
-            try:
-                self.waiting.put(rows, timeout=1)
-                return
-            except queue.Full:
-                self._check()
-
-    def last(self) -> None:
-        """Tell the writer that every row has been sent."""
-        self.add(None)
-
-    def finish(self) -> None:
-        """Wait for the writer to commit (after ``last``)."""
-        self.feeder.join()
-        try:
-            self.pipe.recv()
-        except (EOFError, OSError):
-            pass  # the writer is gone (a reset when it left rows unread); its exit code tells how it ended
-        self.process.join()
-        if self.process.exitcode != 0:
-            raise RuntimeError("writing the messages failed")
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
 
 
 # ---- members and connections ---------------------------------------------------------------------
@@ -641,7 +280,7 @@ def _plan_conversations(rng, messages, me, persons, premium, companies, my_conne
     total = messages // 10
     long_count = min(LONG_THREAD, messages // 4)
     weights = [1 / (i + 1) ** 0.7 for i in range(len(persons))]
-    cumulative = list(_accumulate_weights(weights))
+    cumulative = list(running_totals(weights))
     others = rng.choices(persons, cum_weights=cumulative, k=total)
     connections = sorted(my_connections)
     plans = [_Conversation("direct", [me, rng.choice(connections)], long_count, topic="project")]
@@ -738,7 +377,15 @@ class _View:
     read_position: int  # index of the last message this member has read (-1: none)
 
 
-def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_status: str | None) -> _View:
+def _answered(senders: bytes, slot: int) -> bool:
+    """Whether the member in ``slot`` had written before the latest message from the others came
+    (true when none came)."""
+    last_theirs = max((i for i, s in enumerate(senders) if s != slot), default=-1)
+    return last_theirs < 0 or -1 < senders.find(slot) < last_theirs
+
+
+def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_status: str | None,
+             stamp: _Clock) -> _View:
     """The acting member's state: the inbox mix a support lead would have."""
     me, other = conversation.members[0], conversation.members[1]
     kind, senders, count = conversation.kind, conversation.senders, conversation.count
@@ -766,10 +413,12 @@ def _my_view(rng, conversation: _Conversation, horizon: int, pairs, inmail_statu
         else:
             chance = 0.6 if age < 7 * 86_400 else 0.25 if age < 30 * 86_400 else 0.03
         if rng.random() < chance:
-            unread = waiting
-            if inmail_status == "pending" and age > REMINDER_AFTER:
-                unread += 1  # the 3-day reminder counts as unread again
-    folder = "other" if kind == "sponsored" or (kind == "open_profile" and not answered_by_me) else "focused"
+            sent = stamp.instant(conversation.times[0])
+            # An InMail left without a response had its reminder while pending, expired since or not.
+            unanswered = inmail_status is not None and inmail_status not in delivery.RESPONSES
+            reminded = unanswered and delivery.reminded_at(sent, None, stamp.instant(horizon)) is not None
+            unread = delivery.unread_after(waiting, reminded=reminded)
+    folder = delivery.folder_for(delivery.route_of_arrival(kind, answered=_answered(senders, 0)))
     one_to_one = kind in ("direct", "inmail", "open_profile")
     return _View(
         member=me,
@@ -801,7 +450,7 @@ def _their_views(rng, conversation: _Conversation, pairs) -> list[_View]:
         views.append(_View(
             member=member,
             peer=me if kind != "group" else None,
-            folder="focused",
+            folder=delivery.folder_for(delivery.route_of_arrival(kind, answered=_answered(conversation.senders, slot))),
             unread=unread,
             archived=archived,
             spam=False,
@@ -814,19 +463,15 @@ def _their_views(rng, conversation: _Conversation, pairs) -> list[_View]:
     return views
 
 
-def _inmail_status(rng, conversation: _Conversation, horizon: int) -> str | None:
+def _inmail_status(rng, conversation: _Conversation, horizon: int, stamp: _Clock) -> str | None:
+    """An answered InMail was replied to, accepted or declined; an unanswered one is pending or expired."""
     if conversation.kind != "inmail":
         return None
+    sent, now = stamp.instant(conversation.times[0]), stamp.instant(horizon)
     if conversation.count > 1:
-        return rng.choices(("replied", "accepted", "declined"), (0.7, 0.2, 0.1))[0]
-    return "pending" if horizon - conversation.times[0] < INMAIL_EXPIRY else "expired"
-
-
-def _people(conversation: _Conversation, members: list[dict], title: str) -> str:
-    """The conversation's people, as ``search.refresh_people`` makes them: its title, then the
-    names of everyone in it (a sponsored conversation's company is its creator)."""
-    return people_text(title, ((m["name"], m["company"], m["headline"])
-                               for m in (members[i - 1] for i in sorted(set(conversation.members)))))
+        response = rng.choices(delivery.RESPONSES, (0.7, 0.2, 0.1))[0]
+        return delivery.inmail_status(sent, stamp.instant(conversation.times[1]), now, response)
+    return delivery.inmail_status(sent, None, now)
 
 
 # ---- the build ---------------------------------------------------------------------------------------------
@@ -889,7 +534,7 @@ def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> Benc
         def start_writer(plans: list[_Conversation], titles: list[str]):
             """Start the message writer, then open the file beside (after the fork: the writer shares nothing)."""
             nonlocal writer, beside
-            writer = _MessageWriter(path, {
+            writer = MessageWriter(path, {
                 "drop": [name for kind, name, table, _ in schema if kind == "index" and table == "message"],
                 "create": [sql for kind, _, table, sql in schema if kind == "index" and table == "message"],
                 "people": (plans, members, titles),
@@ -1027,7 +672,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
     """
     pools = sentence_pools(rng, min(4_000, max(500, sum(c.count for c in plans) // 50)))
     firsts = [m["name"].split()[0] for m in members]
-    statuses = [_inmail_status(rng, c, horizon) for c in plans]
+    statuses = [_inmail_status(rng, c, horizon, stamp) for c in plans]
     titles = []
     subjects = []
     for c in plans:
@@ -1140,7 +785,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
                 last_id[ci] = message_id
                 previews[ci] = RECALLED_TEXT if recalled_at else preview_of(body)
         side.add(message_rows)
-    mine = [_my_view(rng, c, horizon, pairs, s) for c, s in zip(plans, statuses)]
+    mine = [_my_view(rng, c, horizon, pairs, s, stamp) for c, s in zip(plans, statuses)]
     theirs = [_their_views(rng, c, pairs) for c in plans]
     side.last()
 
@@ -1170,9 +815,11 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
                 read_upto = message_at(ci, view.read_position) if view.read_position >= 0 else 0
             else:
                 read_upto = last_id[ci]
+            seen = delivery.View(folder=view.folder, unread=view.unread, has_unread=view.unread > 0,
+                                 archived=view.archived, spam=view.spam, deleted=view.deleted)
             state_rows.append((
-                ci + 1, view.member, view.folder, view.unread, view.unread > 0, view.archived, view.muted,
-                view.starred, view.spam, view.deleted, box_for(deleted=view.deleted, spam=view.spam, archived=view.archived), view.peer,
+                ci + 1, view.member, seen.folder, seen.unread, seen.has_unread, seen.archived, view.muted,
+                view.starred, seen.spam, seen.deleted, seen.box, view.peer,
                 view.connected, inmail, attached[ci], last_at, read_upto,
             ))
     # Written in the order the inbox indexes begin with (member, box, last activity): SQLite
@@ -1191,9 +838,10 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
             continue
         sent = c.times[0]
         responded = c.times[1] if c.count > 1 else None
-        reminded = None
-        if (responded is None and horizon - sent > REMINDER_AFTER) or (responded and responded - sent > REMINDER_AFTER):
-            reminded = text_of(sent + REMINDER_AFTER)
+        reminded_at = delivery.reminded_at(
+            stamp.instant(sent), stamp.instant(responded) if responded else None, stamp.instant(horizon)
+        )
+        reminded = reminded_at.isoformat(" ") if reminded_at else None
         sender_slot = c.senders[0]
         inmail_rows.append((
             first_id[ci], ci + 1, c.members[sender_slot], c.members[1 - sender_slot], text_of(sent), status,

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from app.core import clock, members
+from app.core import clock, delivery, members
 from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS, PLANS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
@@ -86,12 +86,14 @@ def spend(member_id: int, inmail: InMail, at: datetime, reason: str) -> None:
     _enter(member_id, at, "spend", -1, reason, inmail)
 
 
-def refund(inmail: InMail, at: datetime) -> bool:
-    """Give the sender one credit back for a response within the refund window (once per InMail)."""
+def refund(inmail: InMail, at: datetime, *, sender: Member | None = None, recipient: Member | None = None) -> bool:
+    """Give the sender one credit back for a response within the refund window (once per InMail).
+
+    ``sender`` and ``recipient`` are the InMail's, when the caller holds them already."""
     if not inmail.billed or inmail.refunded or at - inmail.sent_at >= LIMITS.refund_window:
         return False
-    sender = members.member_by_id(inmail.sender_id)
-    recipient = members.member_by_id(inmail.recipient_id)
+    sender = sender or members.member_by_id(inmail.sender_id)
+    recipient = recipient or members.member_by_id(inmail.recipient_id)
     _grant(sender, 1, at, "refund", f"{recipient.name} responded to your InMail", inmail)
     InMail.update(refunded=True).where(InMail.id == inmail.id).execute()
     inmail.refunded = True
@@ -135,8 +137,11 @@ def _last_grant_at(member_id: int) -> datetime | None:
 
 def next_grant(member_id: int, now: datetime | None = None) -> datetime | None:
     """When credits next arrive after ``now`` (None on a plan that grants none)."""
-    at = now or clock.now()
-    member = members.member_by_id(member_id)
+    return grant_after(members.member_by_id(member_id), now or clock.now())
+
+
+def grant_after(member: Member, at: datetime) -> datetime | None:
+    """``next_grant`` for a member already loaded."""
     if members.plan_for(member.plan).monthly <= 0:
         return None
     return _grant_after(member.plan_started_at, at)
@@ -288,7 +293,7 @@ def _remind_pending(now: datetime) -> int:
     """One reminder to the recipient of each InMail still pending after the reminder delay."""
     due = list(_reminders_due(now))
     for inmail in due:
-        reminded_at = inmail.sent_at + LIMITS.reminder_after
+        reminded_at = delivery.reminder_at(inmail.sent_at)
         InMail.update(reminded_at=reminded_at).where(InMail.id == inmail.id).execute()
         ConversationState.update(unread=ConversationState.unread + 1, has_unread=True).where(
             (ConversationState.conversation == inmail.conversation_id)

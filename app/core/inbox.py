@@ -18,9 +18,9 @@ from typing import Iterable, Iterator
 from peewee import JOIN, SQL, Tuple, fn
 
 from app.core import search as search_language
+from app.core.delivery import RECALLED_TEXT, shown_preview
 from app.core.errors import BadInput, NotFound
 from app.core.members import member_view
-from app.core.messaging import RECALLED_TEXT
 from app.core.search import SearchQuery
 from app.core.views import (
     FILTERS,
@@ -48,7 +48,6 @@ from app.store.models import (
     database,
 )
 
-PREVIEW_CHARS = 120
 # Kinds of conversation that are one member talking to another (read receipts apply).
 ONE_TO_ONE_KINDS = ("direct", "open_profile")
 
@@ -247,11 +246,6 @@ def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | N
     return [conversation for _, _, conversation in _plain_matches(member_id, listing, batch=1000)]
 
 
-def _one_line(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1].rstrip() + "…"
-
-
 def _rows_query(member_id: int, conversation_ids: list[int]):
     """The page's rows with their titles and last message, in one query."""
     peer = Member.alias("peer")
@@ -329,8 +323,8 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
             spam=bool(spam),
             inmail=bool(inmail),
             subject=subject,
-            preview=_preview(stored_preview, body, last_kind, recalled_at, sender_name,
-                             from_viewer=sender_id == member_id),
+            preview=shown_preview(stored_preview, body, last_kind, recalled_at is not None, sender_name,
+                                  from_viewer=sender_id == member_id),
             last_at=S.last_at.python_value(last_at),
             has_attachment=bool(has_attachment),
         )
@@ -359,19 +353,6 @@ def conversation_title(kind: str, title: str, peer_name: str | None, viewer_name
         names = [name for name in title.split(GROUP_NAME_SEPARATOR) if name != viewer_name]
         return GROUP_NAME_SEPARATOR.join(names) or "Group conversation"
     return peer_name or title or "LinkedIn Member"
-
-
-def _preview(stored: str, body: str | None, kind: str | None, recalled_at, sender_name: str | None,
-             *, from_viewer: bool = False) -> str:
-    if body is None:
-        return _one_line(stored)
-    if recalled_at is not None:
-        return RECALLED_TEXT
-    if kind == "inmail":
-        if from_viewer:
-            return _one_line(f"Your InMail: {body}")
-        return _one_line(f"InMail from {sender_name or 'LinkedIn Member'}: {body}")
-    return _one_line(body)
 
 
 def _inmail_statuses(conversation_ids: list[int]) -> dict[int, tuple[str, bool]]:

@@ -1,29 +1,30 @@
 """Sending, replying, recalling, groups, sponsored messages and drafts (SPEC §2, §4, §6).
 
-Every send settles time-driven effects first, then decides the route and spends
-the credit inside the same write transaction, so two sends can never spend the
-same credit.
+Every send settles time-driven effects first, then loads the members it needs,
+decides the route once (core.routing) and spends the credit inside the same
+write transaction, so two sends can never spend the same credit. Where the
+message lands for each member is decided by core.delivery.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from peewee import JOIN, fn
 
-from app.core import clock, credits, routing
+from app.core import clock, credits, delivery, routing
+from app.core.delivery import RECALLED_TEXT, body_hash, has_links, preview_of
 from app.core.errors import BadInput, NotFound, Refused
-from app.core.members import is_blocked_either, is_connected, member_by_handle, member_by_id
+from app.core.members import member_by_id
 from app.core.plans import LIMITS
 from app.core.views import DraftView, SendResult
 from app.store.db import write
 from app.store.models import (
     Attachment,
     Block,
+    Connection,
     Conversation,
     ConversationState,
     Draft,
@@ -37,13 +38,10 @@ from app.store.search import index_message, people_text, refresh_people
 EMPTY = "A message can't be empty."
 SUBJECT_NEEDED = "An InMail needs a subject."
 RECALL_TOO_LATE = "You can only recall a message within 60 minutes of sending it."
-RECALLED_TEXT = "This message was deleted."
 QUICK_ACCEPT = "Yes, interested"
 QUICK_DECLINE = "No thanks"
-PREVIEW_LENGTH = 140
 MEGABYTE = 1024 * 1024
 
-LINK = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
 ONE_TO_ONE = ("direct", "inmail", "open_profile")
 # route -> (conversation kind, message kind)
 KINDS = {
@@ -51,23 +49,6 @@ KINDS = {
     "open-profile": ("open_profile", "open_profile"),
     "inmail": ("inmail", "inmail"),
 }
-
-
-# ---- what a message is ------------------------------------------------------------------
-
-
-def body_hash(body: str) -> str:
-    """The same text ignoring case and all white space hashes the same (the bulk-outreach rule)."""
-    folded = "".join(body.casefold().split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
-
-
-def has_links(body: str) -> bool:
-    return LINK.search(body) is not None
-
-
-def preview_of(body: str) -> str:
-    return " ".join(body.split())[:PREVIEW_LENGTH]
 
 
 # ---- the limits of §4 --------------------------------------------------------------------
@@ -109,19 +90,31 @@ def check_content(route: str, body: str, subject: str | None, attachments) -> st
     return check_subject(subject, required=False)
 
 
-# ---- delivery (the rules every writer keeps) -----------------------------------------------
+# ---- delivery: the rules of core.delivery, one row at a time ----------------------------------
 
 
-def _open_state(conversation: Conversation, member: Member, peer: Member | None, folder: str, at: datetime):
-    return ConversationState.create(
-        conversation=conversation,
-        member=member,
-        folder=folder,
-        peer=peer,
-        connected=peer is not None and is_connected(member.id, peer.id),
-        inmail=conversation.kind == "inmail",
-        last_at=at,
+def _view(state: ConversationState) -> delivery.View:
+    return delivery.View(
+        folder=state.folder, unread=state.unread, has_unread=state.has_unread,
+        archived=state.archived, spam=state.spam, deleted=state.deleted,
     )
+
+
+def _keep(state: ConversationState, view: delivery.View) -> None:
+    state.folder, state.unread, state.has_unread = view.folder, view.unread, view.has_unread
+    state.archived, state.spam, state.deleted, state.box = view.archived, view.spam, view.deleted, view.box
+
+
+def _open_state(conversation: Conversation, member: Member, peer: Member | None, at: datetime, *,
+                connected: bool = False) -> ConversationState:
+    """The member's view of a new conversation; the message that starts it arrives next."""
+    state = ConversationState(
+        conversation=conversation, member=member, peer=peer, connected=connected,
+        inmail=conversation.kind == "inmail", last_at=at,
+    )
+    _keep(state, delivery.View())
+    state.save(force_insert=True)
+    return state
 
 
 def _deliver(
@@ -133,10 +126,15 @@ def _deliver(
     subject: str,
     attachments: Sequence[tuple[str, bytes, str]],
     at: datetime,
-    folder: str | None = None,
+    route: str | None = None,
     spam_for: frozenset[int] = frozenset(),
+    loaded: Sequence[Member] = (),
 ) -> Message:
-    """Store a message and bring every participant's view of the conversation up to date."""
+    """Store a message and bring every participant's view of the conversation up to date.
+
+    ``route`` is the route it came by (None in a group: each keeps their folder);
+    ``loaded`` are members the caller already holds.
+    """
     message = Message.create(
         conversation=conversation,
         sender=sender,
@@ -161,12 +159,16 @@ def _deliver(
         state.last_at = at
         state.has_attachment = state.has_attachment or bool(attachments)
         if state.member_id != sender.id:
-            _arrive(state, folder, spam=state.member_id in spam_for)
+            _keep(state, delivery.arrive(_view(state), route, spam=state.member_id in spam_for))
         state.save()
 
     def people() -> str:
         # The sender first: a sponsoring company has no view of its own but must be findable.
-        others = Member.select().where(Member.id.in_([s.member_id for s in states if s.member_id != sender.id]))
+        known = {m.id: m for m in loaded}
+        wanted = [s.member_id for s in states if s.member_id != sender.id]
+        if not all(i in known for i in wanted):
+            known.update({m.id: m for m in Member.select().where(Member.id.in_(wanted))})
+        others = [known[i] for i in sorted(wanted)]
         return people_text(conversation.title, ((m.name, m.company, m.headline) for m in [sender, *others]))
 
     index_message(message.id, subject, body, people)
@@ -174,18 +176,6 @@ def _deliver(
         # Its people are filed with its first message; a group's later changes refile them.
         refresh_people([conversation.id])
     return message
-
-
-def _arrive(state: ConversationState, folder: str | None, *, spam: bool) -> None:
-    """A new message for this member: unread again, back from archive and delete."""
-    state.unread += 1
-    state.has_unread = True
-    state.archived = False
-    state.deleted = False
-    state.spam = state.spam or spam
-    if folder:
-        state.folder = folder
-    state.refresh_box()
 
 
 def _looks_like_bulk(sender_id: int, recipient_id: int, text_hash: str, at: datetime) -> bool:
@@ -206,15 +196,16 @@ def _looks_like_bulk(sender_id: int, recipient_id: int, text_hash: str, at: date
     return (others or 0) + 1 >= LIMITS.bulk_spam_copies
 
 
-def _answer_pending_inmail(conversation_id: int, responder_id: int, status: str, at: datetime) -> bool:
+def _answer_pending_inmail(conversation_id: int, pair: routing.Pair, status: str, at: datetime) -> bool:
     """A message from an InMail's recipient is its response; a response in time refunds the sender."""
+    responder, inmail_sender = pair.sender, pair.recipient
     pending = InMail.get_or_none(
-        (InMail.conversation == conversation_id) & (InMail.recipient == responder_id) & (InMail.status == "pending")
+        (InMail.conversation == conversation_id) & (InMail.recipient == responder.id) & (InMail.status == "pending")
     )
     if pending is None:
         return False
     InMail.update(status=status, responded_at=at).where(InMail.id == pending.id).execute()
-    credits.refund(pending, at)
+    credits.refund(pending, at, sender=inmail_sender, recipient=responder)
     return True
 
 
@@ -237,12 +228,13 @@ def _pair_conversation(sender: Member, recipient: Member) -> Conversation | None
     return state.conversation if state else None
 
 
-def _start_pair(sender: Member, recipient: Member, kind: str, subject: str, folder: str, at: datetime) -> Conversation:
+def _start_pair(pair: routing.Pair, kind: str, subject: str, at: datetime) -> Conversation:
+    sender, recipient = pair.sender, pair.recipient
     conversation = Conversation.create(
         kind=kind, subject=subject, created_by=sender, created_at=at, last_at=at
     )
-    _open_state(conversation, sender, recipient, "focused", at)
-    _open_state(conversation, recipient, sender, folder, at)
+    _open_state(conversation, sender, recipient, at, connected=pair.connected)
+    _open_state(conversation, recipient, sender, at, connected=pair.connected)
     return conversation
 
 
@@ -254,21 +246,18 @@ def _mark_inmail_thread(conversation: Conversation, subject: str) -> None:
     ConversationState.update(inmail=True).where(ConversationState.conversation == conversation.id).execute()
 
 
-def _thread_for(
-    sender: Member, recipient: Member, conversation: Conversation | None, route: str, subject: str, folder: str, at
-) -> Conversation:
+def _thread_for(pair: routing.Pair, conversation: Conversation | None, route: str, subject: str, at) -> Conversation:
     """The pair's one 1:1 thread (created on first contact); a new InMail joins it."""
-    conversation = conversation or _pair_conversation(sender, recipient)
+    conversation = conversation or _pair_conversation(pair.sender, pair.recipient)
     if conversation is None:
-        return _start_pair(sender, recipient, KINDS[route][0], subject, folder, at)
+        return _start_pair(pair, KINDS[route][0], subject, at)
     if route == "inmail":
         _mark_inmail_thread(conversation, subject)
     return conversation
 
 
 def _deliver_to_one(
-    sender: Member,
-    recipient: Member,
+    pair: routing.Pair,
     conversation: Conversation | None,
     body: str,
     subject: str | None,
@@ -277,17 +266,16 @@ def _deliver_to_one(
     response: str = "replied",
 ) -> SendResult:
     """Route, validate, deliver and bill one 1:1 message; inside the caller's transaction."""
-    decision = routing.route(sender.id, recipient.id, at)
+    sender, recipient = pair.sender, pair.recipient
+    decision = routing.decide(pair, at)
     if not decision.allowed:
         raise Refused(decision.refusal)
     inmail = decision.route == "inmail"
     if inmail and not subject and conversation is not None:
         subject = conversation.subject
     subject = check_content(decision.route, body, subject, attachments)
-    conversation = _thread_for(sender, recipient, conversation, decision.route, subject, decision.folder, at)
-    spam = not is_connected(sender.id, recipient.id) and _looks_like_bulk(
-        sender.id, recipient.id, body_hash(body), at
-    )
+    conversation = _thread_for(pair, conversation, decision.route, subject, at)
+    spam = not pair.connected and _looks_like_bulk(sender.id, recipient.id, body_hash(body), at)
     message = _deliver(
         conversation,
         sender,
@@ -296,30 +284,43 @@ def _deliver_to_one(
         subject=subject if inmail else "",
         attachments=attachments,
         at=at,
-        folder=decision.folder,
+        route=decision.route,
         spam_for=frozenset({recipient.id}) if spam else frozenset(),
+        loaded=(recipient,),
     )
     if inmail:
         sent = InMail.create(message=message, conversation=conversation, sender=sender, recipient=recipient, sent_at=at)
         credits.spend(sender.id, sent, at, f"InMail to {recipient.name}")
-    _answer_pending_inmail(conversation.id, sender.id, response, at)
-    return SendResult(conversation.id, message.id, decision.route, credits.balance(sender.id), spam=spam)
+    elif conversation.kind == "inmail":
+        # Only a thread that carries an InMail has one waiting for this sender's response (an
+        # InMail from the recipient would have made this route a plain message).
+        _answer_pending_inmail(conversation.id, pair, response, at)
+    # The balance the route read (or reads now), less what this message cost: a refund goes to the other side.
+    return SendResult(conversation.id, message.id, decision.route, pair.balance - decision.cost, spam=spam)
 
 
-def _recipients(sender: Member, to_handles) -> list[Member]:
+def _handles(to_handles) -> list[str]:
     if isinstance(to_handles, str):
         to_handles = to_handles.split(",")
     handles = [h.strip() for h in to_handles if h and h.strip()]
     if not handles:
         raise BadInput("Add at least one recipient.")
-    recipients: list[Member] = []
+    return handles
+
+
+def _recipients(sender: Member, to_handles) -> list[Member]:
+    """The members named, in the order named, read in one query."""
+    handles = _handles(to_handles)
+    found = {m.handle: m for m in Member.select().where(Member.handle.in_([h.lstrip("@") for h in handles]))}
+    recipients: dict[int, Member] = {}
     for handle in handles:
-        member = member_by_handle(handle)
+        member = found.get(handle.lstrip("@"))
+        if member is None:
+            raise NotFound(f"There is no member {handle!r}.")
         if member.id == sender.id:
             raise BadInput(routing.CANT_MESSAGE_YOURSELF)
-        if member.id not in {r.id for r in recipients}:
-            recipients.append(member)
-    return recipients
+        recipients.setdefault(member.id, member)
+    return list(recipients.values())
 
 
 def send(
@@ -332,17 +333,18 @@ def send(
 ) -> SendResult:
     """Send a message: to one member by the route of §2, to several as a group of connections."""
     at = now or clock.now()
-    sender = member_by_id(sender_id)
-    recipients = _recipients(sender, to_handles)
-    check_body(body, LIMITS.message_body_max, "A message")
-    check_subject(subject, required=False)
     attachments = list(attachments)
-    if len(recipients) > 1:
-        return _send_group(sender, recipients, body, subject or "", attachments, at)
     with write():
         credits.settle(at)
-        credits.lock_member(sender.id)
-        return _deliver_to_one(sender, recipients[0], None, body, subject, attachments, at)
+        credits.lock_member(sender_id)
+        # Read after the lock, once: the route, the spend and the result all use these.
+        sender = member_by_id(sender_id)
+        recipients = _recipients(sender, to_handles)
+        check_body(body, LIMITS.message_body_max, "A message")
+        check_subject(subject, required=False)
+        if len(recipients) > 1:
+            return _send_group(sender, recipients, body, subject or "", attachments, at)
+        return _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at)
 
 
 # ---- groups ----------------------------------------------------------------------------------------
@@ -352,10 +354,23 @@ def _check_group_members(adder: Member, members: Sequence[Member], already: int)
     """Groups are for connections only, and hold at most the group limit."""
     if already + len(members) > LIMITS.group_max_members:
         raise BadInput(f"A group can have at most {LIMITS.group_max_members} members.")
+    ids = [m.id for m in members]
+    blocked = {
+        a if a != adder.id else b
+        for a, b in Block.select(Block.blocker, Block.blocked).where(
+            ((Block.blocker == adder.id) & Block.blocked.in_(ids))
+            | (Block.blocker.in_(ids) & (Block.blocked == adder.id))
+        ).tuples()
+    }
+    connected = {
+        other for (other,) in Connection.select(Connection.other).where(
+            (Connection.member == adder.id) & Connection.other.in_(ids)
+        ).tuples()
+    }
     for member in members:
-        if is_blocked_either(adder.id, member.id):
+        if member.id in blocked:
             raise Refused(routing.CANT_MESSAGE)
-        if not is_connected(adder.id, member.id):
+        if member.id not in connected:
             raise Refused(f"Groups are for connections only: {member.name} is not one of your connections.")
 
 
@@ -398,22 +413,22 @@ def _start_group(sender: Member, members: Sequence[Member], subject: str, at: da
         kind="group", title=_group_title(ids), subject=subject, created_by=sender, created_at=at, last_at=at
     )
     for member in (sender, *members):
-        _open_state(conversation, member, None, "focused", at)
+        _open_state(conversation, member, None, at)
     return conversation
 
 
 def _send_group(sender: Member, members: list[Member], body: str, subject: str, attachments, at: datetime) -> SendResult:
+    """A group message, inside the caller's transaction: a group costs nothing."""
     _check_group_members(sender, members, already=1)
     check_attachments(attachments, LIMITS.attachment_max_bytes, "a message")
-    with write():
-        credits.settle(at)
-        credits.lock_member(sender.id)
-        ids = {sender.id, *(m.id for m in members)}
-        conversation = _existing_group(ids) or _start_group(sender, members, subject, at)
-        message = _deliver(conversation, sender, body, kind="message", subject="", attachments=attachments, at=at)
-        return SendResult(
-            conversation=conversation.id, message=message.id, route="message", credits_left=credits.balance(sender.id)
-        )
+    ids = {sender.id, *(m.id for m in members)}
+    conversation = _existing_group(ids) or _start_group(sender, members, subject, at)
+    message = _deliver(
+        conversation, sender, body, kind="message", subject="", attachments=attachments, at=at, loaded=members
+    )
+    return SendResult(
+        conversation=conversation.id, message=message.id, route="message", credits_left=credits.balance(sender.id)
+    )
 
 
 def _group_state(member_id: int, conversation_id: int) -> ConversationState:
@@ -442,7 +457,7 @@ def add_to_group(member_id: int, conversation_id: int, handles: list[str], now: 
             if rejoining:
                 ConversationState.update(left=False, last_at=at).where(ConversationState.id == rejoining.id).execute()
             else:
-                _open_state(conversation, member, None, "focused", at)
+                _open_state(conversation, member, None, at)
         _retitle_group(conversation, at)
 
 
@@ -501,10 +516,10 @@ def reply(
     at = now or clock.now()
     text, response = _quick_reply(body, accept, decline)
     check_body(text, LIMITS.message_body_max, "A message")
-    member = member_by_id(member_id)
     with write():
         credits.settle(at)
         credits.lock_member(member_id)
+        member = member_by_id(member_id)
         state = _state(member_id, conversation_id)
         conversation = state.conversation
         if (accept or decline) and not _awaits_answer_from(conversation_id, member_id):
@@ -519,7 +534,7 @@ def reply(
         if state.peer_id is None:
             raise Refused(routing.CANT_MESSAGE)
         peer = member_by_id(state.peer_id)
-        return _deliver_to_one(member, peer, conversation, text, None, (), at, response=response)
+        return _deliver_to_one(routing.Pair(member, peer), conversation, text, None, (), at, response=response)
 
 
 def _awaits_answer_from(conversation_id: int, member_id: int) -> bool:
@@ -606,10 +621,9 @@ def send_sponsored(
             conversation = Conversation.create(
                 kind="sponsored", title=company.name, subject=subject, created_by=company, created_at=at, last_at=at
             )
-            ConversationState.create(
-                conversation=conversation, member=member, folder="other", peer=company, last_at=at
-            )
-            _deliver(conversation, company, body, kind="sponsored", subject=subject, attachments=(), at=at, folder="other")
+            _open_state(conversation, member, company, at)
+            _deliver(conversation, company, body, kind="sponsored", subject=subject, attachments=(), at=at,
+                     route="sponsored", loaded=(member,))
     return len(reached)
 
 

@@ -47,6 +47,8 @@ class Limits:
     bulk_spam_copies: int = 5
     bulk_spam_window: timedelta = timedelta(hours=24)
     handle_max: int = 60
+    preview_stored: int = 140  # characters of the latest message a conversation keeps
+    preview_shown: int = 120  # characters of it a list row shows
 
 
 LIMITS = Limits()

@@ -19,7 +19,7 @@ from typing import Iterator, TextIO
 
 from app.core.errors import BadInput
 from app.interchange.linkedin.people import HIDDEN_MEMBER, SPONSORED_TITLE
-from app.core.messaging import RECALLED_TEXT
+from app.core.delivery import RECALLED_TEXT
 from app.store.models import (
     BOX_ARCHIVED,
     BOX_DELETED,

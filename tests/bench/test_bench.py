@@ -218,7 +218,7 @@ def test_the_bulk_full_text_index_is_the_one_the_store_makes(tmp_path):
 
 
 def test_each_message_carries_the_facts_its_text_gives(db):
-    from app.core.messaging import body_hash, has_links
+    from app.core.delivery import body_hash, has_links
 
     for body, folded, links in db.execute("SELECT body, body_hash, has_links FROM message"):
         assert folded == body_hash(body)
@@ -227,11 +227,12 @@ def test_each_message_carries_the_facts_its_text_gives(db):
 
 def test_a_build_that_fails_leaves_no_store_behind(tmp_path, monkeypatch):
     from app.bench import data as bench_data
+    from app.bench import writer
 
     def failing_writer(path, work, rows_in):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(bench_data, "_message_writer", failing_writer)
+    monkeypatch.setattr(writer, "_message_writer", failing_writer)
     path = tmp_path / "bench.db"
     with pytest.raises(RuntimeError, match="writing the messages failed"):
         bench_data.build(str(path), 1_000)

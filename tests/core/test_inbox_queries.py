@@ -9,6 +9,7 @@ import pytest
 
 from app.core import credits, inbox, members, messaging, moderation
 from app.core.errors import BadInput, NotFound
+from app.core.plans import LIMITS
 from app.core.views import FILTERS
 from app.store.models import ConversationState, Message, database
 
@@ -239,7 +240,7 @@ def test_a_recalled_last_message_previews_as_deleted(people, inbox_of_me):
 def test_a_long_preview_is_one_short_line(people):
     send(people["jane"], "me", "word\n" * 400, 1)
     row = inbox.page(people["me"])[0]
-    assert "\n" not in row.preview and len(row.preview) <= inbox.PREVIEW_CHARS
+    assert "\n" not in row.preview and len(row.preview) <= LIMITS.preview_shown
     assert row.preview.endswith("…")
 
 

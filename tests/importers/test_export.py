@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.core import messaging, moderation
+from app.core import delivery, messaging, moderation
 from app.demo import build as demo
 from app.core.errors import BadInput
 from app.interchange.export import CSV_HEADER, export
@@ -61,7 +61,7 @@ def snapshot(handle: str) -> dict:
         conversation = state.conversation
         messages = [
             (rename.get(m.sender.handle, m.sender.handle) if m.sender else None, m.kind, m.subject,
-             messaging.RECALLED_TEXT if m.recalled_at else m.body, m.sent_at)
+             delivery.RECALLED_TEXT if m.recalled_at else m.body, m.sent_at)
             for m in Message.select().where(Message.conversation == conversation).order_by(Message.sent_at, Message.id)
         ]
         members = sorted(rename.get(s.member.handle, s.member.handle)

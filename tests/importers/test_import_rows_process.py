@@ -18,6 +18,7 @@ from test_import_order import by_conversation, newest_first
 
 from app.core.errors import BadInput, ParleyError
 from app.interchange.linkedin import forked, linkedin
+from app.interchange.linkedin.csv_versions import ArchiveError
 from app.interchange.linkedin.linkedin import import_linkedin
 from app.store.db import open_store
 from app.store.models import ALL_MODELS, Change
@@ -123,7 +124,7 @@ def fail_in_the_copy(tmp_path, monkeypatch, failure) -> object:
 
 def test_a_bad_row_found_by_the_copy_names_its_line_and_imports_nothing(store, tmp_path, monkeypatch):
     def changed_under_us(file):
-        raise linkedin.ArchiveError(file.name, "the DATE 'soon' is not a date.", 5_002)
+        raise ArchiveError(file.name, "the DATE 'soon' is not a date.", 5_002)
 
     folder = fail_in_the_copy(tmp_path, monkeypatch, changed_under_us)
     before = row_counts()

@@ -7,7 +7,9 @@ second pass writes the messages in batches, each batch's full-text rows made by
 the store beside the reading (app.store.bulk). In a large import the second
 reading, which turns rows into the message table's rows, is done by a forked
 copy of this process (app.interchange.linkedin.forked) while this one writes. Everything
-is written in one transaction, so a bad row anywhere leaves the store as it was.
+is written in one transaction, so a bad row anywhere leaves the store as it was. The
+first pass lives in .reading, each member's view of the conversations (by the
+delivery rules) in .filing, and the closing note in .summary.
 
 Rows are written straight into the tables, not sent: an archive holds what
 already happened, so no route is taken and no credit moves.
@@ -17,80 +19,43 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import re
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-from peewee import fn
-
 from app.core import clock
+from app.core.delivery import has_links
+from app.core.plans import BASIC
 from app.interchange.export import kind_from_conversation_id
-from app.interchange.linkedin.archive import (
-    CONNECTIONS_FILE,
-    INVITATIONS_FILE,
-    PROFILE_FILE,
-    ExportFile,
-    LinkedInExport,
-)
-from app.interchange.linkedin.csv_versions import (
-    CONNECTION_COLUMNS,
-    CONNECTION_OPTIONAL,
-    INVITATION_COLUMNS,
-    INVITATION_OPTIONAL,
-    PROFILE_COLUMNS,
-    ArchiveError,
-    CsvRows,
-    column_indices,
-    is_yes,
-    message_extractor,
-    message_version,
-    parse_date,
-    read_header,
-)
+from app.interchange.linkedin.archive import ExportFile, LinkedInExport
+from app.interchange.linkedin.csv_versions import is_yes
+from app.interchange.linkedin.filing import Filing
 from app.interchange.linkedin.forked import Forked, can_fork
 from app.interchange.linkedin.people import (
     ANONYMOUS_PLACEHOLDER,
-    HIDDEN_MEMBER,
-    SPONSORED_TITLE,
     anonymous_handle,
     canonical_url,
-    company_key,
     fill_placeholders,
     handle_base,
     html_to_text,
     is_system_text,
     name_key,
-    split_names,
-    split_urls,
     unique_handle,
     url_key,
 )
 from app.interchange.linkedin.progress import Progress
-from app.core.messaging import has_links, preview_of
-from app.core.plans import BASIC, LIMITS
-from app.store.bulk import (
-    MessageIndex,
-    TimeOrderedInsert,
-    indexes_rebuilt,
-    insert_rows,
-    rows_where_in,
-    take_ids,
-)
+from app.interchange.linkedin.reading import Reading, _Identity, _Thread
+from app.interchange.linkedin.summary import PROGRESS_EVERY, SKIP_DUPLICATE, SKIP_EMPTY, ImportSummary
+from app.store.bulk import MessageIndex, TimeOrderedInsert, indexes_rebuilt, insert_rows, rows_where_in, take_ids
 from app.store.db import retrying, write
 from app.store.models import (
-    BOX_ARCHIVED,
-    BOX_INBOX,
-    BOX_SPAM,
     Connection,
     Conversation,
     ConversationState,
     Draft,
-    InMail,
     Member,
     MemberSettings,
     Message,
@@ -100,94 +65,14 @@ from app.store.search import refresh_people
 
 ME = "me"
 CHUNK = 5000
-PROGRESS_EVERY = 5000
 SETTLING = "Adding members and conversations"  # the stages of a long import that count nothing
 FINISHING = "Finishing the search index and conversations"
 FORKED_ROWS = 20_000  # messages from which a second process makes the rows while this one writes
-ROW_MEMO_SIZE = 64  # senders and recipients remembered for the conversation being read
-# FOLDER values and the box each puts a conversation in; SENT says nothing about it.
-FOLDER_BOXES = {"INBOX": BOX_INBOX, "ARCHIVE": BOX_ARCHIVED, "ARCHIVED": BOX_ARCHIVED, "SPAM": BOX_SPAM}
-FOLDER_NAMES = frozenset(FOLDER_BOXES) | {"SENT"}  # as LinkedIn writes them: no need to tidy
-OUTGOING = ("OUTGOING", "SENT")
-_SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd)\s*:\s*)+", re.IGNORECASE)
-
-SKIP_EMPTY = "messages with no text (attachments are not in the export)"
-SKIP_DUPLICATE = "rows repeated in the export"
-SKIP_CONNECTION = "connections without a name or profile URL"
-
-
-@dataclass
-class ImportSummary:
-    """What an import read and added; ``describe()`` is the closing note for the user."""
-
-    source: str
-    files: list[str] = field(default_factory=list)
-    conversations: int = 0
-    conversations_updated: int = 0
-    messages: int = 0
-    drafts: int = 0
-    members: int = 0
-    connections: int = 0
-    invitations: int = 0
-    already_imported: int = 0
-    rows_read: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-
-    @property
-    def rows_skipped(self) -> int:
-        return sum(self.skipped.values())
-
-    @property
-    def messages_per_second(self) -> float:
-        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
-
-    def describe(self) -> str:
-        lines = [f"Read {', '.join(self.files)} from {self.source}."]
-        added = [
-            _count(self.conversations, "conversation"),
-            _count(self.messages, "message"),
-            _count(self.drafts, "draft"),
-            _count(self.members, "member"),
-            _count(self.connections, "connection"),
-        ]
-        if any((self.conversations, self.messages, self.drafts, self.members, self.connections)):
-            lines.append(f"Added {_join(added)}.")
-        else:
-            lines.append("Nothing new: everything in this export is already in the store.")
-        if self.conversations_updated:
-            lines.append(f"{_count(self.conversations_updated, 'conversation')} already here got new messages.")
-        if self.already_imported:
-            lines.append(f"{_count(self.already_imported, 'message')} were already in the store.")
-        if self.invitations:
-            lines.append(f"{_count(self.invitations, 'invitation')} read (their members are in the store).")
-        if self.skipped:
-            reasons = _join([f"{reason} ({n:,})" for reason, n in sorted(self.skipped.items())])
-            lines.append(f"Skipped {_count(self.rows_skipped, 'row')}: {reasons}.")
-        if self.seconds > 0 and self.rows_read >= PROGRESS_EVERY:
-            lines.append(f"{self.rows_read:,} message rows in {self.seconds:.1f} s "
-                         f"({self.messages_per_second:,.0f} rows/s).")
-        return "\n".join(lines)
 
 
 def _has_links(text: str) -> bool:
     # Messaging's own test, run only on the few texts that could hold "http://" or "www.".
     return (":/" in text or "w." in text or "W." in text) and has_links(text)
-
-
-def _iso_date(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def import_linkedin(path: str | Path, *, progress: Progress | None = None,
@@ -206,17 +91,6 @@ def import_linkedin(path: str | Path, *, progress: Progress | None = None,
     if progress is not None:
         progress("done", summary.rows_read, 1.0)
     return summary
-
-
-class _Identity:
-    __slots__ = ("name", "url", "kind", "company", "position")
-
-    def __init__(self, name: str, url: str, kind: str) -> None:
-        self.name = name
-        self.url = url
-        self.kind = kind
-        self.company = ""
-        self.position = ""
 
 
 class _Span:
@@ -243,61 +117,13 @@ class _Span:
             self.low = None
 
 
-class _Thread:
-    """What the first pass learns about one conversation."""
-
-    __slots__ = (
-        "key", "title", "subject", "participants", "seen", "count", "drafts", "first_at", "first_row",
-        "first_sender", "inmail_like", "last_at", "box", "box_at", "sponsored", "first_by", "last_by",
-        "conversation_id", "is_new", "kind", "member_ids", "added", "new_last_at",
-        "new_last_body", "max_id", "first_id", "id_prefix", "left_at", "known", "rows_left",
-    )
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        self.title = ""
-        self.subject = ""
-        self.participants: dict[str, None] = {}
-        self.seen: set[tuple] = set()
-        self.count = 0
-        self.drafts = 0
-        self.first_at: datetime | None = None
-        self.first_row: tuple[int, int] | None = None  # (file number, line)
-        self.first_sender = ""
-        self.inmail_like = False
-        self.last_at: datetime | None = None
-        self.box: int | None = None
-        self.box_at: datetime | None = None
-        self.sponsored = False
-        self.first_by: dict[str, datetime] = {}
-        self.last_by: dict[str, datetime] = {}
-        self.left_at: dict[str, datetime] = {}  # members whose leaving the export shows
-        self.conversation_id: int | None = None
-        self.is_new = False
-        self.kind = "direct"
-        self.member_ids: list[int] = []
-        self.added = 0
-        self.new_last_at: datetime | None = None
-        self.new_last_body = ""
-        self.max_id = 0
-        self.first_id: int | None = None
-        self.id_prefix = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
-        self.known: set[str] = set()  # external ids of its messages: stored before, or met in this export
-        self.rows_left = 0  # its message rows still to write
-
-
 MEMBER_COLUMNS = ("id", "handle", "name", "headline", "company", "position", "location", "plan",
                   "plan_started_at", "open_profile", "kind", "profile_url", "created_at")
 SETTINGS_COLUMNS = ("member", "allow_inmail", "allow_open_profile", "allow_sponsored", "focused_inbox",
                     "read_receipts", "notifications")
 MESSAGE_COLUMNS = ("id", "conversation", "sender", "kind", "subject", "body", "sent_at", "has_links",
                    "body_hash", "external_id")
-STATE_COLUMNS = ("conversation", "member", "folder", "unread", "has_unread", "archived", "muted",
-                 "starred", "spam", "deleted", "box", "peer", "connected", "inmail",
-                 "has_attachment", "last_at", "read_upto", "marked_safe", "left")
-
-
-class _Importer:
+class _Importer(Reading, Filing):
     def __init__(self, export: LinkedInExport, progress: Progress | None, now: datetime) -> None:
         self.export = export
         self.progress = progress
@@ -330,306 +156,6 @@ class _Importer:
         self.in_time_order = True
         self.newest_first = True
         self._previous_at: datetime | None = None
-
-    # --- first pass: read and check everything, write nothing ---------------------------
-
-    def read(self) -> None:
-        for file in self.export.get(PROFILE_FILE)[:1]:
-            self._read_profile(file)
-        for file in self.export.get(CONNECTIONS_FILE):
-            self._read_connections(file)
-        for file in self.export.get(INVITATIONS_FILE):
-            self._read_invitations(file)
-        for number, file in enumerate(self.message_files):
-            rows = 0
-            for line, fields, at, _stamp in self._message_rows(file, "Reading"):
-                self._gather(number, line, fields, at)
-                rows += 1
-            self.summary.files.append(f"{file.name} ({self._version} layout, {_count(rows, 'row')})")
-            self.summary.rows_read += rows
-
-    def _read_profile(self, file: ExportFile) -> None:
-        rows = CsvRows(file.open(), file.name, file.open)
-        try:
-            it = iter(rows)
-            header = read_header(it, rows)
-            cols = column_indices(header, PROFILE_COLUMNS, ("geo location",), file.name)
-            for row in it:
-                if not any(cell.strip() for cell in row):
-                    continue
-                cell = lambda name: row[cols[name]].strip() if name in cols and cols[name] < len(row) else ""  # noqa: E731
-                self.owner_first = cell("first name")
-                self.owner_last = cell("last name")
-                self.owner_headline = cell("headline")
-                self.owner_location = cell("geo location")
-                self.profile_name = f"{self.owner_first} {self.owner_last}".strip()
-                break
-        finally:
-            rows.close()
-        self.summary.files.append(file.name)
-
-    def _read_connections(self, file: ExportFile) -> None:
-        rows = CsvRows(file.open(), file.name, file.open)
-        count = 0
-        try:
-            it = iter(rows)
-            header = read_header(it, rows, first_column="first name")
-            cols = column_indices(header, CONNECTION_COLUMNS, CONNECTION_OPTIONAL, file.name)
-            width = len(header)
-            for row in it:
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != width:
-                    raise ArchiveError(file.name, f"the row has {len(row)} fields; the header has {width}.", rows.line)
-                count += 1
-                name = f"{row[cols['first name']].strip()} {row[cols['last name']].strip()}".strip()
-                url = row[cols["url"]] if "url" in cols else ""
-                if not name and not url.strip():
-                    self.summary.skipped[SKIP_CONNECTION] += 1
-                    continue
-                raw_date = row[cols["connected on"]].strip()
-                at = parse_date(raw_date) if raw_date else self.now
-                if at is None:
-                    raise ArchiveError(file.name, f"the Connected On date '{raw_date}' is not a date.", rows.line)
-                key = self._person(name, url)
-                identity = self.identities[key]
-                identity.company = identity.company or row[cols["company"]].strip()
-                identity.position = identity.position or row[cols["position"]].strip()
-                self.connections.append((key, at))
-        finally:
-            rows.close()
-        self.summary.files.append(f"{file.name} ({_count(count, 'row')})")
-
-    def _read_invitations(self, file: ExportFile) -> None:
-        rows = CsvRows(file.open(), file.name, file.open)
-        count = 0
-        try:
-            it = iter(rows)
-            header = read_header(it, rows)
-            cols = column_indices(header, INVITATION_COLUMNS, INVITATION_OPTIONAL, file.name)
-            for row in it:
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    raise ArchiveError(file.name, f"the row has {len(row)} fields; the header has {len(header)}.", rows.line)
-                count += 1
-                outgoing = row[cols["direction"]].strip().upper() in OUTGOING
-                side, url_column = ("to", "inviteeprofileurl") if outgoing else ("from", "inviterprofileurl")
-                url = row[cols[url_column]] if url_column in cols else ""
-                name = row[cols[side]].strip()
-                if name or url.strip():
-                    self.invited.append(self._person(name, url))
-        finally:
-            rows.close()
-        self.summary.invitations += count
-        self.summary.files.append(f"{file.name} ({_count(count, 'row')})")
-
-    def _message_rows(self, file: ExportFile, stage: str) -> Iterator[tuple[int, tuple, datetime, str]]:
-        """(line, fields in MESSAGE_FIELDS order, date, date as stored) for each row of a file.
-
-        The stored form is the text SQLite keeps for a datetime; LinkedIn's usual
-        "2024-03-05 14:22:01 UTC" already starts with it, which saves converting.
-        """
-        rows = CsvRows(file.open(), file.name, file.open)
-        progress = self.progress
-        label = f"{stage} {file.name}"
-        try:
-            it = iter(rows)
-            header = read_header(it, rows)
-            self._version = message_version(header, file.name).name
-            extract = message_extractor(header)
-            width = len(header)
-            done = 0
-            for row in it:
-                if len(row) != width:
-                    if not any(cell.strip() for cell in row):
-                        continue
-                    if len(row) < width or any(cell.strip() for cell in row[width:]):
-                        raise ArchiveError(
-                            file.name, f"the row has {len(row)} fields; the header has {width}.", rows.line
-                        )
-                    del row[width:]
-                row.append("")
-                fields = extract(row)
-                date = fields[6]
-                if len(date) == 23 and date[10] == " " and date.endswith(" UTC"):
-                    # LinkedIn's usual form: its first 19 characters are the stored text.
-                    stamp = date[:19]
-                    at = _iso_date(stamp)
-                else:
-                    at = parse_date(date)
-                    stamp = at.isoformat(" ") if at is not None else ""
-                if at is None:
-                    raise ArchiveError(file.name, f"the DATE '{date.strip()}' is not a date.", rows.line)
-                yield rows.line, fields, at, stamp
-                done += 1
-                if progress is not None and done % PROGRESS_EVERY == 0:
-                    progress(label, done, rows.position() / file.size if file.size else None)
-        finally:
-            rows.close()
-
-    def _person(self, name: str, url: str) -> str:
-        name = " ".join(name.split())
-        if name == HIDDEN_MEMBER:
-            return ANONYMOUS_PLACEHOLDER
-        url = canonical_url(url) if url else ""
-        if url:
-            key = url_key(url)
-            identity = self.identities.get(key)
-            if identity is None:
-                self.identities[key] = _Identity(name, url, "person")
-            elif name and not identity.name:
-                identity.name = name
-            if name:
-                self.urls_by_name.setdefault(name_key(name), set()).add(key)
-            return key
-        if not name:
-            return ""
-        key = name_key(name)
-        if key not in self.identities:
-            self.identities[key] = _Identity(name, "", "person")
-        return key
-
-    def _sender(self, name: str, url: str, sponsored: bool) -> str:
-        if sponsored:
-            key = company_key(name)
-            if key not in self.identities:
-                self.identities[key] = _Identity(" ".join(name.split()) or "Sponsor", "", "company")
-            return key
-        return self._known_person(name, url)
-
-    def _known_person(self, name: str, url: str) -> str:
-        """``_person``, asked once for each name and URL as written: the same people write and
-        are written to in conversation after conversation."""
-        cached = self.person_keys.get((name, url))
-        if cached is None:
-            cached = self.person_keys[(name, url)] = self._person(name, url)
-        return cached
-
-    def _recipients(self, names: str, urls: str) -> tuple[str, ...]:
-        cached = self.recipient_keys.get((names, urls))
-        if cached is not None:
-            return cached
-        url_list = split_urls(urls) if urls.strip() else []
-        name_list = split_names(names, len(url_list) if url_list else None)
-        person = self._known_person
-        if not url_list:
-            keys = tuple(person(n, "") for n in name_list)
-        elif len(name_list) == len(url_list):
-            keys = tuple(person(n, u) for n, u in zip(name_list, url_list))
-        else:
-            # Names that cannot be paired with URLs: the URLs alone say who it is.
-            seen = [n for n in name_list if n == HIDDEN_MEMBER]
-            keys = tuple(person("", u) for u in url_list) + tuple(ANONYMOUS_PLACEHOLDER for _ in seen)
-        self.recipient_keys[(names, urls)] = keys
-        return keys
-
-    def _conversation_key(self, conversation_id: str, sender: str, recipients: tuple[str, ...],
-                          subject: str) -> str:
-        conversation_id = conversation_id.strip()
-        if conversation_id:
-            return "li:" + conversation_id
-        # 2018/2019 exports have no conversation id: the same people and subject are one thread.
-        people = sorted({k for k in (sender, *recipients) if k})
-        topic = _SUBJECT_PREFIX.sub("", subject).strip().casefold()
-        digest = hashlib.blake2b("\x1f".join([*people, topic]).encode("utf-8"), digest_size=12)
-        return "ls:" + digest.hexdigest()
-
-    def _row_people(self, fields: tuple) -> tuple[bool, str, tuple[str, ...], str]:
-        """(sponsored, sender key, recipient keys, conversation key) of a row.
-
-        A conversation's rows repeat the same few senders and recipients, and its rows
-        come together in the export: the answers are kept for the current conversation.
-        """
-        people = fields[:6] if fields[0] else (*fields[:6], fields[7])  # without an id, the subject counts
-        known = self._row_memo.get(people)
-        if known is not None:
-            return known
-        if people[0] != self._memo_conversation or len(self._row_memo) >= ROW_MEMO_SIZE:
-            self._memo_conversation = people[0]
-            self._row_memo.clear()
-        (conversation_id, title, from_name, from_url, to_names, to_urls, _date, subject, *_rest) = fields
-        sponsored = not from_url.strip() and title.strip() == SPONSORED_TITLE
-        sender = self._sender(from_name, from_url, sponsored)
-        recipients = self._recipients(to_names, to_urls)
-        key = self._conversation_key(conversation_id, sender, recipients, subject)
-        known = self._row_memo[people] = (sponsored, sender, recipients, key)
-        return known
-
-    def _gather(self, number: int, line: int, fields: tuple, at: datetime) -> None:
-        sponsored, sender, recipients, key = self._row_people(fields)
-        thread = self.threads.get(key)
-        if thread is None:
-            thread = self.threads[key] = _Thread(key)
-        people = (sender, recipients)
-        if people not in thread.seen:
-            # Each (sender, recipients) pair of a conversation is looked at once.
-            thread.seen.add(people)
-            for person in (sender, *recipients):
-                if person:
-                    thread.participants[self._anonymous(key) if person == ANONYMOUS_PLACEHOLDER else person] = None
-        if sender == ANONYMOUS_PLACEHOLDER:
-            sender = self._anonymous(key)
-        (_id, title, from_name, _url, _to, _urls, _date, subject, content, folder, direction,
-         message_draft, conversation_draft) = fields
-        if folder not in FOLDER_NAMES:
-            folder = folder.strip().upper()
-        if direction:
-            if direction.strip().upper() in OUTGOING or folder == "SENT":
-                self.owner_votes[sender] += 1
-            elif len(recipients) == 1:
-                self.owner_votes[recipients[0]] += 1
-        if not folder or is_yes(message_draft) or is_yes(conversation_draft):
-            thread.drafts += 1
-            self.owner_votes[sender] += 1
-            return
-        if not content or content.isspace():
-            return
-        thread.count += 1
-        previous = self._previous_at
-        if previous is not None and at != previous:
-            if at < previous:
-                self.in_time_order = False
-            else:
-                self.newest_first = False
-        self._previous_at = at
-        if title and not thread.title:
-            thread.title = title.strip()
-        if subject and not thread.subject:
-            thread.subject = subject.strip()
-        if thread.last_at is None or at >= thread.last_at:
-            thread.last_at = at
-        box = FOLDER_BOXES.get(folder)
-        if box is not None and (thread.box_at is None or at >= thread.box_at):
-            thread.box, thread.box_at = box, at
-        if sponsored:
-            thread.sponsored = True
-        if not from_name or from_name.isspace():
-            return
-        if is_system_text(content):
-            if content.rstrip().rstrip(".").endswith(" left the conversation"):
-                thread.left_at[sender] = max(at, thread.left_at.get(sender, at))
-            return
-        if thread.first_at is None or at < thread.first_at:
-            thread.first_at = at
-            thread.first_row = (number, line)
-            thread.first_sender = sender
-            subject = subject.strip()
-            thread.inmail_like = bool(subject) and title.strip() == subject
-        first_by = thread.first_by
-        known = first_by.get(sender)
-        if known is None or at < known:
-            first_by[sender] = at
-        last_by = thread.last_by
-        known = last_by.get(sender)
-        if known is None or at > known:
-            last_by[sender] = at
-
-    def _anonymous(self, conversation_key: str) -> str:
-        key = "a:" + conversation_key
-        if key not in self.identities:
-            self.identities[key] = _Identity(HIDDEN_MEMBER, "", "anonymous")
-        return key
 
     # --- writing: one transaction ---------------------------------------------------------
 
@@ -1090,137 +616,3 @@ class _Importer:
         insert_rows(Draft, ("member", "conversation", "to_handles", "subject", "body", "updated_at",
                              "external_id"), rows)
         self.summary.drafts += len(rows)
-
-    def _finish_conversations(self) -> None:
-        me = self.me_id
-        conversation_updates = []
-        states = []
-        inmails = []
-        for thread in self.threads.values():
-            if not thread.added:
-                continue
-            if thread.is_new:
-                conversation_updates.append((thread.new_last_at, preview_of(thread.new_last_body), thread.added,
-                                             thread.conversation_id))
-                others = [m for m in thread.member_ids if m != me]
-                for member in self._viewers(thread):
-                    states.append(self._state_row(thread, member, others))
-                if thread.kind == "inmail" and thread.first_id is not None:
-                    inmails.append(self._inmail_row(thread, others[0]))
-            else:
-                self.summary.conversations_updated += 1
-                self._update_existing(thread)
-        for start in range(0, len(conversation_updates), 1000):
-            database.obj.cursor().executemany(
-                'UPDATE "conversation" SET "last_at" = {p}, "preview" = {p}, "message_count" = {p} '
-                'WHERE "id" = {p}'.format(p=database.obj.param),
-                conversation_updates[start:start + 1000],
-            )
-        # In the order the inbox indexes begin with (member, box, last activity): SQLite builds
-        # or extends them faster from rows nearly in order.
-        states.sort(key=lambda row: (row[1], row[10], row[15]))
-        with indexes_rebuilt(ConversationState, len(states)):
-            insert_rows(ConversationState, STATE_COLUMNS, states)
-        for start in range(0, len(inmails), 500):
-            InMail.insert_many(inmails[start:start + 500]).execute()
-
-    def _state_row(self, thread: _Thread, member: int, others: list[int]) -> tuple:
-        me = self.me_id
-        mine = member == me
-        box = thread.box if mine and thread.box is not None else BOX_INBOX
-        if thread.kind == "group":
-            peer = None
-        elif mine:
-            peer = others[0] if others else None
-        else:
-            peer = me
-        connected = peer is not None and thread.kind != "sponsored" and (
-            (mine and peer in self.my_connections) or (peer == me and member in self.my_connections)
-        )
-        folder = "other" if mine and self._in_other(thread) else "focused"
-        return (thread.conversation_id, member, folder, 0, False, box == BOX_ARCHIVED, False, False,
-                box == BOX_SPAM, False, box, peer, connected, thread.kind == "inmail", False,
-                thread.new_last_at, thread.max_id, False, self._has_left(thread, member))
-
-    def _has_left(self, thread: _Thread, member: int) -> bool:
-        """A group member who left (a "… left the conversation." line) and wrote nothing after."""
-        if thread.kind != "group" or member == self.me_id:
-            return False
-        left = [at for key, at in thread.left_at.items() if self.member_of.get(key) == member]
-        wrote = [at for key, at in thread.last_by.items() if self.member_of.get(key) == member]
-        return bool(left) and (not wrote or max(left) > max(wrote))
-
-    def _viewers(self, thread: _Thread) -> list[int]:
-        """Who has a view of the conversation: a sponsoring company has none of its own."""
-        if thread.kind != "sponsored":
-            return thread.member_ids
-        return [m for m in thread.member_ids if m == self.me_id or m != self.member_of.get(thread.first_sender)]
-
-    def _in_other(self, thread: _Thread) -> bool:
-        """Sponsored messages land in Other; so does an Open Profile message until answered (SPEC §2)."""
-        if thread.kind == "sponsored":
-            return True
-        if thread.kind != "open_profile" or self.member_of.get(thread.first_sender) == self.me_id:
-            return False
-        mine = [at for key, at in thread.first_by.items() if self.member_of.get(key) == self.me_id]
-        if not mine:
-            return True
-        theirs = [at for key, at in thread.last_by.items() if self.member_of.get(key) != self.me_id]
-        # After an answer, their next message arrives as a plain message, in Focused.
-        return not theirs or max(theirs) < min(mine)
-
-    def _responded_at(self, thread: _Thread, recipient: int) -> datetime | None:
-        times = [at for key, at in thread.first_by.items()
-                 if self.member_of.get(key) == recipient and at > thread.first_at]
-        return min(times) if times else None
-
-    def _inmail_row(self, thread: _Thread, other: int) -> dict:
-        sender = self.member_of[thread.first_sender]
-        recipient = other if sender == self.me_id else self.me_id
-        responded_at = self._responded_at(thread, recipient)
-        reminder_at = thread.first_at + LIMITS.reminder_after
-        if responded_at is not None:
-            status = "replied"
-            reminded_at = reminder_at if responded_at > reminder_at else None
-        else:
-            expired = self.now - thread.first_at > LIMITS.inmail_expiry
-            status = "expired" if expired else "pending"
-            reminded_at = reminder_at if reminder_at <= self.now else None
-        return {
-            "message": thread.first_id, "conversation": thread.conversation_id, "sender": sender,
-            "recipient": recipient, "sent_at": thread.first_at, "status": status,
-            "responded_at": responded_at, "refunded": False, "reminded_at": reminded_at, "billed": False,
-        }
-
-    def _update_existing(self, thread: _Thread) -> None:
-        """A newer export of the same account: new messages in a conversation already here."""
-        conversation = Conversation.get_by_id(thread.conversation_id)
-        if thread.new_last_at >= conversation.last_at:
-            conversation.last_at = thread.new_last_at
-            conversation.preview = preview_of(thread.new_last_body)
-        conversation.message_count = (
-            Message.select(fn.COUNT(Message.id)).where(Message.conversation == conversation.id).scalar()
-        )
-        conversation.save()
-        states = {s.member_id: s for s in
-                  ConversationState.select().where(ConversationState.conversation == conversation.id)}
-        others = [m for m in thread.member_ids if m != self.me_id]
-        missing = [self._state_row(thread, m, others) for m in self._viewers(thread) if m not in states]
-        insert_rows(ConversationState, STATE_COLUMNS, missing)
-        for member, state in states.items():
-            state.last_at = max(state.last_at, conversation.last_at)
-            state.read_upto = max(state.read_upto, thread.max_id)
-            if member == self.me_id and thread.box is not None and not state.deleted:
-                state.archived = thread.box == BOX_ARCHIVED
-                state.spam = thread.box == BOX_SPAM
-                state.box = BOX_SPAM if state.spam else BOX_ARCHIVED if state.archived else BOX_INBOX
-            state.save()
-        if conversation.kind == "inmail":
-            inmail = InMail.get_or_none(InMail.conversation == conversation.id)
-            if inmail is not None and inmail.status in ("pending", "expired"):
-                reply = (Message.select(fn.MIN(Message.sent_at))
-                         .where((Message.conversation == conversation.id) & (Message.sender == inmail.recipient_id)
-                                & (Message.sent_at > inmail.sent_at)).scalar())
-                if reply is not None:
-                    inmail.status, inmail.responded_at = "replied", reply
-                    inmail.save()
