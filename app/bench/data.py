@@ -211,7 +211,7 @@ def _members(rng: random.Random, now: datetime):
         handle = name.lower().replace(" ", "-").replace("'", "")
         companies.append(add(handle, name, name, "", rng.choice(CITIES), "basic", False, "company"))
     company_weights = [1 / (i + 1) ** 0.8 for i in range(len(COMPANIES))]
-    names = [(f, l) for f in FIRST_NAMES for l in LAST_NAMES]
+    names = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(names)
     persons = []
     targets = []
@@ -737,7 +737,8 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
             message_id += 1
             seq = key & seq_mask
             ci = (key >> seq_bits) & conv_mask
-            is_sponsored, quick, pool, senders, participants, reader, subject_of, first_kind, last_seq = conversations[ci]
+            (is_sponsored, quick, pool, senders, participants, reader, subject_of, first_kind,
+             last_seq) = conversations[ci]
             slot = senders[seq]
             if is_sponsored:
                 body = sponsored[int(rand() * sponsored_size)]

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from app.core import clock, delivery, members
+from app.core import clock, delivery, directory
 from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS, PLANS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
@@ -52,7 +52,7 @@ def _enter(member_id: int, at: datetime, kind: str, amount: int, reason: str, in
 
 def _grant(member: Member, amount: int, at: datetime, kind: str, reason: str, inmail=None) -> None:
     """Add credits as one lot; what would lift the balance above the cap is trimmed and lost."""
-    cap = members.plan_for(member.plan).cap
+    cap = directory.plan_for(member.plan).cap
     kept = max(0, min(amount, cap - balance(member.id)))
     _enter(member.id, at, kind, amount, reason, inmail)
     if kept < amount:
@@ -92,8 +92,8 @@ def refund(inmail: InMail, at: datetime, *, sender: Member | None = None, recipi
     ``sender`` and ``recipient`` are the InMail's, when the caller holds them already."""
     if not inmail.billed or inmail.refunded or at - inmail.sent_at >= LIMITS.refund_window:
         return False
-    sender = sender or members.member_by_id(inmail.sender_id)
-    recipient = recipient or members.member_by_id(inmail.recipient_id)
+    sender = sender or directory.member_by_id(inmail.sender_id)
+    recipient = recipient or directory.member_by_id(inmail.recipient_id)
     _grant(sender, 1, at, "refund", f"{recipient.name} responded to your InMail", inmail)
     InMail.update(refunded=True).where(InMail.id == inmail.id).execute()
     inmail.refunded = True
@@ -120,7 +120,7 @@ def _grant_after(plan_started_at: datetime, after: datetime) -> datetime:
 
 def _due_grant(member: Member, last_grant_at: datetime | None) -> datetime | None:
     """When the member's next monthly grant falls, whether or not it is due yet."""
-    if members.plan_for(member.plan).monthly <= 0:
+    if directory.plan_for(member.plan).monthly <= 0:
         return None
     if last_grant_at is None or last_grant_at < member.plan_started_at:
         return member.plan_started_at
@@ -137,21 +137,21 @@ def _last_grant_at(member_id: int) -> datetime | None:
 
 def next_grant(member_id: int, now: datetime | None = None) -> datetime | None:
     """When credits next arrive after ``now`` (None on a plan that grants none)."""
-    return grant_after(members.member_by_id(member_id), now or clock.now())
+    return grant_after(directory.member_by_id(member_id), now or clock.now())
 
 
 def grant_after(member: Member, at: datetime) -> datetime | None:
     """``next_grant`` for a member already loaded."""
-    if members.plan_for(member.plan).monthly <= 0:
+    if directory.plan_for(member.plan).monthly <= 0:
         return None
     return _grant_after(member.plan_started_at, at)
 
 
 def start_plan(member: Member, now: datetime) -> None:
     """The plan's first allotment arrives when the plan starts."""
-    allotment = members.plan_for(member.plan).monthly
+    allotment = directory.plan_for(member.plan).monthly
     if allotment:
-        _grant(member, allotment, now, "grant", f"{members.plan_for(member.plan).label} allotment")
+        _grant(member, allotment, now, "grant", f"{directory.plan_for(member.plan).label} allotment")
 
 
 def _forfeit_all(member: Member, at: datetime, reason: str) -> None:
@@ -164,11 +164,11 @@ def _forfeit_all(member: Member, at: datetime, reason: str) -> None:
 def change_plan(member_id: int, plan_name: str, now: datetime | None = None) -> CreditsView:
     """Forfeit the credits held, then start the new plan (its allotment, its billing day)."""
     at = now or clock.now()
-    chosen = members.plan_for(plan_name)
+    chosen = directory.plan_for(plan_name)
     with write():
         settle(at)
         lock_member(member_id)
-        member = members.member_by_id(member_id)
+        member = directory.member_by_id(member_id)
         if member.plan == chosen.name:
             raise BadInput(f"{member.handle} is already on {chosen.label}.")
         _forfeit_all(member, at, f"plan changed to {chosen.label}")
@@ -186,8 +186,8 @@ def change_plan(member_id: int, plan_name: str, now: datetime | None = None) -> 
 
 def forfeit_preview(member_id: int, plan_name: str) -> str:
     """What a plan change will do, in one sentence for the confirm dialog."""
-    member = members.member_by_id(member_id)
-    chosen = members.plan_for(plan_name)
+    member = directory.member_by_id(member_id)
+    chosen = directory.plan_for(plan_name)
     if member.plan == chosen.name:
         return f"You are already on {chosen.label}."
     held = balance(member_id)
@@ -230,7 +230,7 @@ def _settle_member(member_id: int, now: datetime) -> int:
     lock_member(member_id)
     member = Member.get_by_id(member_id)  # read after the lock: another writer may have settled it
     applied = 0
-    chosen = members.plan_for(member.plan)
+    chosen = directory.plan_for(member.plan)
     while True:
         expiry = _next_expiry(member, now)
         grant_at = _due_grant(member, _last_grant_at(member.id))
@@ -339,7 +339,9 @@ def _ledger_lines(member_id: int) -> tuple[LedgerLine, ...]:
     entries = LedgerEntry.select().where(LedgerEntry.member == member_id).order_by(LedgerEntry.at, LedgerEntry.id)
     for entry in entries:
         running += entry.amount
-        lines.append(LedgerLine(at=entry.at, kind=entry.kind, amount=entry.amount, reason=entry.reason, balance=running))
+        lines.append(
+            LedgerLine(at=entry.at, kind=entry.kind, amount=entry.amount, reason=entry.reason, balance=running)
+        )
     return tuple(lines)
 
 
@@ -354,8 +356,8 @@ def credits_view(member_id: int, now: datetime | None = None) -> CreditsView:
     """Plan, balance, cap, next grant, credits expiring soonest and the ledger (settled to ``now``)."""
     at = now or clock.now()
     settle(at)
-    member = members.member_by_id(member_id)
-    chosen = members.plan_for(member.plan)
+    member = directory.member_by_id(member_id)
+    chosen = directory.plan_for(member.plan)
     return CreditsView(
         plan=member.plan,
         plan_label=chosen.label,

@@ -8,8 +8,9 @@ from datetime import datetime
 from peewee import IntegrityError
 
 from app.core import clock, credits
-from app.core.errors import BadInput, NotFound, Refused
-from app.core.plans import LIMITS, UnknownPlan, plan as plan_named
+from app.core.directory import member_by_handle, member_by_id, plan_for
+from app.core.errors import BadInput, Refused
+from app.core.plans import LIMITS
 from app.core.views import MemberView, ProfileFacts
 from app.store.db import write
 from app.store.models import Block, Connection, ConversationState, Member, MemberSettings
@@ -35,14 +36,6 @@ def validate_handle(handle: str) -> str:
     if len(value) > LIMITS.handle_max or not HANDLE_PATTERN.fullmatch(value):
         raise BadInput(f"{handle!r} is not a valid handle: use lowercase letters, digits and hyphens.")
     return value
-
-
-def plan_for(name: str):
-    """The plan called ``name``; an unknown name is bad input, said in one sentence."""
-    try:
-        return plan_named(name)
-    except UnknownPlan as exc:
-        raise BadInput(str(exc)) from None
 
 
 def add_member(
@@ -93,29 +86,6 @@ def add_member(
         MemberSettings.create(member=member)
         credits.start_plan(member, at)
     return member_view(member)
-
-
-def member_by_handle(handle: str) -> Member:
-    member = Member.get_or_none(Member.handle == (handle or "").strip().lstrip("@"))
-    if member is None:
-        raise NotFound(f"There is no member {handle!r}.")
-    return member
-
-
-def member_by_id(member_id: int) -> Member:
-    member = Member.get_or_none(Member.id == member_id)
-    if member is None:
-        raise NotFound(f"There is no member {member_id}.")
-    return member
-
-
-def members_by_id(*member_ids: int) -> list[Member]:
-    """The members with these ids, in this order, read in one query."""
-    found = {m.id: m for m in Member.select().where(Member.id.in_(list(member_ids)))}
-    missing = next((i for i in member_ids if i not in found), None)
-    if missing is not None:
-        raise NotFound(f"There is no member {missing}.")
-    return [found[i] for i in member_ids]
 
 
 def member_view(member: Member) -> MemberView:

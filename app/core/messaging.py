@@ -17,7 +17,7 @@ from peewee import JOIN, fn
 from app.core import clock, credits, delivery, routing
 from app.core.delivery import RECALLED_TEXT, body_hash, has_links, preview_of
 from app.core.errors import BadInput, NotFound, Refused
-from app.core.members import member_by_id
+from app.core.directory import member_by_id
 from app.core.plans import LIMITS
 from app.core.views import DraftView, SendResult
 from app.store.db import write
@@ -146,7 +146,9 @@ def _deliver(
         body_hash=body_hash(body),
     )
     for name, data, mime in attachments:
-        Attachment.create(message=message, name=name, size=len(data), mime=mime or "application/octet-stream", data=data)
+        Attachment.create(
+            message=message, name=name, size=len(data), mime=mime or "application/octet-stream", data=data
+        )
     Conversation.update(
         last_at=at, preview=preview_of(body), message_count=Conversation.message_count + 1
     ).where(Conversation.id == conversation.id).execute()
@@ -417,7 +419,9 @@ def _start_group(sender: Member, members: Sequence[Member], subject: str, at: da
     return conversation
 
 
-def _send_group(sender: Member, members: list[Member], body: str, subject: str, attachments, at: datetime) -> SendResult:
+def _send_group(
+    sender: Member, members: list[Member], body: str, subject: str, attachments, at: datetime
+) -> SendResult:
     """A group message, inside the caller's transaction: a group costs nothing."""
     _check_group_members(sender, members, already=1)
     check_attachments(attachments, LIMITS.attachment_max_bytes, "a message")

@@ -13,7 +13,8 @@ from functools import cached_property
 
 from app.core import clock, credits
 from app.core.delivery import RESPONSES, folder_for
-from app.core.members import is_blocked_either, is_connected, members_by_id
+from app.core.directory import members_by_id
+from app.core.members import is_blocked_either, is_connected
 from app.core.plans import plan
 from app.core.views import RouteDecision
 from app.store.models import ConversationState, InMail, Member, MemberSettings, Message

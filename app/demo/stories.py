@@ -411,7 +411,8 @@ def stories() -> list[Story]:
                read=False),
         direct("jordan-blake",
                line("them", "2026-02-27 22:10", "Congratulations Maya, you've been shortlisted for a remote Head of "
-                    "Data role paying $450k in USDT. Verify your identity at https://apex-global-careers.example/verify "
+                    "Data role paying $450k in USDT. Verify your identity at "
+                    "https://apex-global-careers.example/verify "
                     "within 24 hours to secure your interview."),
                report="scam or fraud"),
     ]

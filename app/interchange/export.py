@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Iterator, TextIO
 
 from app.core.errors import BadInput
+from app.interchange.linkedin.ids import PARLEY_ID_PREFIX, parley_conversation_id
 from app.interchange.linkedin.people import HIDDEN_MEMBER, SPONSORED_TITLE
 from app.core.delivery import RECALLED_TEXT
 from app.store.models import (
@@ -37,7 +38,6 @@ CSV_HEADER = (
     "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER", "IS MESSAGE DRAFT",
     "IS CONVERSATION DRAFT",
 )
-PARLEY_ID_PREFIX = "parley-"
 LINKEDIN_ID_PREFIX = "li:"
 PROFILE_URL = "https://www.linkedin.com/in/{handle}"
 BOX_FOLDERS = {BOX_ARCHIVED: "ARCHIVE", BOX_SPAM: "SPAM"}
@@ -54,21 +54,6 @@ def export(member_id: int | str, fmt: str, out_stream: TextIO) -> int:
         member_id = member_by_handle(member_id).id
     exporter = _Exporter(int(member_id))
     return exporter.write_json(out_stream) if fmt == "json" else exporter.write_csv(out_stream)
-
-
-def parley_conversation_id(conversation_id: int, kind: str) -> str:
-    return f"{PARLEY_ID_PREFIX}{conversation_id}-{kind.replace('_', '-')}"
-
-
-def kind_from_conversation_id(conversation_id: str) -> str | None:
-    """The kind a Parley export wrote into a conversation id, or None for LinkedIn's ids."""
-    if not conversation_id.startswith(PARLEY_ID_PREFIX):
-        return None
-    number, _, kind = conversation_id[len(PARLEY_ID_PREFIX):].partition("-")
-    kind = kind.replace("-", "_")
-    if number.isdigit() and kind in ("direct", "inmail", "open_profile", "group", "sponsored"):
-        return kind
-    return None
 
 
 def _stamp(at: datetime) -> str:

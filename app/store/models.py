@@ -9,6 +9,7 @@ same plan on SQLite and PostgreSQL).
 from __future__ import annotations
 
 from peewee import (
+    AutoField,
     BigIntegerField,
     BlobField,
     BooleanField,
@@ -26,6 +27,10 @@ database = DatabaseProxy()
 
 
 class BaseModel(Model):
+    # Peewee adds the key of every model that names none, and beside each foreign key the
+    # ``<name>_id`` it reads without loading the row; both are declared for the type checker.
+    id: AutoField[int]
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -69,7 +74,9 @@ class Connection(BaseModel):
     """One row per direction: (a, b) and (b, a) both exist for a connection."""
 
     member = ForeignKeyField(Member, backref="connections", on_delete="CASCADE")
+    member_id: int
     other = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    other_id: int
     connected_at = DateTimeField()
 
     class Meta:
@@ -78,7 +85,9 @@ class Connection(BaseModel):
 
 class Block(BaseModel):
     blocker = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    blocker_id: int
     blocked = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    blocked_id: int
     at = DateTimeField()
 
     class Meta:
@@ -91,6 +100,7 @@ class Conversation(BaseModel):
     title = CharField(max_length=300, default="")
     subject = CharField(max_length=300, default="")
     created_by = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    created_by_id: int | None
     created_at = DateTimeField()
     last_at = DateTimeField()
     preview = CharField(max_length=300, default="")
@@ -115,7 +125,9 @@ class ConversationState(BaseModel):
 
     # Both keys lead a composite index below, which serves their lookups too.
     conversation = ForeignKeyField(Conversation, backref="states", on_delete="CASCADE", index=False)
+    conversation_id: int
     member = ForeignKeyField(Member, backref="+", on_delete="CASCADE", index=False)
+    member_id: int
     folder = CharField(max_length=8, default="focused")  # focused | other
     unread = IntegerField(default=0)
     has_unread = BooleanField(default=False)
@@ -129,6 +141,7 @@ class ConversationState(BaseModel):
     # Denormalised for filters: the other side in a 1:1 conversation, whether it is a
     # 1st-degree connection, whether the conversation is InMail.
     peer = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    peer_id: int | None
     connected = BooleanField(default=False)
     inmail = BooleanField(default=False)
     has_attachment = BooleanField(default=False)
@@ -159,7 +172,9 @@ class ConversationState(BaseModel):
 class Message(BaseModel):
     # Both keys lead a composite index below, which serves their lookups too.
     conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE", index=False)
+    conversation_id: int
     sender = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL", index=False)
+    sender_id: int | None
     # message | inmail | open_profile | sponsored | system
     kind = CharField(max_length=16, default="message")
     subject = CharField(max_length=300, default="")
@@ -184,6 +199,7 @@ class Message(BaseModel):
 
 class Attachment(BaseModel):
     message = ForeignKeyField(Message, backref="attachments", on_delete="CASCADE")
+    message_id: int
     name = CharField(max_length=255)
     size = IntegerField()
     mime = CharField(max_length=120, default="application/octet-stream")
@@ -195,9 +211,13 @@ INMAIL_STATUSES = ("pending", "accepted", "declined", "replied", "expired")
 
 class InMail(BaseModel):
     message = ForeignKeyField(Message, unique=True, backref="+", on_delete="CASCADE")
+    message_id: int
     conversation = ForeignKeyField(Conversation, backref="+", on_delete="CASCADE")
+    conversation_id: int
     sender = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    sender_id: int
     recipient = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    recipient_id: int
     sent_at = DateTimeField()
     status = CharField(max_length=10, default="pending")
     responded_at = DateTimeField(null=True)
@@ -219,6 +239,7 @@ class CreditLot(BaseModel):
     """Credits granted together, spent soonest-expiring first."""
 
     member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    member_id: int
     granted_at = DateTimeField()
     expires_at = DateTimeField()
     amount = IntegerField()
@@ -234,11 +255,13 @@ LEDGER_KINDS = ("grant", "spend", "refund", "expire", "forfeit", "cap-trim")
 
 class LedgerEntry(BaseModel):
     member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    member_id: int
     at = DateTimeField()
     kind = CharField(max_length=10)
     amount = IntegerField()
     reason = CharField(max_length=300, default="")
     inmail = ForeignKeyField(InMail, null=True, backref="+", on_delete="SET NULL")
+    inmail_id: int | None
 
     class Meta:
         indexes = ((("member", "at", "id"), False),)
@@ -256,15 +279,20 @@ REPORT_REASONS = (
 
 class Report(BaseModel):
     reporter = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    reporter_id: int
     reported = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
+    reported_id: int | None
     conversation = ForeignKeyField(Conversation, backref="+", on_delete="CASCADE")
+    conversation_id: int
     reason = CharField(max_length=40)
     at = DateTimeField()
 
 
 class Draft(BaseModel):
     member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    member_id: int
     conversation = ForeignKeyField(Conversation, null=True, backref="+", on_delete="CASCADE")
+    conversation_id: int | None
     to_handles = CharField(max_length=2000, default="")
     subject = CharField(max_length=300, default="")
     body = TextField(default="")
@@ -278,7 +306,9 @@ class Change(BaseModel):
 
     at = DateTimeField()
     member = ForeignKeyField(Member, null=True, backref="+", on_delete="CASCADE")
+    member_id: int | None
     conversation = ForeignKeyField(Conversation, null=True, backref="+", on_delete="CASCADE")
+    conversation_id: int | None
     kind = CharField(max_length=16)  # message | state | credits | member
 
     class Meta:

@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 from app.core import clock
 from app.core.delivery import has_links
 from app.core.plans import BASIC
-from app.interchange.export import kind_from_conversation_id
+from app.interchange.linkedin.ids import kind_from_conversation_id
 from app.interchange.linkedin.archive import ExportFile, LinkedInExport
 from app.interchange.linkedin.csv_versions import is_yes
 from app.interchange.linkedin.filing import Filing
@@ -318,7 +318,9 @@ class _Importer(Reading, Filing):
         if not self.me_id:
             self.me_id = by_handle[ME]
         for key, target in resolved.items():
-            self.member_of[key] = self.me_id if target == ME else by_handle[target] if isinstance(target, str) else target
+            if target == ME:
+                target = self.me_id
+            self.member_of[key] = by_handle[target] if isinstance(target, str) else target
 
     def _member_row(self, handle: str, name: str, url: str, kind: str, headline: str, company: str,
                     position: str, location: str) -> dict:

@@ -190,7 +190,9 @@ class Reading:
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) != len(header):
-                    raise ArchiveError(file.name, f"the row has {len(row)} fields; the header has {len(header)}.", rows.line)
+                    raise ArchiveError(
+                        file.name, f"the row has {len(row)} fields; the header has {len(header)}.", rows.line
+                    )
                 count += 1
                 outgoing = row[cols["direction"]].strip().upper() in OUTGOING
                 side, url_column = ("to", "inviteeprofileurl") if outgoing else ("from", "inviterprofileurl")

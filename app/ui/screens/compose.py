@@ -123,7 +123,9 @@ def route_preview(mailbox: Mailbox, handles: list[str], balance: int) -> RoutePr
             return RoutePreview(literal(f"{person.name}: {decision.refusal}", one_line=True), refused=True)
         if not mailbox.is_connected(person.id):
             return RoutePreview(
-                literal(f"Group conversations are for connections only; {person.name} isn't one of yours.", one_line=True),
+                literal(
+                    f"Group conversations are for connections only; {person.name} isn't one of yours.", one_line=True
+                ),
                 refused=True,
             )
     names = literal(", ".join(person.name for person in people), one_line=True)

@@ -32,7 +32,8 @@ class ProfilePanel(Widget):
             return Text("No profile to show.", dim)
         person = self.facts.member
         text = Text(end="")
-        text.append(literal(person.name, one_line=True), self.get_component_rich_style("profile-panel--name", partial=True))
+        name_style = self.get_component_rich_style("profile-panel--name", partial=True)
+        text.append(literal(person.name, one_line=True), name_style)
         text.append(f"\n@{person.handle} · {self.facts.degree}\n", dim)
         if person.headline:
             text.append("\n" + literal(person.headline, one_line=True) + "\n")

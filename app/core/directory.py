@@ -1,0 +1,43 @@
+"""Finding members by handle or id, and plans by name: one sentence when there is none.
+
+The rules on members and the rules on credits both look members up here, so that
+neither has to import the other.
+"""
+
+from __future__ import annotations
+
+from app.core.errors import BadInput, NotFound
+from app.core.plans import UnknownPlan
+from app.core.plans import plan as plan_named
+from app.store.models import Member
+
+
+def plan_for(name: str):
+    """The plan called ``name``; an unknown name is bad input, said in one sentence."""
+    try:
+        return plan_named(name)
+    except UnknownPlan as exc:
+        raise BadInput(str(exc)) from None
+
+
+def member_by_handle(handle: str) -> Member:
+    member = Member.get_or_none(Member.handle == (handle or "").strip().lstrip("@"))
+    if member is None:
+        raise NotFound(f"There is no member {handle!r}.")
+    return member
+
+
+def member_by_id(member_id: int) -> Member:
+    member = Member.get_or_none(Member.id == member_id)
+    if member is None:
+        raise NotFound(f"There is no member {member_id}.")
+    return member
+
+
+def members_by_id(*member_ids: int) -> list[Member]:
+    """The members with these ids, in this order, read in one query."""
+    found = {m.id: m for m in Member.select().where(Member.id.in_(list(member_ids)))}
+    missing = next((i for i in member_ids if i not in found), None)
+    if missing is not None:
+        raise NotFound(f"There is no member {missing}.")
+    return [found[i] for i in member_ids]
