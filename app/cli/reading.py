@@ -30,19 +30,9 @@ def _row_flags(row: ConversationRow) -> str:
     flags = {"sponsored": ["Sponsored"], "open_profile": ["Open Profile"]}.get(row.kind, [])
     if row.inmail:
         flags.append("InMail" + (f" {row.inmail_status}" if row.inmail_status else ""))
-    if row.reminder:
-        flags.append("reminder")
-    if row.starred:
-        flags.append("starred")
-    if row.muted:
-        flags.append("muted")
-    if row.spam:
-        flags.append("spam")
-    elif row.archived:
-        flags.append("archived")
-    if row.has_attachment:
-        flags.append("attachment")
-    return ", ".join(flags)
+    marks = (("reminder", row.reminder), ("starred", row.starred), ("muted", row.muted), ("spam", row.spam),
+             ("archived", row.archived and not row.spam), ("attachment", row.has_attachment))
+    return ", ".join(flags + [name for name, shown in marks if shown])
 
 
 def inbox(args) -> int:

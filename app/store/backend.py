@@ -60,8 +60,19 @@ class TimeOrderedInsert(ABC):
     """Rows for a table put in any order, written at the end in order of a column.
 
     The rows are tuples whose first value is a sequence number (the order they came
-    in, which breaks ties) followed by the fields.
+    in, which breaks ties) followed by the fields. Each backend stages them in a table
+    of this name, chunk by chunk.
     """
+
+    TABLE = "bulk_staging"
+    CHUNK = 5000
+
+    def __init__(self, model, fields: Sequence[str], order_by: str) -> None:
+        meta = model._meta
+        self.table = meta.table_name
+        self.columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in fields)
+        self.order = f'"{meta.fields[order_by].column_name}", seq'
+        self.width = len(fields) + 1
 
     @abstractmethod
     def add(self, rows: Sequence[tuple]) -> None:

@@ -60,15 +60,8 @@ class MessageIndex(backend.MessageIndex):
 class TimeOrderedInsert(backend.TimeOrderedInsert):
     """The rows gathered in a temporary table, dropped at the latest at commit, and copied out sorted."""
 
-    TABLE = "bulk_staging"
-    CHUNK = 5000
-
     def __init__(self, model, fields: Sequence[str], order_by: str) -> None:
-        meta = model._meta
-        self.table = meta.table_name
-        self.columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in fields)
-        self.order = f'"{meta.fields[order_by].column_name}", seq'
-        self.width = len(fields) + 1
+        super().__init__(model, fields, order_by)
         database.obj.execute_sql(f'CREATE TEMP TABLE "{self.TABLE}" ON COMMIT DROP AS '
                                  f'SELECT "id" AS seq, {self.columns} FROM "{self.table}" WHERE 1 = 0')
 

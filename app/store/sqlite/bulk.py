@@ -111,15 +111,9 @@ class TimeOrderedInsert(backend.TimeOrderedInsert):
     bounded; it is dropped inside the caller's transaction (a failure rolls it back with
     the rest)."""
 
-    TABLE = "bulk_staging"
-    CHUNK = 5000
-
     def __init__(self, model, fields: Sequence[str], order_by: str) -> None:
+        super().__init__(model, fields, order_by)
         meta = model._meta
-        self.table = meta.table_name
-        self.columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in fields)
-        self.order = f'"{meta.fields[order_by].column_name}", seq'
-        self.width = len(fields) + 1
         # Kept in order of its key as it fills, so that each chunk is copied without a sort.
         key = meta.fields[order_by].column_name
         names = ", ".join(["seq", *(meta.fields[name].column_name for name in fields)])
