@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from datetime import timedelta
 from collections.abc import Mapping
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
