@@ -213,8 +213,8 @@ def _members(rng: random.Random, now: datetime):
     company_weights = [1 / (i + 1) ** 0.8 for i in range(len(COMPANIES))]
     names = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(names)
-    persons = []
-    targets = []
+    persons: list[int] = []
+    targets: list[int] = []
     for first, last in names[: MEMBERS - len(members)]:
         handle = f"{first}-{last}".lower()
         plan = _pick_share(rng, PLAN_SHARES)
@@ -527,7 +527,8 @@ def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> Benc
     store.close()  # the message writer takes the file, alone
     folder = tempfile.mkdtemp(prefix="parley-bench-", dir=os.path.dirname(os.path.abspath(path)))
     beside_path = os.path.join(folder, "beside.db")
-    writer = beside = None
+    writer: MessageWriter | None = None
+    beside: sqlite3.Connection | None = None
     tables = {model._meta.table_name for model in BESIDE_MODELS}
     try:
 
@@ -550,6 +551,7 @@ def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> Benc
 
         # Messages first: the writer starts on them while the rest is written here.
         cursor = _write_conversations(rng, plans, members, pairs, horizon, stamp, start_writer)
+        assert writer is not None and beside is not None  # opened by start_writer
         _write_members(cursor, members, settings, pairs, now, rng)
         _write_allotments(cursor, members)
         for kind, _, table, sql in schema:
@@ -731,7 +733,7 @@ def _write_conversations(rng, plans, members, pairs, horizon, stamp, start_write
     files, file_count, blob_count = ATTACHMENT_FILES, len(ATTACHMENT_FILES), len(blobs)
     message_id = 0
     for start in range(0, len(keys), CHUNK):
-        message_rows = []
+        message_rows: list[tuple] = []
         add_message = message_rows.append
         for key in keys[start:start + CHUNK]:
             message_id += 1

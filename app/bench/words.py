@@ -188,6 +188,7 @@ def running_totals(values):
         yield running
 
 
+SKILL_WEIGHTS = list(running_totals(1 / (i + 1) ** 1.3 for i in range(len(SKILLS))))
 SLOTS: dict[str, Callable[[random.Random], object]] = {
     "company": lambda rng: rng.choice(COMPANIES),
     "company2": lambda rng: rng.choice(COMPANIES),
@@ -219,7 +220,6 @@ SLOTS: dict[str, Callable[[random.Random], object]] = {
     "first": lambda rng: "{first}",  # filled per message with the reader's first name
 }
 _SLOT_NAMES: dict[str, tuple[str, ...]] = {}
-SKILL_WEIGHTS = list(running_totals(1 / (i + 1) ** 1.3 for i in range(len(SKILLS))))
 
 
 def _fill(template: str, rng: random.Random) -> str:

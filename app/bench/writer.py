@@ -87,7 +87,8 @@ class MessageWriter:
     """
 
     def __init__(self, path: str, work: dict):
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        context = (multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods()
+                   else multiprocessing.get_context("spawn"))
         self.pipe, child_end = context.Pipe()
         self.process = context.Process(target=_message_writer, args=(path, work, child_end), daemon=True)
         self.process.start()

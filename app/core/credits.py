@@ -24,6 +24,7 @@ from app.store.models import (
     InMail,
     LedgerEntry,
     Member,
+    tuples,
 )
 
 
@@ -236,13 +237,13 @@ def _settle_member(member_id: int, now: datetime) -> int:
         grant_at = _due_grant(member, _last_grant_at(member.id))
         if grant_at is not None and grant_at > now:
             grant_at = None
-        if expiry is None and grant_at is None:
-            return applied
         if expiry is not None and (grant_at is None or expiry <= grant_at):
             applied += _expire_lots(member, expiry)
-        else:
+        elif grant_at is not None:
             _grant(member, chosen.monthly, grant_at, "grant", f"{chosen.label} monthly allotment")
             applied += 1
+        else:
+            return applied
 
 
 def _members_with_due_credits(now: datetime) -> list[int]:
@@ -253,17 +254,19 @@ def _members_with_due_credits(now: datetime) -> list[int]:
     """
     expiring = {
         member_id
-        for (member_id,) in CreditLot.select(CreditLot.member)
-        .where((CreditLot.remaining > 0) & (CreditLot.expires_at <= now))
-        .distinct()
-        .tuples()
+        for (member_id,) in tuples(
+            CreditLot.select(CreditLot.member)
+            .where((CreditLot.remaining > 0) & (CreditLot.expires_at <= now))
+            .distinct()
+        )
     }
     granting = [name for name, p in PLANS.items() if p.monthly > 0]
-    last_grants = dict(
-        LedgerEntry.select(LedgerEntry.member, fn.MAX(LedgerEntry.at))
-        .where(LedgerEntry.kind == "grant")
-        .group_by(LedgerEntry.member)
-        .tuples()
+    last_grants: dict[int, datetime] = dict(
+        tuples(
+            LedgerEntry.select(LedgerEntry.member, fn.MAX(LedgerEntry.at))
+            .where(LedgerEntry.kind == "grant")
+            .group_by(LedgerEntry.member)
+        )
     )
     candidates = Member.select(Member.id, Member.plan, Member.plan_started_at).where(
         Member.id.in_(list(expiring)) | (Member.plan.in_(granting) & (Member.plan_started_at <= now))

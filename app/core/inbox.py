@@ -46,6 +46,7 @@ from app.store.models import (
     MemberSettings,
     Message,
     database,
+    tuples,
 )
 
 # Kinds of conversation that are one member talking to another (read receipts apply).
@@ -128,11 +129,10 @@ def _store_version() -> tuple:
 
 
 def _count(member_id: int) -> Counts:
-    query = (
+    query = tuples(
         S.select(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred, fn.COUNT(SQL("*")))
         .where((S.member == member_id) & (S.box < BOX_DELETED))
         .group_by(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred)
-        .tuples()
     )
     focused_on = focused_inbox_on(member_id)
     total = {name: 0 for name in FILTERS}
@@ -184,7 +184,7 @@ def _ordered_states(member_id: int, box: int, state: dict[str, object], *, after
         condition &= Tuple(S.last_at, S.id) > Tuple(*before)
     order = (S.last_at.asc(), S.id.asc()) if oldest_first else (S.last_at.desc(), S.id.desc())
     query = S.select(S.last_at, S.id, S.conversation).where(condition).order_by(*order).limit(limit)
-    return list(query.tuples())
+    return list(tuples(query))
 
 
 def page(member_id: int, filter_name: str = "all", *, query: str | None = None,
@@ -360,11 +360,10 @@ def _inmail_statuses(conversation_ids: list[int]) -> dict[int, tuple[str, bool]]
     if not conversation_ids:
         return {}
     result: dict[int, tuple[str, bool]] = {}
-    query = (
+    query = tuples(
         InMail.select(InMail.conversation, InMail.status, InMail.reminded_at)
         .where(InMail.conversation.in_(conversation_ids))
         .order_by(InMail.id)
-        .tuples()
     )
     for conversation_id, status, reminded_at in query:
         result[conversation_id] = (status, status == "pending" and reminded_at is not None)
@@ -393,7 +392,7 @@ def _listing(member_id: int, filter_name: str, query: str | None) -> _Listing | 
         return None
     # Search covers Focused, Other and Archived, never Spam unless asked.
     if parsed.spam or box == BOX_SPAM:
-        boxes = () if parsed.archived or box == BOX_ARCHIVED else (BOX_SPAM,)
+        boxes: tuple[int, ...] = () if parsed.archived or box == BOX_ARCHIVED else (BOX_SPAM,)
     elif parsed.archived or box == BOX_ARCHIVED:
         boxes = (BOX_ARCHIVED,)
     elif filter_name == "all":
@@ -610,7 +609,7 @@ def link_warning(state: ConversationState) -> bool:
     """A message with links, in Focused or Other, from someone this member never wrote to."""
     if state.marked_safe or state.spam or state.deleted:
         return False
-    senders = (
+    senders = tuples(
         Message.select(Message.sender)
         .where(
             (Message.conversation == state.conversation_id)
@@ -619,7 +618,6 @@ def link_warning(state: ConversationState) -> bool:
             & (Message.sender != state.member_id)
         )
         .distinct()
-        .tuples()
     )
     return any(not wrote_to(state.member_id, sender_id) for (sender_id,) in senders if sender_id is not None)
 
@@ -638,7 +636,7 @@ def wrote_to(member_id: int, other_id: int) -> bool:
     sent = Message.select(Message.id).where(Message.sender == member_id).limit(WROTE_TO_FROM_SENT)
     theirs = S.alias("theirs")
     if Message.select(fn.COUNT(SQL("*"))).from_(sent.alias("sent")).scalar() < WROTE_TO_FROM_SENT:
-        query = (
+        return (
             Message.select(Message.id)
             .join(theirs, JOIN.CROSS)
             .where(
@@ -646,19 +644,19 @@ def wrote_to(member_id: int, other_id: int) -> bool:
                 & (theirs.conversation == Message.conversation)
                 & (theirs.member == other_id)
             )
+            .exists()
         )
-    else:
-        query = (
-            theirs.select(theirs.id)
-            .join(Message, JOIN.CROSS)
-            .where(
-                (theirs.member == other_id)
-                & (Message.conversation == theirs.conversation)
-                # "+ 0" keeps the sender index out of it: their conversations lead.
-                & ((Message.sender + 0) == member_id)
-            )
+    return (
+        theirs.select(theirs.id)
+        .join(Message, JOIN.CROSS)
+        .where(
+            (theirs.member == other_id)
+            & (Message.conversation == theirs.conversation)
+            # "+ 0" keeps the sender index out of it: their conversations lead.
+            & ((Message.sender + 0) == member_id)
         )
-    return query.exists()
+        .exists()
+    )
 
 
 def messages(member_id: int, conversation_id, *, after_id: int | None = None,
@@ -728,7 +726,7 @@ def _message_position(message_id: int) -> tuple[datetime, int]:
 def _attachments(conversation_id: int, first: tuple, last: tuple) -> dict[int, tuple[AttachmentView, ...]]:
     """The files of the messages from ``first`` to ``last`` (rows as messages() reads them)."""
     found: dict[int, list[AttachmentView]] = {}
-    query = (
+    query = tuples(
         Message.select(Attachment.id, Message.id, Attachment.name, Attachment.size, Attachment.mime)
         .join(Attachment, JOIN.CROSS)
         .where(
@@ -738,7 +736,6 @@ def _attachments(conversation_id: int, first: tuple, last: tuple) -> dict[int, t
             & (Attachment.message == Message.id)
         )
         .order_by(Attachment.id)
-        .tuples()
     )
     for attachment_id, message_id, name, size, mime in query:
         found.setdefault(message_id, []).append(AttachmentView(attachment_id, name, size, mime))
@@ -752,10 +749,9 @@ def _seen_message_id(state: ConversationState, conversation: Conversation) -> in
     other = S.get_or_none((S.conversation == conversation.id) & (S.member == state.peer_id))
     if other is None or not other.read_upto:
         return None
-    receipts = (
+    receipts = tuples(
         MemberSettings.select(MemberSettings.read_receipts)
         .where(MemberSettings.member.in_([state.member_id, state.peer_id]))
-        .tuples()
     )
     settings = [bool(on) for (on,) in receipts]
     if len(settings) != 2 or not all(settings):

@@ -32,6 +32,7 @@ from app.store.models import (
     Member,
     MemberSettings,
     Message,
+    tuples,
 )
 from app.store.search import index_message, people_text, refresh_people
 
@@ -270,23 +271,24 @@ def _deliver_to_one(
     """Route, validate, deliver and bill one 1:1 message; inside the caller's transaction."""
     sender, recipient = pair.sender, pair.recipient
     decision = routing.decide(pair, at)
-    if not decision.allowed:
+    route = decision.route
+    if route is None:  # a refused decision names no route
         raise Refused(decision.refusal)
-    inmail = decision.route == "inmail"
+    inmail = route == "inmail"
     if inmail and not subject and conversation is not None:
         subject = conversation.subject
-    subject = check_content(decision.route, body, subject, attachments)
-    conversation = _thread_for(pair, conversation, decision.route, subject, at)
+    subject = check_content(route, body, subject, attachments)
+    conversation = _thread_for(pair, conversation, route, subject, at)
     spam = not pair.connected and _looks_like_bulk(sender.id, recipient.id, body_hash(body), at)
     message = _deliver(
         conversation,
         sender,
         body,
-        kind=KINDS[decision.route][1],
+        kind=KINDS[route][1],
         subject=subject if inmail else "",
         attachments=attachments,
         at=at,
-        route=decision.route,
+        route=route,
         spam_for=frozenset({recipient.id}) if spam else frozenset(),
         loaded=(recipient,),
     )
@@ -298,7 +300,7 @@ def _deliver_to_one(
         # InMail from the recipient would have made this route a plain message).
         _answer_pending_inmail(conversation.id, pair, response, at)
     # The balance the route read (or reads now), less what this message cost: a refund goes to the other side.
-    return SendResult(conversation.id, message.id, decision.route, pair.balance - decision.cost, spam=spam)
+    return SendResult(conversation.id, message.id, route, pair.balance - decision.cost, spam=spam)
 
 
 def _handles(to_handles) -> list[str]:
@@ -359,15 +361,15 @@ def _check_group_members(adder: Member, members: Sequence[Member], already: int)
     ids = [m.id for m in members]
     blocked = {
         a if a != adder.id else b
-        for a, b in Block.select(Block.blocker, Block.blocked).where(
+        for a, b in tuples(Block.select(Block.blocker, Block.blocked).where(
             ((Block.blocker == adder.id) & Block.blocked.in_(ids))
             | (Block.blocker.in_(ids) & (Block.blocked == adder.id))
-        ).tuples()
+        ))
     }
     connected = {
-        other for (other,) in Connection.select(Connection.other).where(
+        other for (other,) in tuples(Connection.select(Connection.other).where(
             (Connection.member == adder.id) & Connection.other.in_(ids)
-        ).tuples()
+        ))
     }
     for member in members:
         if member.id in blocked:
@@ -519,7 +521,7 @@ def reply(
     """Reply in a conversation; on a pending InMail, accept and decline are quick replies."""
     at = now or clock.now()
     text, response = _quick_reply(body, accept, decline)
-    check_body(text, LIMITS.message_body_max, "A message")
+    text = check_body(text, LIMITS.message_body_max, "A message")
     with write():
         credits.settle(at)
         credits.lock_member(member_id)

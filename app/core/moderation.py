@@ -26,6 +26,7 @@ from app.store.models import (
     ConversationState,
     Message,
     Report,
+    tuples,
 )
 
 ACTIONS = ("archive", "unarchive", "mute", "unmute", "star", "unstar", "read", "unread", "spam", "not-spam", "delete")
@@ -93,7 +94,7 @@ def _previous(member_id: int, wanted: list[int]) -> dict[int, tuple]:
     found: dict[int, tuple] = {}
     for batch in _batches(wanted):
         query = S.select(S.conversation, *fields).where((S.member == member_id) & S.conversation.in_(batch))
-        for conversation_id, *values in query.tuples():
+        for conversation_id, *values in tuples(query):
             found[conversation_id] = tuple(values)
     for conversation_id in wanted:
         if conversation_id not in found:

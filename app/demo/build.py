@@ -16,6 +16,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Callable
 
 from app.core import clock
@@ -26,7 +27,7 @@ from app.demo.stories import ACCEPT, ATTACHMENTS, DECLINE, LONG, Line, Story, de
 class Step:
     at: datetime
     order: int
-    run: Callable[[datetime], None] = field(compare=False)
+    run: Callable[[datetime], object] = field(compare=False)
 
 
 class Timeline:
@@ -36,7 +37,7 @@ class Timeline:
         self.shift = shift
         self.steps: list[Step] = []
 
-    def add(self, at: datetime, run: Callable[[datetime], None]) -> None:
+    def add(self, at: datetime, run: Callable[[datetime], object]) -> None:
         self.steps.append(Step(at + self.shift, len(self.steps), run))
 
     def play(self) -> None:
@@ -148,7 +149,7 @@ class _Demo:
 
         start = datetime(2025, 8, 25, 12, 0)
         for index, (a, b) in enumerate(CONNECTIONS):
-            self.timeline.add(start + timedelta(hours=5 * index), lambda at, a=a, b=b: connect(a, b, now=at))
+            self.timeline.add(start + timedelta(hours=5 * index), partial(connect, a, b))
 
     def open_profile_on(self, at: datetime) -> None:
         self.setting(ME, "open-profile", True)
@@ -161,19 +162,18 @@ class _Demo:
         for index, item in enumerate(story.lines):
             if index:
                 at += delay(item.after)
-            self.timeline.add(at, lambda when, item=item, first=index == 0: self.say(story, state, item, first, when))
+            self.timeline.add(at, partial(self.say, story, state, item, index == 0))
             if item.recall_after:
-                self.timeline.add(at + delay(item.recall_after),
-                                  lambda when, item=item: self.recall(story, state, item, when))
+                self.timeline.add(at + delay(item.recall_after), partial(self.recall, story, state, item))
         done = at + timedelta(minutes=20)
         if story.read:
             self.timeline.add(done, lambda when: self.mark_read(ME, state, when))
         if story.peers_read and len(story.others) == 1:
             self.timeline.add(done, lambda when: self.mark_read(story.others[0], state, when))
         for action in story.actions:
-            self.timeline.add(done + timedelta(minutes=5), lambda when, a=action: self.apply(a, state, when))
+            self.timeline.add(done + timedelta(minutes=5), partial(self.apply, action, state))
         if story.report:
-            self.timeline.add(done + timedelta(minutes=10), lambda when: self.report(story, state, when))
+            self.timeline.add(done + timedelta(minutes=10), partial(self.report, story.report, state))
 
     def _author(self, story: Story, who: str) -> str:
         return {"me": ME, "them": story.others[0]}.get(who, who)
@@ -209,10 +209,10 @@ class _Demo:
 
         moderation.apply(self.ids[ME], action, [state["conversation"]], now=at)
 
-    def report(self, story: Story, state: dict, at: datetime) -> None:
+    def report(self, reason: str, state: dict, at: datetime) -> None:
         from app.core import moderation
 
-        moderation.report(self.ids[ME], state["conversation"], story.report, now=at)
+        moderation.report(self.ids[ME], state["conversation"], reason, now=at)
 
     # -- spam, sponsored, and what others say among themselves
 

@@ -30,6 +30,7 @@ from app.store.models import (
     Draft,
     Member,
     Message,
+    tuples,
 )
 
 FORMATS = ("json", "csv")
@@ -66,8 +67,10 @@ class _Exporter:
         self.people: dict[int, Member] = {}
 
     def _person(self, member_id: int | None) -> Member | None:
-        if member_id is None:
-            return None
+        """The member, or None for a sender whose account is gone."""
+        return None if member_id is None else self._member(member_id)
+
+    def _member(self, member_id: int) -> Member:
         person = self.people.get(member_id)
         if person is None:
             person = self.people[member_id] = Member.get_by_id(member_id)
@@ -90,10 +93,12 @@ class _Exporter:
             conversation = state.conversation
             # By name, so that the same conversation always exports the same way.
             members = [
-                row[0] for row in ConversationState.select(ConversationState.member)
-                .join(Member, on=(ConversationState.member == Member.id))
-                .where(ConversationState.conversation == conversation.id)
-                .order_by(Member.name, Member.handle).tuples()
+                row[0] for row in tuples(
+                    ConversationState.select(ConversationState.member)
+                    .join(Member, on=(ConversationState.member == Member.id))
+                    .where(ConversationState.conversation == conversation.id)
+                    .order_by(Member.name, Member.handle)
+                )
             ]
             messages = list(
                 Message.select().where(Message.conversation == conversation.id)
@@ -124,7 +129,7 @@ class _Exporter:
                 "muted": state.muted,
                 "unread": state.unread,
                 "last_at": conversation.last_at.isoformat() + "Z",
-                "members": [self._member_json(self._person(m)) for m in members],
+                "members": [self._member_json(self._member(m)) for m in members],
                 "messages": [self._message_json(m) for m in messages],
                 "drafts": [
                     {"subject": d.subject, "body": d.body, "to": d.to_handles.split(",") if d.to_handles else [],
@@ -183,7 +188,7 @@ class _Exporter:
         return ""
 
     def _names_and_urls(self, member_ids: list[int]) -> tuple[str, str]:
-        people = [self._person(m) for m in member_ids]
+        people = [self._member(m) for m in member_ids]
         names = ",".join(HIDDEN_MEMBER if p.kind == "anonymous" else p.name for p in people)
         urls = ",".join(self._url(p) for p in people)
         return names, urls
@@ -208,7 +213,7 @@ class _Exporter:
                    message.subject, body, folder, "No", "No"]
 
     def _write_drafts(self, writer) -> None:
-        me = self._person(self.member_id)
+        me = self._member(self.member_id)
         drafts = Draft.select().where(Draft.member == self.member_id).order_by(Draft.id)
         for draft in drafts.iterator():
             if draft.conversation_id is not None:

@@ -8,8 +8,12 @@ same plan on SQLite and PostgreSQL).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from peewee import (
     AutoField,
+    BaseQuery,
     BigIntegerField,
     BlobField,
     BooleanField,
@@ -24,6 +28,14 @@ from peewee import (
 )
 
 database = DatabaseProxy()
+
+
+def tuples(query: BaseQuery) -> Iterable[tuple[Any, ...]]:
+    """The query's rows as tuples.
+
+    The same as ``query.tuples()``: peewee's stubs type that as yielding model instances.
+    """
+    return cast(Iterable[tuple[Any, ...]], query.tuples())
 
 
 class BaseModel(Model):

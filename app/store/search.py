@@ -18,7 +18,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 from app.store import backend
 from app.store.models import database
 
-Phrase = tuple[Sequence[str], bool]
+# (words, prefix), or (words, prefix, TEXT_ONLY): see below.
+Phrase = tuple[Sequence[str], bool] | tuple[Sequence[str], bool, str]
 
 # ConversationState columns a search may require to equal a value.
 STATE_COLUMNS = ("folder", "has_unread", "connected", "inmail", "starred", "muted", "has_attachment")

@@ -48,7 +48,8 @@ def load_peewee_for(target: str) -> None:
         return
     hidden = [name for name in POSTGRES_DRIVERS if name not in sys.modules]
     for name in hidden:
-        sys.modules[name] = None  # importing it fails at once, and Peewee goes on without it
+        # importing it fails at once, and Peewee goes on without it (typeshed allows modules only)
+        sys.modules[name] = None  # type: ignore[assignment]
     try:
         import peewee  # noqa: F401
     finally:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -30,6 +32,10 @@ from app.ui.styles import styles_dir
 from app.ui.text import choose_glyphs, use_glyphs
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.work import RunsWork, WorkFailed
+
+if TYPE_CHECKING:
+    from app.config import Config
+    from app.ui.screens.thread import ThreadScreen
 
 POLL_SECONDS = 0.5
 EXIT_ON_FIRST_PAINT = "PARLEY_EXIT_ON_FIRST_PAINT"
@@ -73,7 +79,7 @@ class ActionsProvider(Provider):
 
 
 class GettingStartedScreen(Screen):
-    BINDINGS = [APP_BINDINGS[0]]
+    BINDINGS: ClassVar[list[BindingType]] = [APP_BINDINGS[0]]
 
     def compose(self) -> ComposeResult:
         yield Static(GETTING_STARTED, id="getting-started", markup=False)
@@ -83,17 +89,17 @@ class GettingStartedScreen(Screen):
 class ParleyApp(RunsWork, App):
     TITLE = "Parley"
     CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "inbox.tcss", styles_dir() / "thread.tcss"]
-    BINDINGS = APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
     COMMANDS = App.COMMANDS | {ActionsProvider}
 
     def __init__(self, member: MemberView | None, settings: dict[str, bool] | None = None,
-                 config: dict[str, Any] | None = None, *, live: bool = True,
+                 config: Config | Mapping[str, Any] | None = None, *, live: bool = True,
                  exit_on_first_paint: bool = False) -> None:
         super().__init__()
         self.member = member
         self.mailbox = Mailbox(member) if member is not None else None
         self.settings = settings or {}
-        self.config = config or {}
+        self.config: Config | Mapping[str, Any] = config or {}
         self.live = live
         self.exit_on_first_paint = exit_on_first_paint
         self.undo_stack: list[tuple[str, Any, int]] = []
@@ -126,6 +132,13 @@ class ParleyApp(RunsWork, App):
         if action in ("compose", "settings") and self.mailbox is None:
             return False
         return True
+
+    @property
+    def acting(self) -> Mailbox:
+        """The acting member's mailbox, for the screens and actions that exist only when there
+        is a member (check_action keeps compose and settings from an empty store)."""
+        assert self.mailbox is not None
+        return self.mailbox
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
@@ -179,7 +192,7 @@ class ParleyApp(RunsWork, App):
         for screen in self.screen_stack:
             screen.post_message(StoreChanged(event.conversation_ids))
         showing_thread = self.is_screen_installed("thread") and self.screen is self.get_screen("thread")
-        open_thread = self.screen.conversation_id if showing_thread else None
+        open_thread = self.thread_screen().conversation_id if showing_thread else None
         news = [row for row in event.news if row.id != open_thread]
         if news and self.settings.get("notifications", True):
             from app.ui.text import literal
@@ -191,7 +204,7 @@ class ParleyApp(RunsWork, App):
 
     def reload_settings(self) -> None:
         """Read the member's settings again (another connection may have changed them)."""
-        self.in_thread(self.mailbox.settings, then=lambda settings: self.post_message(SettingsChanged(settings)),
+        self.in_thread(self.acting.settings, then=lambda settings: self.post_message(SettingsChanged(settings)),
                        group="settings", exclusive=True)
 
     def on_settings_changed(self, event: SettingsChanged) -> None:
@@ -209,7 +222,7 @@ class ParleyApp(RunsWork, App):
             self.notify("Nothing to undo.")
             return
         action, token, count = self.undo_stack.pop()
-        mailbox = self.mailbox
+        mailbox = self.acting
 
         def undone(_) -> None:
             what = "conversation" if count == 1 else "conversations"
@@ -223,7 +236,7 @@ class ParleyApp(RunsWork, App):
         """Ask why (the Report dialog), then report: Spam, and the sender is blocked."""
         from app.ui.screens.report import ReportDialog
 
-        mailbox = self.mailbox
+        mailbox = self.acting
 
         def chosen(reason: str | None) -> None:
             if not reason:
@@ -237,13 +250,13 @@ class ParleyApp(RunsWork, App):
 
         self.push_screen(ReportDialog(mailbox.report_reasons()), chosen)
 
-    def thread_screen(self):
+    def thread_screen(self) -> ThreadScreen:
         """The one thread screen, built on first use and kept for every conversation."""
         from app.ui.screens.thread import ThreadScreen
 
         if not self.is_screen_installed("thread"):
-            self.install_screen(ThreadScreen(self.mailbox), "thread")
-        return self.get_screen("thread")
+            self.install_screen(ThreadScreen(self.acting), "thread")
+        return self.get_screen("thread", ThreadScreen)
 
     def action_compose(self) -> None:
         from app.ui.screens.compose import ComposeScreen
@@ -253,12 +266,12 @@ class ParleyApp(RunsWork, App):
                 self.notify("Sent.")
                 self.post_message(StoreChanged({result.conversation}))
 
-        self.push_screen(ComposeScreen(self.mailbox), sent)
+        self.push_screen(ComposeScreen(self.acting), sent)
 
     def action_settings(self) -> None:
         from app.ui.screens.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen(self.mailbox))
+        self.push_screen(SettingsScreen(self.acting))
 
     def action_help(self) -> None:
         from app.ui.screens.help import HelpScreen

@@ -7,11 +7,15 @@ The same table feeds the command palette and the help screen.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from app.core.views import FILTER_LABELS, FILTERS
+
+if TYPE_CHECKING:
+    from app.config import Config
 
 
 def bind(key: str, action: str, description: str, binding_id: str, *, show: bool = True,
@@ -96,7 +100,7 @@ ALL_BINDINGS: list[Binding] = [
 BINDING_IDS: frozenset[str] = frozenset(b.id for b in ALL_BINDINGS if b.id)
 
 
-def keymap_from_config(config: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+def keymap_from_config(config: Config | Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
     """The `[keys]` table as a keymap, and the ids in it that name no binding."""
     table = config.get("keys") or {}
     if not isinstance(table, dict):

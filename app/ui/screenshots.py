@@ -62,8 +62,10 @@ async def hold_still(pilot: Pilot) -> None:
     the workers finish; asking for it and waiting two refreshes makes that certain.
     """
     for screen in pilot.app.screen_stack:
-        for widget in screen.query("Input, TextArea"):
-            widget.cursor_blink = False
+        for box in screen.query(Input):
+            box.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
     pilot.app.screen.refresh_bindings()
     await settle(pilot)
     await pilot.pause(0.1)

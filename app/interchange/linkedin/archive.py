@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import IO, Callable
 
 from app.interchange.linkedin.csv_versions import ArchiveError
 
@@ -20,7 +20,7 @@ KNOWN_FILES = MESSAGE_FILES + (CONNECTIONS_FILE, PROFILE_FILE, INVITATIONS_FILE)
 class ExportFile:
     name: str  # as shown in messages: the file's own name
     size: int
-    open: Callable[[], BinaryIO]
+    open: Callable[[], IO[bytes]]
 
 
 class LinkedInExport:
@@ -44,7 +44,7 @@ class LinkedInExport:
                 "this holds no messages.csv, Connections.csv or Profile.csv; is it a LinkedIn data export?",
             )
 
-    def _add(self, name: str, size: int, opener: Callable[[], BinaryIO]) -> None:
+    def _add(self, name: str, size: int, opener: Callable[[], IO[bytes]]) -> None:
         key = name.lower()
         if key in KNOWN_FILES:
             self.files.setdefault(key, []).append(ExportFile(name, size, opener))
@@ -55,7 +55,7 @@ class LinkedInExport:
         )
         for file in candidates:
             if file.is_file():
-                self._add(file.name, file.stat().st_size, lambda f=file: open(f, "rb"))
+                self._add(file.name, file.stat().st_size, _file_opener(file))
 
     def _add_single_csv(self) -> None:
         name = self.path.name
@@ -64,7 +64,7 @@ class LinkedInExport:
 
     def _scan_zip(self) -> None:
         try:
-            self._zip = zipfile.ZipFile(self.path)
+            self._zip = archive = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError):
             raise ArchiveError(
                 self.path.name, "this is neither a .zip file nor a folder of a LinkedIn export."
@@ -73,7 +73,7 @@ class LinkedInExport:
             parts = [p for p in info.filename.split("/") if p]
             if info.is_dir() or not parts or len(parts) > 2:
                 continue
-            self._add(parts[-1], info.file_size, lambda i=info: self._zip.open(i))
+            self._add(parts[-1], info.file_size, _member_opener(archive, info))
 
     def get(self, key: str) -> list[ExportFile]:
         return self.files.get(key, [])
@@ -84,3 +84,11 @@ class LinkedInExport:
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
+
+
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: open(path, "rb")
+
+
+def _member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
+    return lambda: archive.open(info)

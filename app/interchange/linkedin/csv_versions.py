@@ -13,7 +13,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import BinaryIO, Callable, Iterator
+from typing import IO, Callable, Iterator
 
 from app.core.errors import BadInput
 
@@ -142,7 +142,7 @@ def message_extractor(header: list[str]) -> Callable[[list[str]], tuple]:
 class CsvRows:
     """Rows of one CSV file with the line each starts on, decoding errors as sentences."""
 
-    def __init__(self, raw: BinaryIO, file: str, reopen: Callable[[], BinaryIO] | None = None) -> None:
+    def __init__(self, raw: IO[bytes], file: str, reopen: Callable[[], IO[bytes]] | None = None) -> None:
         self.file = file
         self._raw = raw
         self._reopen = reopen

@@ -9,6 +9,7 @@ from peewee import fn
 from app.core import delivery
 from app.core.delivery import preview_of
 from app.interchange.linkedin.reading import _Thread
+from app.interchange.linkedin.summary import ImportSummary
 from app.store.bulk import indexes_rebuilt, insert_rows
 from app.store.models import (
     BOX_ARCHIVED,
@@ -28,6 +29,14 @@ STATE_COLUMNS = ("conversation", "member", "folder", "unread", "has_unread", "ar
 
 class Filing:
     """The importer's conversation states and InMail rows (its state lives on the importer)."""
+
+    # The importer's state this step reads, set up by the importer and filled by its earlier steps.
+    now: datetime
+    summary: ImportSummary
+    threads: dict[str, _Thread]
+    member_of: dict[str, int]
+    me_id: int
+    my_connections: dict[int, datetime]
 
     def _finish_conversations(self) -> None:
         me = self.me_id
@@ -106,28 +115,32 @@ class Filing:
             return True
         return bool(mine) and min(mine) <= max(theirs)
 
-    def _responded_at(self, thread: _Thread, recipient: int) -> datetime | None:
+    def _responded_at(self, thread: _Thread, recipient: int, sent_at: datetime) -> datetime | None:
         times = [at for key, at in thread.first_by.items()
-                 if self.member_of.get(key) == recipient and at > thread.first_at]
+                 if self.member_of.get(key) == recipient and at > sent_at]
         return min(times) if times else None
 
     def _inmail_row(self, thread: _Thread, other: int) -> dict:
         sender = self.member_of[thread.first_sender]
         recipient = other if sender == self.me_id else self.me_id
-        responded_at = self._responded_at(thread, recipient)
+        sent_at = thread.first_at
+        assert sent_at is not None  # read with the first message, which the InMail is
+        responded_at = self._responded_at(thread, recipient, sent_at)
         return {
             "message": thread.first_id, "conversation": thread.conversation_id, "sender": sender,
-            "recipient": recipient, "sent_at": thread.first_at,
-            "status": delivery.inmail_status(thread.first_at, responded_at, self.now),
+            "recipient": recipient, "sent_at": sent_at,
+            "status": delivery.inmail_status(sent_at, responded_at, self.now),
             "responded_at": responded_at, "refunded": False,
-            "reminded_at": delivery.reminded_at(thread.first_at, responded_at, self.now), "billed": False,
+            "reminded_at": delivery.reminded_at(sent_at, responded_at, self.now), "billed": False,
         }
 
     def _update_existing(self, thread: _Thread) -> None:
         """A newer export of the same account: new messages in a conversation already here."""
         conversation = Conversation.get_by_id(thread.conversation_id)
-        if thread.new_last_at >= conversation.last_at:
-            conversation.last_at = thread.new_last_at
+        new_last_at = thread.new_last_at
+        assert new_last_at is not None  # set with each message added, and this thread has some
+        if new_last_at >= conversation.last_at:
+            conversation.last_at = new_last_at
             conversation.preview = preview_of(thread.new_last_body)
         conversation.message_count = (
             Message.select(fn.COUNT(Message.id)).where(Message.conversation == conversation.id).scalar()

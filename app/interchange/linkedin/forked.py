@@ -21,13 +21,15 @@ import queue
 import signal
 import sys
 import threading
-from typing import Callable, Iterator
+from typing import Callable, Generic, Iterator, TypeVar
 
 from app.core.errors import ParleyError
 
 AHEAD = 8  # items read from the pipe before they are asked for
 
 _ITEM, _END, _ERROR, _LOST = range(4)
+
+Item = TypeVar("Item")
 
 
 def can_fork() -> bool:
@@ -38,13 +40,13 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
-class Forked:
+class Forked(Generic[Item]):
     """Runs ``work(put)`` in a forked copy of this process; iterating gives what it puts.
 
     Use as a context manager: leaving the block ends the copy, done or not.
     """
 
-    def __init__(self, work: Callable[[Callable[[object], None]], None], name: str) -> None:
+    def __init__(self, work: Callable[[Callable[[Item], None]], None], name: str) -> None:
         context = multiprocessing.get_context("fork")
         self._pipe, child_end = context.Pipe(duplex=False)
         # Frozen objects are left alone by the copy's collector, so their pages stay shared.
@@ -60,13 +62,13 @@ class Forked:
         self._receiver = threading.Thread(target=self._receive, name=f"{name}-receiver", daemon=True)
         self._receiver.start()
 
-    def __enter__(self) -> "Forked":
+    def __enter__(self) -> Forked[Item]:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def __iter__(self) -> Iterator[object]:
+    def __iter__(self) -> Iterator[Item]:
         while True:
             tag, value = self._items.get()
             if tag == _ITEM:

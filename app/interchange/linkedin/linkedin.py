@@ -24,7 +24,7 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from app.core import clock
 from app.core.delivery import has_links
@@ -49,6 +49,7 @@ from app.interchange.linkedin.people import (
 from app.interchange.linkedin.progress import Progress
 from app.interchange.linkedin.reading import Reading, _Identity, _Thread
 from app.interchange.linkedin.summary import PROGRESS_EVERY, SKIP_DUPLICATE, SKIP_EMPTY, ImportSummary
+from app.store import backend
 from app.store.bulk import MessageIndex, TimeOrderedInsert, indexes_rebuilt, insert_rows, rows_where_in, take_ids
 from app.store.db import retrying, write
 from app.store.models import (
@@ -60,6 +61,7 @@ from app.store.models import (
     MemberSettings,
     Message,
     database,
+    tuples,
 )
 from app.store.search import refresh_people
 
@@ -173,7 +175,7 @@ class _Importer(Reading, Filing):
             with indexes_rebuilt(Message, adding):
                 self._write_all_messages(threads, adding)
             self._finish_conversations()
-            refresh_people([t.conversation_id for t in threads])
+            refresh_people([t.conversation_id for t in threads if t.conversation_id is not None])
 
     def _stage(self, name: str) -> None:
         """A stage of a long import that counts nothing but takes seconds, for the progress line."""
@@ -219,9 +221,9 @@ class _Importer(Reading, Filing):
         existing_by_name: dict[tuple[str, str], int] = {}
         existing_by_handle: dict[str, int] = {}
         blanks: dict[int, tuple[str, str, str]] = {}
-        for member_id, handle, name, url, kind, company, position, headline in (
+        for member_id, handle, name, url, kind, company, position, headline in tuples(
             Member.select(Member.id, Member.handle, Member.name, Member.profile_url, Member.kind,
-                          Member.company, Member.position, Member.headline).order_by(Member.id).tuples()
+                          Member.company, Member.position, Member.headline).order_by(Member.id)
         ):
             existing_by_handle[handle] = member_id
             if url:
@@ -317,10 +319,10 @@ class _Importer(Reading, Filing):
         self.summary.members += len(new_members)
         if not self.me_id:
             self.me_id = by_handle[ME]
-        for key, target in resolved.items():
-            if target == ME:
-                target = self.me_id
-            self.member_of[key] = by_handle[target] if isinstance(target, str) else target
+        for key, handle_or_id in resolved.items():
+            if handle_or_id == ME:
+                handle_or_id = self.me_id
+            self.member_of[key] = by_handle[handle_or_id] if isinstance(handle_or_id, str) else handle_or_id
 
     def _member_row(self, handle: str, name: str, url: str, kind: str, headline: str, company: str,
                     position: str, location: str) -> dict:
@@ -335,7 +337,7 @@ class _Importer(Reading, Filing):
         me = self.me_id
         self.my_connections = {
             other: at for other, at in
-            Connection.select(Connection.other, Connection.connected_at).where(Connection.member == me).tuples()
+            tuples(Connection.select(Connection.other, Connection.connected_at).where(Connection.member == me))
         }
         rows = []
         for key, at in self.connections:
@@ -443,7 +445,8 @@ class _Importer(Reading, Filing):
         # A copy to make the rows is forked, if they are many, before the index's thread starts:
         # a fork wants no other thread running.
         with self._rows_made(ids, adding) as events, \
-                MessageIndex(lambda: {t.conversation_id: self._people_text(t) for t in threads}) as index:
+                MessageIndex(lambda: {t.conversation_id: self._people_text(t) for t in threads
+                                      if t.conversation_id is not None}) as index:
             span = _Span(index.add) if counting_down else None
             written = span.add if span is not None else index.add
             for event, value in events:
@@ -472,7 +475,7 @@ class _Importer(Reading, Filing):
             return
         progress = self.progress
 
-        def work(put: Callable[[object], None]) -> None:
+        def work(put: Callable[[tuple[str, Any]], None]) -> None:
             if progress is not None:
                 self.progress = lambda *args: put(("progress", args))
             for event in self._made_rows(ids):
@@ -482,7 +485,8 @@ class _Importer(Reading, Filing):
         with Forked(work, "parley-import-rows") as made:
             yield self._events_from(made, progress)
 
-    def _events_from(self, made: Forked, progress: Progress | None) -> Iterator[tuple[str, list[tuple]]]:
+    def _events_from(self, made: Forked[tuple[str, Any]],
+                     progress: Progress | None) -> Iterator[tuple[str, list[tuple]]]:
         for event, value in made:
             if event == "progress":
                 if progress is not None:
@@ -514,7 +518,8 @@ class _Importer(Reading, Filing):
             thread.added, thread.max_id, thread.first_id = added, max_id, first_id
             thread.new_last_at, thread.new_last_body = last_at, last_body
 
-    def _copy_in_time_order(self, threads: list[_Thread], staging: TimeOrderedInsert, index: MessageIndex) -> None:
+    def _copy_in_time_order(self, threads: list[_Thread], staging: backend.TimeOrderedInsert,
+                            index: backend.MessageIndex) -> None:
         span: list[int] = []
 
         def copied(first: int, last: int) -> None:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from datetime import datetime
 from typing import Iterator
 
-from app.interchange.linkedin.archive import CONNECTIONS_FILE, INVITATIONS_FILE, PROFILE_FILE, ExportFile
+from app.interchange.linkedin.archive import (
+    CONNECTIONS_FILE,
+    INVITATIONS_FILE,
+    PROFILE_FILE,
+    ExportFile,
+    LinkedInExport,
+)
 from app.interchange.linkedin.csv_versions import (
     CONNECTION_COLUMNS,
     CONNECTION_OPTIONAL,
@@ -35,7 +42,8 @@ from app.interchange.linkedin.people import (
     split_urls,
     url_key,
 )
-from app.interchange.linkedin.summary import PROGRESS_EVERY, SKIP_CONNECTION, counted
+from app.interchange.linkedin.progress import Progress
+from app.interchange.linkedin.summary import PROGRESS_EVERY, SKIP_CONNECTION, ImportSummary, counted
 from app.store.models import BOX_ARCHIVED, BOX_INBOX, BOX_SPAM
 
 ROW_MEMO_SIZE = 64  # senders and recipients remembered for the conversation being read
@@ -109,6 +117,24 @@ class _Thread:
 
 class Reading:
     """The importer's first pass (its state lives on the importer)."""
+
+    # The importer's state this pass reads and fills, set up by the importer.
+    export: LinkedInExport
+    progress: Progress | None
+    now: datetime
+    summary: ImportSummary
+    message_files: list[ExportFile]
+    identities: dict[str, _Identity]
+    urls_by_name: dict[str, set[str]]
+    threads: dict[str, _Thread]
+    person_keys: dict[tuple[str, str], str]
+    recipient_keys: dict[tuple[str, str], tuple[str, ...]]
+    owner_votes: Counter[str]
+    connections: list[tuple[str, datetime]]
+    invited: list[str]
+    _row_memo: dict[tuple, tuple]
+    _memo_conversation: str | None
+    _previous_at: datetime | None
 
     # --- first pass: read and check everything, write nothing ---------------------------
 

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 from peewee import JOIN
 
 from app.store import backend
-from app.store.models import Conversation, ConversationState, Member, Message, database
+from app.store.models import Conversation, ConversationState, Member, Message, database, tuples
 from app.store.postgres import search
 from app.store.search import people_text
 
@@ -41,13 +41,12 @@ class MessageIndex(backend.MessageIndex):
         self._index(first_id, last_id)
 
     def _index(self, first_id: int, last_id: int) -> None:
-        rows = (
+        rows = tuples(
             Message.select(Message.id, Message.conversation, Message.subject, Message.body,
                            Member.name, Member.company, Member.headline)
             .join(Member, on=(Member.id == Message.sender), join_type=JOIN.LEFT_OUTER)
             .where(Message.id.between(first_id, last_id))
             .order_by(Message.id)
-            .tuples()
         )
         search.index_messages(
             (message_id, subject, body,
@@ -96,17 +95,17 @@ def conversation_people() -> dict[int, str]:
     """Each conversation's people as a new message files them: its title, then its creator and
     everyone with a view of it, in member id order."""
     members: dict[int, set[int]] = {}
-    for conversation, member in ConversationState.select(ConversationState.conversation,
-                                                          ConversationState.member).tuples():
+    for conversation, member in tuples(ConversationState.select(ConversationState.conversation,
+                                                                ConversationState.member)):
         members.setdefault(conversation, set()).add(member)
-    titles = {}
-    for conversation, title, creator in Conversation.select(Conversation.id, Conversation.title,
-                                                            Conversation.created_by).tuples():
+    titles: dict[int, str] = {}
+    for conversation, title, creator in tuples(Conversation.select(Conversation.id, Conversation.title,
+                                                                   Conversation.created_by)):
         titles[conversation] = title
         if creator is not None:
             members.setdefault(conversation, set()).add(creator)
-    person = {row[0]: row[1:] for row in Member.select(Member.id, Member.name, Member.company,
-                                                       Member.headline).tuples()}
+    person = {row[0]: row[1:] for row in tuples(Member.select(Member.id, Member.name, Member.company,
+                                                              Member.headline))}
     return {
         conversation: people_text(title, (person[m] for m in sorted(members.get(conversation, ())) if m in person))
         for conversation, title in titles.items()

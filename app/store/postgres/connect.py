@@ -8,6 +8,7 @@ talks to it through psycopg 3 (psycopg2 also works), installed by the
 from __future__ import annotations
 
 import importlib.util
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from peewee import (
@@ -19,6 +20,9 @@ from peewee import (
 from playhouse import db_url
 
 from app.store.errors import NEEDS_DRIVER, StoreError
+
+if TYPE_CHECKING:
+    from peewee import _ConnectionState
 
 CONNECT_TIMEOUT = 5  # seconds; an unreachable server should fail fast, not hang the terminal
 
@@ -67,6 +71,9 @@ class TeamDatabase(PostgresqlDatabase):
     query outside a transaction, or the BEGIN of one, is tried again: neither can
     have changed anything, so running it twice is safe.
     """
+
+    # Peewee's own per-thread connection state, which its stubs leave out of Database.
+    _state: _ConnectionState
 
     def _dropped(self) -> bool:
         conn = self._state.conn

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import select
 import time
+from typing import TYPE_CHECKING, Any
 
 from app.store import changes
 from app.store.backend import ChangeFeed
+
+if TYPE_CHECKING:
+    import psycopg
 
 CHANGE_CHANNEL = "parley_change"
 # A bulk load sets this for its transaction alone: the rows it writes note no change each.
@@ -75,8 +79,8 @@ class PostgresFeed(ChangeFeed):
 
     def __init__(self, db):
         self._db = db
-        self._conn = None
-        self._schema = None
+        self._conn: psycopg.Connection[Any] | None = None
+        self._schema: str | None = None
         self._pending = False
         self._next_try = 0.0
         self._listen()
@@ -91,7 +95,9 @@ class PostgresFeed(ChangeFeed):
         try:
             params = {**self._db.connect_params, "application_name": LISTENER_NAME}
             conn = psycopg.connect(dbname=self._db.database, autocommit=True, **params)
-            self._schema = conn.execute("SELECT current_schema()").fetchone()[0]
+            row = conn.execute("SELECT current_schema()").fetchone()
+            assert row is not None  # a SELECT without FROM returns one row
+            self._schema = row[0]
             # psycopg hands every notification it reads to this handler, whether it
             # arrived while the connection was idle or running a query.
             conn.add_notify_handler(self._heard)
@@ -128,12 +134,12 @@ class PostgresFeed(ChangeFeed):
         return list(self._db.execute_sql(sql, params).fetchall())
 
     def _drop(self) -> None:
-        try:
-            self._conn.close()
-        except Exception:
-            pass
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                pass
         self._conn = None
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._drop()
+        self._drop()

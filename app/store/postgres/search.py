@@ -39,7 +39,7 @@ FIELD_GAP = 2
 
 def _accents() -> frozenset[str]:
     """The combining marks that put an accent on a Latin letter (é = e + U+0301)."""
-    marks = set()
+    marks: set[str] = set()
     for code in range(0x80, 0x2000):
         decomposed = unicodedata.normalize("NFD", chr(code))
         if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
@@ -178,8 +178,9 @@ def match_query(phrases, people=(), excluded=()) -> str | None:
     People phrases must match within the people field (weight C), like FTS5's
     ``people : (...)`` column filter.
     """
-    required = [_phrase_query(p) for p in phrases] + [_phrase_query(p, "C") for p in people]
-    if not required or any(part is None for part in required):
+    parts = [_phrase_query(p) for p in phrases] + [_phrase_query(p, "C") for p in people]
+    required = [part for part in parts if part is not None]
+    if not required or len(required) < len(parts):
         return None
     query = " & ".join(required)
     for phrase in excluded:

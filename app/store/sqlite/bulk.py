@@ -78,6 +78,7 @@ class MessageIndex(backend.MessageIndex):
         if error is not None:
             self._failure = self._failure or error  # the worker skips what is left
         self._batches.put(None)
+        assert self._worker is not None  # started by __enter__
         self._worker.join()
         if error is None:
             if self._failure is not None:

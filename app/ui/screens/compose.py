@@ -15,8 +15,10 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
@@ -136,7 +138,7 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
     """A new message (or a reply into ``reply_conversation_id``); returns the SendResult or None."""
 
     CSS_PATH = styles_dir() / "compose.tcss"
-    BINDINGS = COMPOSE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*COMPOSE_BINDINGS]
 
     def __init__(self, mailbox: Mailbox, *, to: str = "", reply_conversation_id: int | None = None) -> None:
         super().__init__()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar, cast
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from app.core.errors import BadInput
-from app.core.views import CreditsView
+from app.core.views import Counts, CreditsView
 from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import INBOX_BINDINGS
 from app.ui.mailbox import Mailbox
@@ -16,6 +19,9 @@ from app.ui.widgets.filter_bar import FilterBar
 from app.ui.widgets.search_box import SearchBox
 from app.ui.widgets.status_line import StatusLine
 from app.ui.widgets.work import RunsWork
+
+if TYPE_CHECKING:
+    from app.ui.app import ParleyApp
 
 # The sentence for each action done on several conversations at once.
 DONE = {
@@ -33,7 +39,7 @@ def done_sentence(action: str, count: int) -> str:
 
 
 class InboxScreen(RunsWork, Screen):
-    BINDINGS = INBOX_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*INBOX_BINDINGS]
 
     def __init__(self, mailbox: Mailbox, settings: dict[str, bool]) -> None:
         super().__init__()
@@ -41,13 +47,18 @@ class InboxScreen(RunsWork, Screen):
         self.settings = settings
         self.filter_name = "all"
         self.search_query: str | None = None
-        self.counts = None
+        self.counts: Counts | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filters")
         yield SearchBox(id="search")
         yield ConversationList(self.mailbox, id="conversations")
         yield StatusLine(self.mailbox.member, id="status")
+
+    @property
+    def parley(self) -> ParleyApp:
+        """The app, for the undo, report and thread screen it keeps for every screen."""
+        return cast("ParleyApp", self.app)
 
     @property
     def conversations(self) -> ConversationList:
@@ -75,7 +86,7 @@ class InboxScreen(RunsWork, Screen):
     def on_screen_resume(self) -> None:
         if self.counts is not None:
             # Back from a thread, Compose or Settings: the command line may have changed the settings.
-            self.app.reload_settings()
+            self.parley.reload_settings()
             self.refresh_from_store()
 
     # ------------------------------------------------------------------ loading
@@ -142,7 +153,7 @@ class InboxScreen(RunsWork, Screen):
         self._open(event.row.id)
 
     def _open(self, conversation_id: int, **options) -> None:
-        thread = self.app.thread_screen()
+        thread = self.parley.thread_screen()
         thread.show_conversation(conversation_id, **options)
         self.app.push_screen(thread)
 
@@ -236,7 +247,7 @@ class InboxScreen(RunsWork, Screen):
 
         def done(token) -> None:
             if action in ("archive", "delete"):
-                self.app.remember_undo(action, token, len(ids))
+                self.parley.remember_undo(action, token, len(ids))
             self.conversations.set_selected(set())
             self.status.show_note(done_sentence(action, len(ids)))
             self.refresh_from_store()
@@ -273,11 +284,11 @@ class InboxScreen(RunsWork, Screen):
         elif self.conversations.selected:
             self._act("spam")
         elif row is not None:
-            self.app.report_conversation(row.id, self.refresh_from_store)
+            self.parley.report_conversation(row.id, self.refresh_from_store)
 
     def action_undo(self) -> None:
         def undone() -> None:
             self.status.show_note("")
             self.refresh_from_store()
 
-        self.app.undo_last(undone)
+        self.parley.undo_last(undone)

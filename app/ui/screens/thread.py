@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
@@ -22,6 +24,9 @@ from app.ui.widgets.message_view import PAGE_SIZE, MessageView
 from app.ui.widgets.profile_panel import ProfilePanel
 from app.ui.widgets.work import RunsWork
 
+if TYPE_CHECKING:
+    from app.ui.app import ParleyApp
+
 BANNER = "This message may contain unwanted or harmful content."
 # How many of the newest loaded messages are refetched when the conversation changes:
 # enough to catch a recall within its window and any "Seen" moving.
@@ -29,14 +34,14 @@ TAIL = 50
 
 
 class ReplyBox(Input):
-    BINDINGS = REPLY_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*REPLY_BINDINGS]
 
     def action_send(self) -> None:
         self.post_message(self.Submitted(self, self.value))
 
 
 class ThreadScreen(RunsWork, Screen):
-    BINDINGS = THREAD_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*THREAD_BINDINGS]
 
     def __init__(self, mailbox: Mailbox) -> None:
         super().__init__()
@@ -84,6 +89,17 @@ class ThreadScreen(RunsWork, Screen):
         yield Footer()
 
     @property
+    def shown_id(self) -> int:
+        """The conversation on show: show_conversation names it before the screen is first shown."""
+        assert self.conversation_id is not None
+        return self.conversation_id
+
+    @property
+    def parley(self) -> ParleyApp:
+        """The app, for the undo and report it keeps for every screen."""
+        return cast("ParleyApp", self.app)
+
+    @property
     def message_view(self) -> MessageView:
         return self.query_one(MessageView)
 
@@ -109,7 +125,7 @@ class ThreadScreen(RunsWork, Screen):
 
     def load(self) -> None:
         """The header and the newest page of messages, then mark the conversation read."""
-        mailbox, conversation_id = self.mailbox, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.shown_id
 
         def fetch():
             view = mailbox.thread(conversation_id)
@@ -165,7 +181,7 @@ class ThreadScreen(RunsWork, Screen):
             self.refresh_tail()
 
     def refresh_tail(self) -> None:
-        mailbox, conversation_id = self.mailbox, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.shown_id
         loaded = self.message_view.messages
         after = loaded[-TAIL - 1].id if len(loaded) > TAIL else None
         first = loaded[-TAIL].id if len(loaded) > TAIL else None
@@ -196,7 +212,7 @@ class ThreadScreen(RunsWork, Screen):
         if self._loading_older or not view.has_older or not view.messages:
             return
         self._loading_older = True
-        mailbox, conversation_id, oldest = self.mailbox, self.conversation_id, view.messages[0].id
+        mailbox, conversation_id, oldest = self.mailbox, self.shown_id, view.messages[0].id
 
         def shown(older: list[MessageRecord]) -> None:
             self._loading_older = False
@@ -243,7 +259,7 @@ class ThreadScreen(RunsWork, Screen):
     def _send(self, event: Input.Submitted) -> None:
         event.stop()
         body = event.value
-        mailbox, conversation_id, response = self.mailbox, self.conversation_id, self.response
+        mailbox, conversation_id, response = self.mailbox, self.shown_id, self.response
 
         def sent(result) -> None:
             self.response = None
@@ -379,11 +395,11 @@ class ThreadScreen(RunsWork, Screen):
         self.in_thread(lambda: mailbox.recall(target.id), then=recalled)
 
     def _act(self, action: str, *, leave: bool = False) -> None:
-        mailbox, conversation_id = self.mailbox, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.shown_id
 
         def done(token) -> None:
             if action in ("archive", "delete"):
-                self.app.remember_undo(action, token, 1)
+                self.parley.remember_undo(action, token, 1)
             from app.ui.screens.inbox import done_sentence
 
             self.app.notify(done_sentence(action, 1))
@@ -414,10 +430,10 @@ class ThreadScreen(RunsWork, Screen):
         if self.view is not None and self.view.spam:
             self._act("not-spam")
             return
-        self.app.report_conversation(self.conversation_id, self.dismiss_thread)
+        self.parley.report_conversation(self.shown_id, self.dismiss_thread)
 
     def action_undo(self) -> None:
-        self.app.undo_last(self.refresh_tail)
+        self.parley.undo_last(self.refresh_tail)
 
     @on(Button.Pressed, "#banner-report")
     def _banner_report(self) -> None:
@@ -425,7 +441,7 @@ class ThreadScreen(RunsWork, Screen):
 
     @on(Button.Pressed, "#banner-safe")
     def _banner_safe(self) -> None:
-        mailbox, conversation_id = self.mailbox, self.conversation_id
+        mailbox, conversation_id = self.mailbox, self.shown_id
 
         def safe(_) -> None:
             self.remove_class("-banner")

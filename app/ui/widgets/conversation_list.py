@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import datetime
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -38,7 +40,7 @@ Cursor = tuple[datetime, int]
 class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=False):
     """Rows of one filter (or one search) of the acting member's conversations."""
 
-    BINDINGS = MOVE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*MOVE_BINDINGS]
     COMPONENT_CLASSES = {
         "conversation-list--cursor",
         "conversation-list--unread",

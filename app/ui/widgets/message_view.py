@@ -7,10 +7,13 @@ out into lines once per width, and only the lines on screen become strips.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -28,7 +31,7 @@ KIND_LABELS = {"inmail": "[InMail]", "open_profile": "[Open Profile]", "sponsore
 
 
 class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
-    BINDINGS = MOVE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*MOVE_BINDINGS]
     COMPONENT_CLASSES = {
         "message-view--sender",
         "message-view--me",

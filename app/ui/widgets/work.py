@@ -12,12 +12,18 @@ newer one in its exclusive group, or its screen closed) posts nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from app.ui.mailbox import failure_sentence
+
+if TYPE_CHECKING:
+    # What the widget, screen or app this is mixed into provides: post_message, run_worker, app.
+    from textual.dom import DOMNode as _Host
+else:
+    _Host = object
 
 T = TypeVar("T")
 
@@ -25,7 +31,7 @@ T = TypeVar("T")
 class WorkDone(Message, Generic[T], bubble=False):
     """A core call finished with `value`; `then` shows it."""
 
-    def __init__(self, then: Callable[[T], None] | None, value: T) -> None:
+    def __init__(self, then: Callable[[T], object] | None, value: T) -> None:
         super().__init__()
         self.then = then
         self.value = value
@@ -40,10 +46,10 @@ class WorkFailed(Message, bubble=False):
         self.sentence = sentence
 
 
-class RunsWork:
+class RunsWork(_Host):
     """Mixin for widgets and screens: `self.in_thread(fn, then=..., failed=...)`."""
 
-    def in_thread(self, fn: Callable[[], T], *, then: Callable[[T], None] | None = None,
+    def in_thread(self, fn: Callable[[], T], *, then: Callable[[T], object] | None = None,
                   failed: Callable[[str], None] | None = None, group: str = "store",
                   exclusive: bool = False) -> Worker:
         def job() -> None:
