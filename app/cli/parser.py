@@ -53,11 +53,14 @@ class Version(argparse.Action):
 
 @dataclass(frozen=True)
 class Handler:
-    """What runs a command: ``function`` in ``app.cli.<module>``, and whether it opens a store."""
+    """What runs a command: ``function`` in ``app.cli.<module>``, whether it opens a store,
+    and whether it may create one (only the commands that add to an empty store do: any
+    other command on a mistyped path says so and leaves nothing behind)."""
 
     module: str
     function: str
     store: bool = True
+    creates: bool = False
 
 
 # ---------------------------------------------------------------- argument types
@@ -136,10 +139,10 @@ def build_parser() -> Parser:
         return command(name, None, help).add_subparsers(title=title, metavar=metavar, parser_class=Parser,
                                                         required=True)
 
-    command("demo", Handler("launch", "run_demo"), "build a demo store (if absent) and open it")
+    command("demo", Handler("launch", "run_demo", creates=True), "build a demo store (if absent) and open it")
 
     member_commands = family("member", "add or list members", "member commands")
-    sub = command("add", Handler("members", "member_add"), "add a member", member_commands)
+    sub = command("add", Handler("members", "member_add", creates=True), "add a member", member_commands)
     sub.add_argument("handle", metavar="HANDLE", help="lowercase letters, digits and hyphens")
     sub.add_argument("--name", required=True, help="display name")
     sub.add_argument("--headline", default="")
@@ -215,15 +218,16 @@ def build_parser() -> Parser:
     command("credits", Handler("credits", "credits"), "plan, InMail credits and the ledger")
 
     import_commands = family("import", "import messages from another service", "sources", "SOURCE")
-    sub = command("linkedin", Handler("interchange", "import_linkedin"),
+    sub = command("linkedin", Handler("interchange", "import_linkedin", creates=True),
                   "import a LinkedIn data export (.zip or folder)", import_commands)
     sub.add_argument("path", metavar="PATH")
 
     sub = command("export", Handler("interchange", "export"), "export the acting member's conversations")
     sub.add_argument("--format", required=True, choices=("json", "csv"))
     sub.add_argument("--out", metavar="PATH", help="write to PATH instead of standard output")
+    sub.add_argument("--force", action="store_true", help="replace the file at --out if there is one")
 
-    sub = command("bench", Handler("launch", "bench"), "measure Parley on a large synthetic store")
+    sub = command("bench", Handler("launch", "bench", creates=True), "measure Parley on a large synthetic store")
     sub.add_argument("--messages", type=count, default=1_000_000, metavar="N")
 
     sub = command("completion", Handler("completion", "completion", store=False),

@@ -8,7 +8,7 @@ talks to it through psycopg 3 (psycopg2 also works), installed by the
 from __future__ import annotations
 
 import importlib.util
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from peewee import (
     ImproperlyConfigured,
@@ -19,25 +19,13 @@ from peewee import (
 from playhouse import db_url
 
 from app.store.errors import NEEDS_DRIVER, StoreError
+from app.store.target import redacted
 
 CONNECT_TIMEOUT = 5  # seconds; an unreachable server should fail fast, not hang the terminal
 
 
 def _has_driver() -> bool:
     return any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2"))
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, fit to show in an error message."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.rsplit("@", 1)
-        user = (parts.username or "") + ":***"
-        return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
-    except ValueError:
-        return "the PostgreSQL URL"
 
 
 def connection_params(url: str) -> tuple[str, dict]:
