@@ -20,16 +20,41 @@ CONVERSATION_ACTIONS = (
     "archive", "unarchive", "mute", "unmute", "star", "unstar", "read", "unread", "spam", "not-spam", "delete",
 )
 SHELLS = ("bash", "zsh", "fish")
+LARGEST = 2**63 - 1  # the largest id or count a store can hold
 
 
 class UsageError(Exception):
     """Bad usage found while parsing arguments (exit 2)."""
 
 
+class TextValue(argparse.Action):
+    """A free-text option's value exactly as given: argparse drops a lone "--" from the
+    arguments, which leaves an empty list where the text "--" was."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        setattr(namespace, self.dest, "--" if values == [] else values)
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that reports a usage error as one line instead of exiting."""
 
+    _given: Sequence[str] = ()
+
+    def add_argument(self, *names, **kwargs):
+        if names and names[0] in TEXT_OPTIONS and "action" not in kwargs:
+            kwargs["action"] = TextValue
+        return super().add_argument(*names, **kwargs)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(args or ())
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str):  # argparse's hook; never returns
+        unknown = [arg for arg in self._given
+                   if arg.startswith("-") and arg != "--" and arg.split("=", 1)[0] not in self._option_string_actions]
+        if unknown and "required" in message:
+            # "-lead" read as an option leaves its argument "missing": name what went wrong.
+            message = f"{unknown[0]!r} is not an option here (a value cannot start with '-')"
         raise UsageError(f"{self.prog}: {message}. See '{self.prog} --help'.")
 
 
@@ -74,6 +99,8 @@ def _positive(kind: str) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a {kind} number") from None
         if value <= 0:
             raise argparse.ArgumentTypeError(f"a {kind} number must be 1 or more, not {text}")
+        if value > LARGEST:
+            raise argparse.ArgumentTypeError(f"a {kind} number must be at most {LARGEST}, not {text}")
         return value
 
     return convert
@@ -175,7 +202,7 @@ def build_parser() -> Parser:
                      help="one member, or several for a group of connections")
     sub.add_argument("--subject", help="required for InMail (up to 200 characters)")
     body = sub.add_mutually_exclusive_group(required=True)
-    body.add_argument("--body", metavar="TEXT")
+    body.add_argument("--body", metavar="TEXT", action=TextValue)
     body.add_argument("--body-file", metavar="FILE", help="read the body from FILE ('-' for standard input)")
     sub.add_argument("--attach", metavar="FILE", action="append", default=[], help="attach a file (repeatable)")
 

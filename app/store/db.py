@@ -18,9 +18,9 @@ from typing import Callable, Iterator
 from peewee import Database, OperationalError
 
 from app.store import backend as backends
-from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store
+from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
 from app.store.models import ALL_MODELS, Meta, database
-from app.store.target import is_postgres_url, redacted, resolve_target
+from app.store.target import is_postgres_url, resolve_target
 
 SCHEMA_VERSION = 4
 APP_MARK = "parley"

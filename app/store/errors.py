@@ -5,6 +5,10 @@ Free of Peewee and of any database driver, so every layer may import it.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
 
 class StoreError(Exception):
     """A store that cannot be used; the message is one sentence for the user."""
@@ -22,6 +26,7 @@ def is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
     return any(sign in text for sign in BUSY_SIGNS)
 
+
 DISK_FULL = "The disk is full: nothing was written."
 
 # Words in a database error that name its real cause, whichever driver said it.
@@ -30,22 +35,34 @@ FULL_SIGNS = ("disk is full", "no space left", "disk full", "could not extend fi
 READ_ONLY_SIGNS = ("readonly database", "read-only file system", "read-only transaction")
 
 
-def no_store(target: str) -> str:
-    from app.store.target import redacted
+def redacted(target: str) -> str:
+    """A store target fit to show: a PostgreSQL URL without its password (a path as it is).
 
+    Every message, hint and listing that names a store shows it through this.
+    """
+    if not target.startswith(POSTGRES_SCHEMES):
+        return target
+    try:
+        parts = urlsplit(target)
+        if parts.password is None:
+            return target
+        host = parts.netloc.rsplit("@", 1)[-1]
+        user = (parts.username or "") + ":***"
+        return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
+    except ValueError:
+        return "the PostgreSQL URL"
+
+
+def no_store(target: str) -> str:
     return f"There is no Parley store at {redacted(target)}."
 
 
 def damaged(target: str, why: str = "") -> str:
-    from app.store.target import redacted
-
     because = f" ({why})" if why else ""
     return f"{redacted(target)} is damaged{because}; restore it from a copy."
 
 
 def read_only(target: str) -> str:
-    from app.store.target import redacted
-
     return f"{redacted(target)} is read-only; Parley needs to write to it."
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+from app.store.errors import POSTGRES_SCHEMES, StoreError
+
 POSTGRES_DRIVERS = ("psycopg", "psycopg2")
 SIDE_FILES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a store
 
@@ -23,8 +23,6 @@ def default_path() -> Path:
 
 def resolve_target(target: str | None) -> str:
     """--db, then PARLEY_DB, then the config file, then the default path."""
-    from app.store.errors import StoreError
-
     if target is not None and not target.strip():
         raise StoreError("--db is empty: name a store file or a postgresql:// URL.")
     if target:
@@ -50,24 +48,6 @@ def store_files(target: str) -> list[Path]:
         return []
     path = Path(target).expanduser()
     return [path] + [path.with_name(path.name + side) for side in SIDE_FILES]
-
-
-def redacted(target: str) -> str:
-    """A store target fit to show: a PostgreSQL URL without its password (a path as it is).
-
-    Every message, hint and listing that names a store shows it through this.
-    """
-    if not is_postgres_url(target):
-        return target
-    try:
-        parts = urlsplit(target)
-        if parts.password is None:
-            return target
-        host = parts.netloc.rsplit("@", 1)[-1]
-        user = (parts.username or "") + ":***"
-        return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
-    except ValueError:
-        return "the PostgreSQL URL"
 
 
 def load_peewee_for(target: str) -> None:

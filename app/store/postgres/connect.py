@@ -18,8 +18,7 @@ from peewee import (
 )
 from playhouse import db_url
 
-from app.store.errors import NEEDS_DRIVER, StoreError
-from app.store.target import redacted
+from app.store.errors import NEEDS_DRIVER, StoreError, redacted
 
 CONNECT_TIMEOUT = 5  # seconds; an unreachable server should fail fast, not hang the terminal
 
