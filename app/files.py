@@ -28,8 +28,8 @@ class TooLarge(FileRefused):
     """A file larger than the limit it is read with."""
 
 
-def read_bounded(source: str | os.PathLike | BinaryIO, limit: int, what: str) -> bytes:
-    """At most ``limit`` bytes of a file (or an open binary stream); more is refused.
+def read_bounded(source: str | os.PathLike | BinaryIO | TextIO, limit: int, what: str) -> bytes | str:
+    """At most ``limit`` bytes of a file (or of an open stream, in its own units); more is refused.
 
     Reads ``limit + 1`` bytes at most, so an endless source costs no more than that.
     ``what`` names the file in the sentence, e.g. "The attachment report.pdf".
