@@ -95,8 +95,11 @@ _DAMAGED = object()
 def _mark(path: Path, mark: str):
     """The app mark in the file's meta table (None if it has none, _DAMAGED if SQLite cannot
     read the file), read read-only so that another program's database is left untouched."""
+    # With no -wal file beside it, all of the store is in the file: read it as it is,
+    # since a read-only reader would leave -wal and -shm files behind that it cannot remove.
+    settled = not os.path.exists(f"{path}-wal")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{'immutable=1' if settled else 'mode=ro'}", uri=True)
     except sqlite3.Error:
         return None
     try:
