@@ -192,6 +192,21 @@ def test_an_empty_db_option_is_refused(tmp_path, quiet_config, clock, capsys):
     assert not (tmp_path / "data-home").exists()
 
 
+def test_another_programs_database_is_refused_without_side_files(tmp_path, quiet_config, clock, capsys):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode = wal")
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    before = fingerprint(str(other))
+    code, _, err = run(capsys, "--db", str(other), "member", "add", "ana", "--name", "Ana")
+    assert code == 2
+    assert one_line(err) == f"{other} is not a Parley store."
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("other")) == ["other.db"]
+    assert fingerprint(str(other)) == before
+
+
 def test_a_refused_store_gets_no_side_files(sqlite_team, capsys):
     conn = sqlite3.connect(sqlite_team)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
@@ -354,3 +369,34 @@ def test_a_body_file_or_attachment_is_read_no_further_than_its_limit(team, capsy
     assert code == 2
     assert "/dev/zero" in one_line(err)
     assert fingerprint(team) == before
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder on a file system of its own that can be made read-only (needs mount rights)."""
+    folder = tmp_path / "media"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("mounting a file system needs privileges this machine does not give")
+
+    def make_read_only() -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True, capture_output=True)
+
+    yield folder, make_read_only
+    subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_store_on_a_read_only_file_system_says_it_is_read_only(read_only_folder, quiet_config, clock, capsys):
+    folder, make_read_only = read_only_folder
+    target = str(folder / "team.db")
+    build_team(target)
+    make_read_only()
+    before = fingerprint(target)
+    code, _, err = run(capsys, "--db", target, "--as", "me", "send", "--to", "ben", "--body", "Hi")
+    assert code == 2
+    assert one_line(err) == f"{target} is read-only; Parley needs to write to it."
+    assert fingerprint(target) == before
+    code, _, err = run(capsys, "--db", str(folder / "new.db"), "member", "add", "ana", "--name", "Ana")
+    assert code == 2
+    assert one_line(err) == f"{folder} is read-only; Parley needs to write to it."

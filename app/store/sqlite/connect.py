@@ -38,8 +38,8 @@ def connect_sqlite(path: Path, *, create: bool, mark: str) -> SqliteDatabase:
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
         except OSError as exc:
-            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-                raise StoreError(read_only(str(path))) from None
+            if exc.errno == errno.EROFS:
+                raise StoreError(read_only(str(path.parent))) from None
             raise StoreError(f"Can't create a store at {path}: {exc.strerror}.") from None
     old_umask = os.umask(0o077)  # the -wal and -shm files are private too
     try:
