@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, overload
 
 PRIVATE = 0o600
 
@@ -28,7 +28,15 @@ class TooLarge(FileRefused):
     """A file larger than the limit it is read with."""
 
 
-def read_bounded(source: str | os.PathLike | BinaryIO | TextIO, limit: int, what: str) -> bytes | str:
+@overload
+def read_bounded(source: str | os.PathLike | BinaryIO, limit: int, what: str) -> bytes: ...
+
+
+@overload
+def read_bounded(source: TextIO, limit: int, what: str) -> str: ...
+
+
+def read_bounded(source, limit: int, what: str):
     """At most ``limit`` bytes of a file (or of an open stream, in its own units); more is refused.
 
     Reads ``limit + 1`` bytes at most, so an endless source costs no more than that.
