@@ -8,7 +8,7 @@ Only a file that is not TOML at all is an error.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ def load_config(path: Path | None = None) -> Config:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
+            mode = os.fstat(fh.fileno()).st_mode
     except FileNotFoundError:
         return Config()
     import tomllib  # only when there is a file: most commands run without one
@@ -63,7 +64,20 @@ def load_config(path: Path | None = None) -> Config:
         table = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"The config file {path} is not valid TOML: {exc}.") from None
-    return read_config(table, path)
+    config = read_config(table, path)
+    if mode & 0o077 and _holds_password(config.db):
+        warning = f"{path} holds a database password that others can read; make it private: chmod 600 {path}"
+        config = replace(config, problems=(*config.problems, warning))
+    return config
+
+
+def _holds_password(db: str | None) -> bool:
+    from urllib.parse import urlsplit
+
+    try:  # a path has no password part; only a URL can
+        return bool(db) and urlsplit(db).password is not None
+    except ValueError:
+        return False
 
 
 def read_config(table: dict[str, Any], path: Path) -> Config:

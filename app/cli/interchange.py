@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from app.cli.render import EXIT_OK
 from app.cli.session import acting_member, open_store
-from app.core.errors import BadInput
 
 
 def import_linkedin(args) -> int:
@@ -22,23 +20,19 @@ def import_linkedin(args) -> int:
 
 
 def export(args) -> int:
+    from app.files import private_text_file, refuse_existing
     from app.interchange.export import export as run_export
+    from app.store.target import store_files
 
+    if args.out:
+        # Before the store is opened: the store itself is never written over, nor any file unasked.
+        refuse_existing(args.out, protected=store_files(args.target), force=args.force)
     open_store(args)
     me = acting_member(args)
     if not args.out:
         run_export(me.id, args.format, sys.stdout)
         return EXIT_OK
-    # Written beside the target and renamed, so a failed export never leaves half a file.
-    partial = f"{args.out}.partial"
-    try:
-        with open(partial, "w", encoding="utf-8", newline="") as out:
-            run_export(me.id, args.format, out)
-        os.replace(partial, args.out)
-    except OSError as exc:
-        raise BadInput(f"Can't write {args.out}: {exc.strerror}.") from None
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+    with private_text_file(args.out) as out:
+        run_export(me.id, args.format, out)
     print(f"Exported your conversations to {args.out}.", file=sys.stderr)
     return EXIT_OK

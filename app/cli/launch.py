@@ -29,12 +29,14 @@ def demo_path() -> str:
 def run_demo(args) -> int:
     from app.core.clock import now
     from app.demo.build import build_demo, has_demo
+    from app.store.errors import redacted
 
     target = getattr(args, "db", None) or demo_path()
+    shown = redacted(target)
     if has_demo(target):
-        print(f"Opening the demo store at {target}.", file=sys.stderr)
+        print(f"Opening the demo store at {shown}.", file=sys.stderr)
     else:
-        print(f"Building the demo store at {target}…", file=sys.stderr)
+        print(f"Building the demo store at {shown}…", file=sys.stderr)
         build_demo(target, now=now())
     close_store()
     acting = getattr(args, "acting", None) or "me"
@@ -45,8 +47,8 @@ def run_demo(args) -> int:
             pass
         else:
             return _run_app(target, acting)
-    db = shlex.quote(target)
-    print(f"The demo store is at {target}. Look at it with, for example:")
+    db = shlex.quote(shown)
+    print(f"The demo store is at {shown}. Look at it with, for example:")
     for command in ("inbox", "inbox --filter inmail", "credits", "--as tom-hartley inbox"):
         print(f"  parley --db {db} {command}")
     return EXIT_OK

@@ -11,30 +11,42 @@ from app.cli.session import acting_member, open_store
 from app.core import messaging
 from app.core.errors import BadInput
 from app.core.inbox import thread
+from app.core.plans import LIMITS
 from app.core.views import SendResult
+from app.files import FileRefused, TooLarge, read_bounded
 from app.presentation import plural
 
 ROUTE_WORDS = {"message": "a message", "open-profile": "an Open Profile message", "inmail": "an InMail"}
 
 
+# UTF-8 needs at most four bytes a character: a file longer than this holds too long a body.
+BODY_FILE_MAX_BYTES = 4 * LIMITS.message_body_max
+
+
 def read_body_file(name: str) -> str:
-    if name == "-":
-        return sys.stdin.read()
+    # Standard input as bytes, like a file (a test or a wrapper may give text instead).
+    source = getattr(sys.stdin, "buffer", sys.stdin) if name == "-" else name
+    what = "The standard input" if name == "-" else name
     try:
-        with open(name, encoding="utf-8") as fh:
-            return fh.read()
+        data = read_bounded(source, BODY_FILE_MAX_BYTES, what)
+    except TooLarge:
+        raise BadInput(f"A message can be at most {LIMITS.message_body_max:,} characters; "
+                       f"{what} holds more.") from None
+    except FileRefused as exc:
+        raise BadInput(str(exc)) from None
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadInput(f"{name} is not UTF-8 text.") from None
-    except OSError as exc:
-        raise BadInput(f"Can't read {name}: {exc.strerror}.") from None
+        raise BadInput(f"{what} is not UTF-8 text.") from None
 
 
 def read_attachment(name: str) -> tuple[str, bytes, str]:
     try:
-        with open(name, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise BadInput(f"Can't read {name}: {exc.strerror}.") from None
+        data = read_bounded(name, LIMITS.attachment_max_bytes, f"The attachment {name}")
+    except FileRefused as exc:
+        raise BadInput(str(exc)) from None
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return os.path.basename(name), data, mime
 

@@ -20,16 +20,41 @@ CONVERSATION_ACTIONS = (
     "archive", "unarchive", "mute", "unmute", "star", "unstar", "read", "unread", "spam", "not-spam", "delete",
 )
 SHELLS = ("bash", "zsh", "fish")
+LARGEST = 2**63 - 1  # the largest id or count a store can hold
 
 
 class UsageError(Exception):
     """Bad usage found while parsing arguments (exit 2)."""
 
 
+class TextValue(argparse.Action):
+    """A free-text option's value exactly as given: argparse drops a lone "--" from the
+    arguments, which leaves an empty list where the text "--" was."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        setattr(namespace, self.dest, "--" if values == [] else values)
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that reports a usage error as one line instead of exiting."""
 
+    _given: Sequence[str] = ()
+
+    def add_argument(self, *names, **kwargs):
+        if names and names[0] in TEXT_OPTIONS and "action" not in kwargs:
+            kwargs["action"] = TextValue
+        return super().add_argument(*names, **kwargs)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(args or ())
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str):  # argparse's hook; never returns
+        unknown = [arg for arg in self._given
+                   if arg.startswith("-") and arg != "--" and arg.split("=", 1)[0] not in self._option_string_actions]
+        if unknown and "required" in message:
+            # "-lead" read as an option leaves its argument "missing": name what went wrong.
+            message = f"{unknown[0]!r} is not an option here (a value cannot start with '-')"
         raise UsageError(f"{self.prog}: {message}. See '{self.prog} --help'.")
 
 
@@ -53,11 +78,14 @@ class Version(argparse.Action):
 
 @dataclass(frozen=True)
 class Handler:
-    """What runs a command: ``function`` in ``app.cli.<module>``, and whether it opens a store."""
+    """What runs a command: ``function`` in ``app.cli.<module>``, whether it opens a store,
+    and whether it may create one (only the commands that add to an empty store do: any
+    other command on a mistyped path says so and leaves nothing behind)."""
 
     module: str
     function: str
     store: bool = True
+    creates: bool = False
 
 
 # ---------------------------------------------------------------- argument types
@@ -71,6 +99,8 @@ def _positive(kind: str) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a {kind} number") from None
         if value <= 0:
             raise argparse.ArgumentTypeError(f"a {kind} number must be 1 or more, not {text}")
+        if value > LARGEST:
+            raise argparse.ArgumentTypeError(f"a {kind} number must be at most {LARGEST}, not {text}")
         return value
 
     return convert
@@ -136,10 +166,10 @@ def build_parser() -> Parser:
         return command(name, None, help).add_subparsers(title=title, metavar=metavar, parser_class=Parser,
                                                         required=True)
 
-    command("demo", Handler("launch", "run_demo"), "build a demo store (if absent) and open it")
+    command("demo", Handler("launch", "run_demo", creates=True), "build a demo store (if absent) and open it")
 
     member_commands = family("member", "add or list members", "member commands")
-    sub = command("add", Handler("members", "member_add"), "add a member", member_commands)
+    sub = command("add", Handler("members", "member_add", creates=True), "add a member", member_commands)
     sub.add_argument("handle", metavar="HANDLE", help="lowercase letters, digits and hyphens")
     sub.add_argument("--name", required=True, help="display name")
     sub.add_argument("--headline", default="")
@@ -172,7 +202,7 @@ def build_parser() -> Parser:
                      help="one member, or several for a group of connections")
     sub.add_argument("--subject", help="required for InMail (up to 200 characters)")
     body = sub.add_mutually_exclusive_group(required=True)
-    body.add_argument("--body", metavar="TEXT")
+    body.add_argument("--body", metavar="TEXT", action=TextValue)
     body.add_argument("--body-file", metavar="FILE", help="read the body from FILE ('-' for standard input)")
     sub.add_argument("--attach", metavar="FILE", action="append", default=[], help="attach a file (repeatable)")
 
@@ -215,15 +245,16 @@ def build_parser() -> Parser:
     command("credits", Handler("credits", "credits"), "plan, InMail credits and the ledger")
 
     import_commands = family("import", "import messages from another service", "sources", "SOURCE")
-    sub = command("linkedin", Handler("interchange", "import_linkedin"),
+    sub = command("linkedin", Handler("interchange", "import_linkedin", creates=True),
                   "import a LinkedIn data export (.zip or folder)", import_commands)
     sub.add_argument("path", metavar="PATH")
 
     sub = command("export", Handler("interchange", "export"), "export the acting member's conversations")
     sub.add_argument("--format", required=True, choices=("json", "csv"))
     sub.add_argument("--out", metavar="PATH", help="write to PATH instead of standard output")
+    sub.add_argument("--force", action="store_true", help="replace the file at --out if there is one")
 
-    sub = command("bench", Handler("launch", "bench"), "measure Parley on a large synthetic store")
+    sub = command("bench", Handler("launch", "bench", creates=True), "measure Parley on a large synthetic store")
     sub.add_argument("--messages", type=count, default=1_000_000, metavar="N")
 
     sub = command("completion", Handler("completion", "completion", store=False),

@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
-        code, sentence = explain(exc)
+        code, sentence = explain(exc, getattr(args, "target", None))
         if code == EXIT_ERROR and getattr(args, "debug", False):
             import traceback
 
@@ -53,17 +53,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         session.close_store()
 
 
-def explain(exc: Exception) -> tuple[int, str]:
-    """The exit code and the one-line sentence for an error."""
+def explain(exc: Exception, target: str | None = None) -> tuple[int, str]:
+    """The exit code and the one-line sentence for an error (``target``: the store in use)."""
     from app.config import ConfigError
     from app.core.clock import ClockError
     from app.core.errors import ParleyError
     from app.core.plans import UnknownPlan
-    from app.store.errors import StoreError
+    from app.files import FileRefused
+    from app.store.errors import StoreError, store_error
 
+    if target is not None and not isinstance(exc, ParleyError):
+        exc = store_error(exc, target) or exc
     if isinstance(exc, ParleyError):
         return exc.exit_code, one_sentence(str(exc))
-    if isinstance(exc, (StoreError, UnknownPlan, ClockError, ConfigError)):
+    if isinstance(exc, (StoreError, UnknownPlan, ClockError, ConfigError, FileRefused)):
         return EXIT_BAD_INPUT, one_sentence(str(exc))
     detail = one_sentence(str(exc)) or type(exc).__name__
     return EXIT_ERROR, f"Something went wrong: {detail} (run with --debug for details)"

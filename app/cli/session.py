@@ -30,7 +30,7 @@ def open_store(args) -> None:
     from app.core import credits
     from app.store.db import open_store as open_
 
-    _open_stores.append(open_(args.target))
+    _open_stores.append(open_(args.target, create=args.handler.creates))
     credits.settle()
 
 

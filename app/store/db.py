@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from peewee import Database, OperationalError
 
 from app.store import backend as backends
-from app.store.errors import BUSY, StoreError, is_busy
+from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
 from app.store.models import ALL_MODELS, Meta, database
 from app.store.target import is_postgres_url, resolve_target
 
@@ -60,20 +60,42 @@ def may_hold_a_store(target: str) -> bool:
 
 
 def open_store(target: str | None = None, *, create: bool = True) -> Store:
-    """Open (and if needed create and migrate) the store, binding the models and the backend to it."""
+    """Open (and if ``create``, create) the store and migrate it, binding the models and the backend to it.
+
+    Without ``create`` a place that holds no store is refused and left as it was.
+    """
     resolved = resolve_target(target)
     backend = _open_backend(resolved, create=create)
     database.initialize(backend.db)
     backends.use(backend)
     store = Store(resolved, backend.db, backend)
-    _ensure_schema(store)
+    try:
+        _ensure_schema(store, create=create)
+    except Exception as exc:
+        # Closed at once: a refused SQLite store keeps no -wal or -shm file beside it.
+        store.close()
+        explained(exc, resolved)
+        raise
     return store
 
 
-def _ensure_schema(store: Store) -> None:
+def _schema_version(store: Store) -> int:
+    row = Meta.get_or_none(Meta.key == "schema_version")
+    try:
+        version = int(row.value) if row is not None else 0
+    except ValueError:
+        version = 0
+    if version < 1:
+        raise StoreError(damaged(store.target, "its schema version is missing or unreadable"))
+    return version
+
+
+def _ensure_schema(store: Store, *, create: bool = True) -> None:
     db = store.db
     tables = set(db.get_tables())
     if not tables:
+        if not create:
+            raise StoreError(no_store(store.target))
         # Under the write lock: teammates starting at once on an empty database
         # create it once; the others find it made when the lock is theirs.
         with write():
@@ -85,16 +107,15 @@ def _ensure_schema(store: Store) -> None:
                 Meta.create(key="app", value=APP_MARK)
                 Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
                 return
+    shown = redacted(store.target)
     if "meta" not in tables:
-        raise StoreError(f"{store.target} is not a Parley store.")
+        raise StoreError(f"{shown} is not a Parley store.")
     mark = Meta.get_or_none(Meta.key == "app")
     if mark is None or mark.value != APP_MARK:
-        raise StoreError(f"{store.target} is not a Parley store.")
-    version = int(Meta.get(Meta.key == "schema_version").value)
+        raise StoreError(f"{shown} is not a Parley store.")
+    version = _schema_version(store)
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{store.target} was written by a newer Parley (schema {version}); upgrade Parley to open it."
-        )
+        raise StoreError(f"{shown} was written by a newer Parley (schema {version}); upgrade Parley to open it.")
     migrate(store, version)
 
 
@@ -121,7 +142,7 @@ def migrate(store: Store, version: int) -> None:
     while version < SCHEMA_VERSION:
         with write():
             # Read again under the lock: a teammate opening the store may have run this step.
-            version = int(Meta.get(Meta.key == "schema_version").value)
+            version = _schema_version(store)
             if version < SCHEMA_VERSION:
                 MIGRATIONS[version + 1](store)
                 version += 1

@@ -9,8 +9,10 @@ import os
 import sys
 from pathlib import Path
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+from app.store.errors import POSTGRES_SCHEMES, StoreError
+
 POSTGRES_DRIVERS = ("psycopg", "psycopg2")
+SIDE_FILES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a store
 
 
 def default_path() -> Path:
@@ -21,6 +23,8 @@ def default_path() -> Path:
 
 def resolve_target(target: str | None) -> str:
     """--db, then PARLEY_DB, then the config file, then the default path."""
+    if target is not None and not target.strip():
+        raise StoreError("--db is empty: name a store file or a postgresql:// URL.")
     if target:
         return target
     env = os.environ.get("PARLEY_DB")
@@ -36,6 +40,14 @@ def resolve_target(target: str | None) -> str:
 
 def is_postgres_url(target: str) -> bool:
     return target.startswith(POSTGRES_SCHEMES)
+
+
+def store_files(target: str) -> list[Path]:
+    """The files a store at ``target`` is kept in (none for a PostgreSQL database)."""
+    if is_postgres_url(target):
+        return []
+    path = Path(target).expanduser()
+    return [path] + [path.with_name(path.name + side) for side in SIDE_FILES]
 
 
 def load_peewee_for(target: str) -> None:

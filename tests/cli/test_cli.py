@@ -232,7 +232,7 @@ def test_a_store_that_cannot_be_created_is_bad_input(capsys, tmp_path, clock):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     target = blocker / "parley.db"
-    code, _, err = run(capsys, "--db", str(target), "member", "list")
+    code, _, err = run(capsys, "--db", str(target), "member", "add", "ana", "--name", "Ana")
     assert code == 2
     assert one_sentence(err).startswith(f"Can't create a store at {target}: ")
 
@@ -252,7 +252,7 @@ def test_a_read_only_store_is_bad_input_and_untouched(capsys, db, monkeypatch):
     finally:
         os.chmod(db, 0o600)
     assert code == 2
-    assert one_sentence(err) == f"Can't write to {db}: check its permissions."
+    assert one_sentence(err) == f"{db} is read-only; Parley needs to write to it."
     assert Path(db).read_bytes() == before
 
 

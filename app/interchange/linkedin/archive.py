@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,11 @@ CONNECTIONS_FILE = "connections.csv"
 PROFILE_FILE = "profile.csv"
 INVITATIONS_FILE = "invitations.csv"
 KNOWN_FILES = MESSAGE_FILES + (CONNECTIONS_FILE, PROFILE_FILE, INVITATIONS_FILE)
+# A file in a .zip is refused before it is expanded when it would be larger than this, or
+# shrank more than CSV text does: a few hundred kilobytes must not become gigabytes.
+ZIP_MEMBER_MAX = 2 * 1024**3
+ZIP_RATIO_MAX = 100
+ZIP_RATIO_FROM = 1024**2  # small files may shrink as much as they like
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class LinkedInExport:
         self.path = Path(path).expanduser()
         self._zip: zipfile.ZipFile | None = None
         self.files: dict[str, list[ExportFile]] = {}
+        self.links: list[str] = []  # symbolic links in a folder: never followed, reported
         if not self.path.exists():
             raise ArchiveError(str(path), "there is no file or folder there.")
         if self.path.is_dir():
@@ -50,11 +57,14 @@ class LinkedInExport:
             self.files.setdefault(key, []).append(ExportFile(name, size, opener))
 
     def _scan_folder(self) -> None:
-        candidates = sorted(self.path.iterdir()) + sorted(
-            child for sub in sorted(self.path.iterdir()) if sub.is_dir() for child in sub.iterdir()
+        top = sorted(self.path.iterdir())
+        candidates = top + sorted(
+            child for sub in top if sub.is_dir() and not sub.is_symlink() for child in sub.iterdir()
         )
         for file in candidates:
-            if file.is_file():
+            if file.is_symlink():
+                self.links.append(str(file.relative_to(self.path)))
+            elif file.is_file():
                 self._add(file.name, file.stat().st_size, _file_opener(file))
 
     def _add_single_csv(self) -> None:
@@ -71,8 +81,9 @@ class LinkedInExport:
             ) from None
         for info in sorted(self._zip.infolist(), key=lambda i: i.filename):
             parts = [p for p in info.filename.split("/") if p]
-            if info.is_dir() or not parts or len(parts) > 2:
+            if info.is_dir() or not parts or len(parts) > 2 or parts[-1].lower() not in KNOWN_FILES:
                 continue
+            _check_expansion(self.path.name, parts[-1], info)
             self._add(parts[-1], info.file_size, _member_opener(archive, info))
 
     def get(self, key: str) -> list[ExportFile]:
@@ -87,8 +98,17 @@ class LinkedInExport:
 
 
 def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
-    return lambda: open(path, "rb")
+    """Opens a file of a folder export, refusing one that became a link since it was listed."""
+    return lambda: os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
 
 
 def _member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
     return lambda: archive.open(info)
+
+
+def _check_expansion(archive: str, name: str, info: zipfile.ZipInfo) -> None:
+    too_large = info.file_size > ZIP_MEMBER_MAX
+    bomb = info.file_size > ZIP_RATIO_FROM and info.file_size > ZIP_RATIO_MAX * max(info.compress_size, 1)
+    if too_large or bomb:
+        raise ArchiveError(archive, f"{name} would expand to {info.file_size:,} bytes from "
+                                    f"{info.compress_size:,}; it is refused unexpanded.")

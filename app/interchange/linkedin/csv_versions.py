@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import operator
-import sys
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,8 +16,10 @@ from typing import IO, Callable, Iterator
 
 from app.core.errors import BadInput
 
-# LinkedIn quotes long CONTENT fields; the default 128 KiB limit is too small for them.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# LinkedIn quotes long CONTENT fields, more than the default 128 KiB; a field longer than
+# this is no message (a message holds at most 28,000 characters) and stops the reading.
+FIELD_MAX = 4 * 1024**2
+csv.field_size_limit(FIELD_MAX)
 
 
 class ArchiveError(BadInput):
@@ -166,6 +167,8 @@ class CsvRows:
             except StopIteration:
                 return
             except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise ArchiveError(self.file, f"a field is longer than {FIELD_MAX:,} characters.", start) from None
                 if "unexpected end of data" in str(exc):
                     raise ArchiveError(self.file, "the file ends inside a quoted field.", start) from None
                 raise ArchiveError(self.file, f"the quoting is broken ({exc}).", start) from None

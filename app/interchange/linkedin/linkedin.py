@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterator
 
 from app.core import clock
 from app.core.delivery import has_links
-from app.core.plans import BASIC
+from app.core.plans import BASIC, LIMITS
 from app.interchange.linkedin.ids import kind_from_conversation_id
 from app.interchange.linkedin.archive import ExportFile, LinkedInExport
 from app.interchange.linkedin.csv_versions import is_yes
@@ -48,7 +48,13 @@ from app.interchange.linkedin.people import (
 )
 from app.interchange.linkedin.progress import Progress
 from app.interchange.linkedin.reading import Reading, _Identity, _Thread
-from app.interchange.linkedin.summary import PROGRESS_EVERY, SKIP_DUPLICATE, SKIP_EMPTY, ImportSummary
+from app.interchange.linkedin.summary import (
+    PROGRESS_EVERY,
+    SKIP_DUPLICATE,
+    SKIP_EMPTY,
+    SKIP_TOO_LONG,
+    ImportSummary,
+)
 from app.store import backend
 from app.store.bulk import MessageIndex, TimeOrderedInsert, indexes_rebuilt, insert_rows, rows_where_in, take_ids
 from app.store.db import retrying, write
@@ -130,7 +136,7 @@ class _Importer(Reading, Filing):
         self.export = export
         self.progress = progress
         self.now = now
-        self.summary = ImportSummary(source=export.path.name)
+        self.summary = ImportSummary(source=export.path.name, links=list(export.links))
         self.identities: dict[str, _Identity] = {}
         self.urls_by_name: dict[str, set[str]] = {}
         self.threads: dict[str, _Thread] = {}
@@ -568,6 +574,9 @@ class _Importer(Reading, Filing):
                 continue
             if not content or content.isspace():
                 self.summary.skipped[SKIP_EMPTY] += 1
+                continue
+            if len(content) > LIMITS.message_body_max:
+                self.summary.skipped[SKIP_TOO_LONG] += 1
                 continue
             repeated = external_id in thread.known
             thread.rows_left -= 1

@@ -9,6 +9,7 @@ PROGRESS_EVERY = 5000
 SKIP_EMPTY = "messages with no text (attachments are not in the export)"
 SKIP_DUPLICATE = "rows repeated in the export"
 SKIP_CONNECTION = "connections without a name or profile URL"
+SKIP_TOO_LONG = "messages longer than a message may be"
 
 
 @dataclass
@@ -27,6 +28,7 @@ class ImportSummary:
     already_imported: int = 0
     rows_read: int = 0
     skipped: Counter = field(default_factory=Counter)
+    links: list[str] = field(default_factory=list)  # symbolic links left unread
     seconds: float = 0.0
 
     @property
@@ -59,6 +61,9 @@ class ImportSummary:
         if self.skipped:
             reasons = _join([f"{reason} ({n:,})" for reason, n in sorted(self.skipped.items())])
             lines.append(f"Skipped {counted(self.rows_skipped, 'row')}: {reasons}.")
+        if self.links:
+            lines.append(f"Skipped {counted(len(self.links), 'symbolic link')}, which Parley does not follow: "
+                         f"{_join(self.links)}.")
         if self.seconds > 0 and self.rows_read >= PROGRESS_EVERY:
             lines.append(f"{self.rows_read:,} message rows in {self.seconds:.1f} s "
                          f"({self.messages_per_second:,.0f} rows/s).")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from peewee import (
     ImproperlyConfigured,
@@ -19,7 +19,7 @@ from peewee import (
 )
 from playhouse import db_url
 
-from app.store.errors import NEEDS_DRIVER, StoreError
+from app.store.errors import NEEDS_DRIVER, StoreError, redacted
 
 if TYPE_CHECKING:
     from peewee import _ConnectionState
@@ -29,19 +29,6 @@ CONNECT_TIMEOUT = 5  # seconds; an unreachable server should fail fast, not hang
 
 def _has_driver() -> bool:
     return any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2"))
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, fit to show in an error message."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.rsplit("@", 1)
-        user = (parts.username or "") + ":***"
-        return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
-    except ValueError:
-        return "the PostgreSQL URL"
 
 
 def connection_params(url: str) -> tuple[str, dict]:
