@@ -31,26 +31,27 @@ from app.core.views import (
 if TYPE_CHECKING:
     from app.store.live import ChangeWatcher
 
-BUSY = "The store is busy; try again in a moment."
-
-
 def failure_sentence(exc: BaseException) -> str | None:
     """What a failure of the core says to the user, on one line; None when it is a bug.
 
     A user's mistake or a refusal is the core's own sentence; a store that is busy,
-    read-only, gone or unreachable is said as such, and the app keeps running.
+    full, damaged, read-only, gone or unreachable is said as the command line says it,
+    and the app keeps running.
     """
     from peewee import PeeweeException
 
     from app.core.errors import ParleyError
-    from app.store.errors import StoreError
+    from app.store.errors import BUSY, StoreError, is_busy, store_error
 
     if isinstance(exc, (ParleyError, StoreError)):
         return " ".join(str(exc).split())
     # The change feed reads SQLite on a connection of its own, outside Peewee.
     if isinstance(exc, (PeeweeException, sqlite3.Error)):
+        known = store_error(exc, "The store")
+        if known is not None:
+            return str(known)
         detail = " ".join(str(exc).split()).rstrip(".")
-        if not detail or "locked" in detail or "busy" in detail:
+        if not detail or is_busy(exc):
             return BUSY
         return f"The store failed: {detail}."
     return None

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static, Switch, TextArea
 
 from app.core import inbox, members, messaging, moderation
 from app.store.errors import StoreError
-from app.ui.mailbox import BUSY
+from app.store.errors import BUSY
 from app.ui.screens.compose import ComposeScreen
 from app.ui.screens.inbox import InboxScreen
 from app.ui.screens.settings import SettingsScreen
@@ -50,7 +50,7 @@ async def test_a_read_only_store_refuses_an_archive_with_a_sentence(world, drive
         await drive.highlight(pilot, "Bob Stone")
         failing(monkeypatch, moderation, "apply", OperationalError("attempt to write a readonly database"))
         await drive.press(pilot, "e")
-        assert "The store failed: attempt to write a readonly database." in notices(pilot.app)
+        assert "The store is read-only; Parley needs to write to it." in notices(pilot.app)
         assert pilot.app.is_running and "Bob Stone" in drive.titles(pilot.app)
 
 
