@@ -20,6 +20,7 @@ from app.core.errors import BadInput, NotFound, Refused
 from app.core.directory import member_by_id
 from app.core.plans import LIMITS
 from app.core.views import DraftView, SendResult
+from app.files import FileRefused, write_new_private
 from app.store.db import write
 from app.store.models import (
     Attachment,
@@ -699,10 +700,8 @@ def save_attachment(member_id: int, attachment_id: int, dest_path) -> Path:
     dest = Path(dest_path).expanduser()
     if dest.is_dir():
         dest = dest / Path(attachment.name).name
-    if dest.exists():
-        raise BadInput(f"{dest} already exists.")
     try:
-        dest.write_bytes(bytes(attachment.data))
-    except OSError as exc:
-        raise BadInput(f"Can't save to {dest}: {exc.strerror}.") from None
+        write_new_private(dest, bytes(attachment.data))
+    except FileRefused as exc:
+        raise BadInput(str(exc)) from None
     return dest

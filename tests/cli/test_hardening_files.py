@@ -40,3 +40,26 @@ def test_a_written_file_replaces_a_symlink_rather_than_writing_through_it(tmp_pa
     assert target.read_text() == "untouched"
     assert not link.is_symlink() and link.read_text() == "exported"
     assert (os.stat(link).st_mode & 0o777) == 0o600
+
+
+
+def test_saving_an_attachment_never_writes_through_a_dangling_symlink(store, tmp_path):
+    from app.core import members, messaging
+    from app.core.errors import BadInput
+    from app.store.models import Attachment
+
+    for handle in ("ana", "ben"):
+        members.add_member(handle, handle.title())
+    members.connect("ana", "ben")
+    ana, ben = members.member_by_handle("ana"), members.member_by_handle("ben")
+    sent = messaging.send(ana.id, ["ben"], "The agenda", attachments=[("agenda.txt", b"09:00 coffee", "text/plain")])
+    attachment = Attachment.get(Attachment.message == sent.message)
+    elsewhere = tmp_path / "elsewhere.txt"
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "agenda.txt").symlink_to(elsewhere)
+    with pytest.raises(BadInput, match="already exists"):
+        messaging.save_attachment(ben.id, attachment.id, downloads)
+    assert not elsewhere.exists()
+    saved = messaging.save_attachment(ben.id, attachment.id, tmp_path / "agenda-copy.txt")
+    assert saved.read_bytes() == b"09:00 coffee" and oct(saved.stat().st_mode & 0o777) == "0o600"
