@@ -212,6 +212,15 @@ def is_blocked_either(a_id: int, b_id: int) -> bool:
     )
 
 
+def blocked_either_among(member_id: int, others) -> set[int]:
+    """Which of ``others`` have blocked ``member_id``, or been blocked by them."""
+    ids = list(others)
+    pairs = Block.select(Block.blocker, Block.blocked).where(
+        ((Block.blocker == member_id) & Block.blocked.in_(ids)) | (Block.blocker.in_(ids) & (Block.blocked == member_id))
+    )
+    return {blocker if blocker != member_id else blocked for blocker, blocked in pairs.tuples()}
+
+
 def _connection_ids(member_id: int):
     return Connection.select(Connection.other).where(Connection.member == member_id)
 
