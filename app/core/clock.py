@@ -30,7 +30,9 @@ def parse_instant(text: str) -> datetime:
         except OverflowError:
             value = value.replace(tzinfo=None)  # out of range either way: refused just below
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ClockError(f"{text!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} that Parley's clock can read.")
+        raise ClockError(
+            f"{text!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} that Parley's clock can read."
+        )
     return value
 
 

@@ -290,10 +290,11 @@ class _Settling:
         for start in range(0, len(self.expired_ids), WRITE_BATCH):
             batch = self.expired_ids[start : start + WRITE_BATCH]
             CreditLot.update(remaining=0).where(CreditLot.id.in_(batch)).execute()
+        member = self.member.id
         _insert(
             CreditLot,
             ("member", "granted_at", "expires_at", "amount", "remaining", "source"),
-            [(self.member.id, lot.granted_at, lot.expires_at, lot.amount, lot.remaining, "grant") for lot in self.granted],
+            [(member, lot.granted_at, lot.expires_at, lot.amount, lot.remaining, "grant") for lot in self.granted],
         )
 
 

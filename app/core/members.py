@@ -216,7 +216,8 @@ def blocked_either_among(member_id: int, others) -> set[int]:
     """Which of ``others`` have blocked ``member_id``, or been blocked by them."""
     ids = list(others)
     pairs = Block.select(Block.blocker, Block.blocked).where(
-        ((Block.blocker == member_id) & Block.blocked.in_(ids)) | (Block.blocker.in_(ids) & (Block.blocked == member_id))
+        ((Block.blocker == member_id) & Block.blocked.in_(ids))
+        | (Block.blocker.in_(ids) & (Block.blocked == member_id))
     )
     return {blocker if blocker != member_id else blocked for blocker, blocked in pairs.tuples()}
 
