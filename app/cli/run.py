@@ -15,10 +15,15 @@ from importlib import import_module
 
 from app.cli import session
 from app.cli.parser import Handler, UsageError, build_parser, join_text_options
-from app.cli.render import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, one_sentence
+from app.cli.render import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, guarded_output, one_sentence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with guarded_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(join_text_options(sys.argv[1:] if argv is None else argv))
