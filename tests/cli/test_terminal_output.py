@@ -175,3 +175,10 @@ def test_an_exported_csv_file_keeps_the_exact_text_and_imports_back_as_the_same_
         assert Member.select().where(Member.name == "=cmd|' /C calc'!A0").exists()
     finally:
         store.close()
+
+
+def test_an_argument_that_is_not_utf8_is_refused_with_a_sentence(parley):
+    before = stored(parley.target)
+    code, out, err = parley("member", "add", "ana", "--name", "Ana \udcff")
+    assert (code, out, err) == (2, "", "An argument is not UTF-8 text; Parley reads and stores only UTF-8.\n")
+    assert stored(parley.target) == before
