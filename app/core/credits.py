@@ -320,7 +320,7 @@ def _settle_member(member_id: int, now: datetime) -> int:
             break
         if expiry is not None and (grant_at is None or expiry <= grant_at):
             applied += settling.expire(expiry)
-        else:
+        elif grant_at is not None:
             settling.grant(grant_at)
             applied += 1
             grant_at = _grant_after(member.plan_started_at, grant_at)
