@@ -13,6 +13,7 @@ the Unicode line and paragraph separators.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -64,6 +65,31 @@ def literal(value: str, *, one_line: bool = False, plain: bool = False) -> str:
         return _stand_in(ord(ch), plain)
 
     return _UNSAFE.sub(visible, value)
+
+
+def printable(text: str, *, plain: bool = False) -> str:
+    """Any text on its way to a terminal's standard output or error, made literal like stored
+    text but with tabs and line breaks kept as they are (they lay out a table or a list)."""
+    if not _UNSAFE.search(text):
+        return text
+
+    def visible(match: re.Match[str]) -> str:
+        ch = match.group()
+        return ch if ch in "\n\t" else _stand_in(ord(ch), plain)
+
+    return _UNSAFE.sub(visible, text)
+
+
+# What JSON leaves raw inside a string and a terminal would obey: DEL, C1 controls and the
+# characters that turn text around (JSON itself escapes the C0 controls).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(value, **options) -> str:
+    """``value`` as JSON, readable (not ASCII-escaped) but with every character a terminal would
+    obey written as \\uXXXX; the data is the same once decoded."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def body_lines(body: str, *, plain: bool = False) -> list[str]:

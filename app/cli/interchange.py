@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from app.cli.render import EXIT_OK
+from app.cli.render import EXIT_OK, unguarded
 from app.cli.session import acting_member, open_store
 
 
@@ -13,7 +13,8 @@ def import_linkedin(args) -> int:
     from app.interchange.linkedin.linkedin import import_linkedin as run_import
 
     open_store(args)
-    with ImportProgress(sys.stderr) as progress:
+    # The progress bar moves the cursor on purpose; its words are Parley's own.
+    with ImportProgress(unguarded(sys.stderr)) as progress:
         summary = run_import(args.path, progress=progress)
     print(summary.describe())
     return EXIT_OK
@@ -30,7 +31,8 @@ def export(args) -> int:
     open_store(args)
     me = acting_member(args)
     if not args.out:
-        run_export(me.id, args.format, sys.stdout)
+        # The export makes its own cells safe to show, and its CSV lines end in CR LF.
+        run_export(me.id, args.format, unguarded(sys.stdout), visible=True)
         return EXIT_OK
     with private_text_file(args.out) as out:
         run_export(me.id, args.format, out)

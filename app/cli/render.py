@@ -1,14 +1,18 @@
 """How the command line prints: tables for people, JSON for scripts, plain sentences.
 
 Stored text goes through ``app.presentation`` like on the screens, so a control
-character or an ANSI escape in a name or a body is shown the same way on both.
+character or an ANSI escape in a name or a body is shown the same way on both. And
+whatever a command writes to standard output or error, a sentence quoting a file name,
+a URL or a line of a CSV file among it, passes through one guard (``guarded_output``)
+that makes every control character visible, so nothing raw ever reaches the terminal.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +28,36 @@ def use_glyphs_setting(setting: str | None) -> None:
     """Draw control characters as the screens would on this terminal (config "glyphs")."""
     global _plain
     _plain = presentation.plain_terminal(setting)
+
+
+class _Printable:
+    """A text stream that writes everything through ``presentation.printable``."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(presentation.printable(text, plain=_plain))
+
+    def __getattr__(self, name: str):  # flush, fileno, isatty, encoding…
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def guarded_output() -> Iterator[None]:
+    """Standard output and error guarded for as long as a command runs."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(sys.stdout), _Printable(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def unguarded(stream):
+    """The stream under the guard, for output that draws on the terminal by design (a progress
+    bar) or that is made safe by its own format (an export)."""
+    return stream.stream if isinstance(stream, _Printable) else stream
 
 
 def wants_json(args) -> bool:
@@ -56,7 +90,7 @@ def one_sentence(text: str) -> str:
 
 
 def print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    print(presentation.json_text(value, indent=2))
 
 
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: Iterable[int] = ()) -> None:

@@ -15,13 +15,25 @@ from importlib import import_module
 
 from app.cli import session
 from app.cli.parser import Handler, UsageError, build_parser, join_text_options
-from app.cli.render import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, one_sentence
+from app.cli.render import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, guarded_output, one_sentence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with guarded_output():
+        return _run(argv)
+
+
+NOT_UTF8 = "An argument is not UTF-8 text; Parley reads and stores only UTF-8."
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not all(_is_utf8(word) for word in words):
+        print(NOT_UTF8, file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
-        args = parser.parse_args(join_text_options(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(join_text_options(words))
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -51,6 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     finally:
         session.close_store()
+
+
+def _is_utf8(word: str) -> bool:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which no store can keep."""
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def explain(exc: Exception, target: str | None = None) -> tuple[int, str]:

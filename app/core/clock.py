@@ -6,6 +6,9 @@ import os
 from datetime import datetime, timezone
 
 ENV = "PARLEY_NOW"
+# The years a clock may read: earlier is before any store could exist, later is a mistake
+# (every date and time around it would overflow, and settling credits would take ages).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 8999
 
 
 class ClockError(ValueError):
@@ -22,7 +25,14 @@ def parse_instant(text: str) -> datetime:
     except ValueError:
         raise ClockError(f"{text!r} is not an ISO 8601 date and time.") from None
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            value = value.replace(tzinfo=None)  # out of range either way: refused just below
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ClockError(
+            f"{text!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} that Parley's clock can read."
+        )
     return value
 
 

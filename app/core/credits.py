@@ -8,6 +8,7 @@ can take the soonest-expiring credit first.
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import fn
@@ -17,6 +18,7 @@ from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS, PLANS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
 from app.store import backend
+from app.store.bulk import insert_rows
 from app.store.db import write
 from app.store.models import (
     ConversationState,
@@ -47,7 +49,22 @@ def balance(member_id: int) -> int:
     return int(total or 0)
 
 
+CLOCK_BEHIND = (
+    "The clock reads {at:%Y-%m-%d %H:%M} UTC, before {latest:%Y-%m-%d %H:%M} UTC when these credits last changed: "
+    "Parley's clock never runs backwards for a store, so nothing was done."
+)
+
+
+def _check_clock(member_id: int, at: datetime) -> None:
+    """The ledger is written in time order: a change dated before its latest entry is refused,
+    or a send could spend credits granted later and a plan change could skip grants."""
+    latest = LedgerEntry.select(fn.MAX(LedgerEntry.at)).where(LedgerEntry.member == member_id).scalar()
+    if latest is not None and at < latest:
+        raise BadInput(CLOCK_BEHIND.format(at=at, latest=latest))
+
+
 def _enter(member_id: int, at: datetime, kind: str, amount: int, reason: str, inmail=None) -> None:
+    _check_clock(member_id, at)
     LedgerEntry.create(member=member_id, at=at, kind=kind, amount=amount, reason=reason, inmail=inmail)
 
 
@@ -204,46 +221,112 @@ def forfeit_preview(member_id: int, plan_name: str) -> str:
 # ---- settling time-driven effects ----------------------------------------------------
 
 
-def _expire_lots(member: Member, at: datetime) -> int:
-    lots = list(
-        CreditLot.select().where(
-            # "<=" rather than "==": ``at`` is the earliest expiry, and a loop that found
-            # nothing to expire because of a rounded timestamp would never end.
-            (CreditLot.member == member.id) & (CreditLot.remaining > 0) & (CreditLot.expires_at <= at)
+# Rows written per statement when settling: well under every store's limit on parameters.
+WRITE_BATCH = 1000
+
+
+@dataclass
+class _HeldLot:
+    id: int | None  # None: granted while settling, not yet written
+    granted_at: datetime
+    expires_at: datetime
+    amount: int
+    remaining: int
+
+
+class _Settling:
+    """One member's lots and balance, held in memory while their due grants and expiries are
+    worked out, then written at once: a jump of decades is a few statements, not a few per month.
+
+    It writes the rows that ``_grant`` and expiring one lot at a time would write, in the same order.
+    """
+
+    def __init__(self, member: Member) -> None:
+        self.member = member
+        self.plan = directory.plan_for(member.plan)
+        self.balance = balance(member.id)
+        self.held = [
+            _HeldLot(lot.id, lot.granted_at, lot.expires_at, lot.amount, lot.remaining)
+            for lot in CreditLot.select()
+            .where((CreditLot.member == member.id) & (CreditLot.remaining > 0))
+            .order_by(CreditLot.id)
+        ]
+        self.granted: list[_HeldLot] = []  # every lot granted while settling, spent or not
+        self.expired_ids: list[int] = []
+        self.entries: list[tuple] = []
+
+    def _enter(self, at: datetime, kind: str, amount: int, reason: str) -> None:
+        self.entries.append((self.member.id, at, kind, amount, reason))
+        self.balance += amount
+
+    def next_expiry(self) -> datetime | None:
+        return min((lot.expires_at for lot in self.held), default=None)
+
+    def expire(self, at: datetime) -> int:
+        """Every lot that has expired by ``at`` is gone."""
+        gone = [lot for lot in self.held if lot.expires_at <= at]
+        for lot in gone:
+            self._enter(at, "expire", -lot.remaining, f"credits granted {lot.granted_at:%Y-%m-%d} expired")
+            lot.remaining = 0
+            if lot.id is not None:
+                self.expired_ids.append(lot.id)
+        self.held = [lot for lot in self.held if lot.remaining]
+        return len(gone)
+
+    def grant(self, at: datetime) -> None:
+        """The monthly allotment, trimmed to the cap as ``_grant`` trims it."""
+        amount, cap = self.plan.monthly, self.plan.cap
+        kept = max(0, min(amount, cap - self.balance))
+        self._enter(at, "grant", amount, f"{self.plan.label} monthly allotment")
+        if kept < amount:
+            lost = amount - kept
+            self._enter(at, "cap-trim", -lost, f"{lost} over the cap of {cap}")
+        if kept:
+            lot = _HeldLot(None, at, at + LIMITS.credit_lifetime, kept, kept)
+            self.held.append(lot)
+            self.granted.append(lot)
+
+    def write(self) -> None:
+        _insert(LedgerEntry, ("member", "at", "kind", "amount", "reason"), self.entries)
+        for start in range(0, len(self.expired_ids), WRITE_BATCH):
+            batch = self.expired_ids[start : start + WRITE_BATCH]
+            CreditLot.update(remaining=0).where(CreditLot.id.in_(batch)).execute()
+        member = self.member.id
+        _insert(
+            CreditLot,
+            ("member", "granted_at", "expires_at", "amount", "remaining", "source"),
+            [(member, lot.granted_at, lot.expires_at, lot.amount, lot.remaining, "grant") for lot in self.granted],
         )
-    )
-    for lot in lots:
-        _enter(member.id, at, "expire", -lot.remaining, f"credits granted {lot.granted_at:%Y-%m-%d} expired")
-        CreditLot.update(remaining=0).where(CreditLot.id == lot.id).execute()
-    return len(lots)
 
 
-def _next_expiry(member: Member, now: datetime) -> datetime | None:
-    return (
-        CreditLot.select(fn.MIN(CreditLot.expires_at))
-        .where((CreditLot.member == member.id) & (CreditLot.remaining > 0) & (CreditLot.expires_at <= now))
-        .scalar()
-    )
+def _insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    for start in range(0, len(rows), WRITE_BATCH):
+        insert_rows(model, names, rows[start : start + WRITE_BATCH])
 
 
 def _settle_member(member_id: int, now: datetime) -> int:
     """Apply the member's due grants and expiries in time order; expiries first at one instant."""
     lock_member(member_id)
     member = Member.get_by_id(member_id)  # read after the lock: another writer may have settled it
+    settling = _Settling(member)
     applied = 0
-    chosen = directory.plan_for(member.plan)
+    grant_at = _due_grant(member, _last_grant_at(member.id))
     while True:
-        expiry = _next_expiry(member, now)
-        grant_at = _due_grant(member, _last_grant_at(member.id))
+        expiry = settling.next_expiry()
+        if expiry is not None and expiry > now:
+            expiry = None
         if grant_at is not None and grant_at > now:
             grant_at = None
+        if expiry is None and grant_at is None:
+            break
         if expiry is not None and (grant_at is None or expiry <= grant_at):
-            applied += _expire_lots(member, expiry)
+            applied += settling.expire(expiry)
         elif grant_at is not None:
-            _grant(member, chosen.monthly, grant_at, "grant", f"{chosen.label} monthly allotment")
+            settling.grant(grant_at)
             applied += 1
-        else:
-            return applied
+            grant_at = _grant_after(member.plan_started_at, grant_at)
+    settling.write()
+    return applied
 
 
 def _members_with_due_credits(now: datetime) -> list[int]:

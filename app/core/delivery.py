@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -32,6 +33,14 @@ def body_hash(body: str) -> str:
     """The same text ignoring case and all white space hashes the same (the bulk-outreach rule)."""
     folded = "".join(body.casefold().split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def is_blank(text: str | None) -> bool:
+    """Nothing anyone could see: only white space, zero-width and other format characters,
+    control characters or separators."""
+    return not text or all(
+        char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp") for char in text
+    )
 
 
 def has_links(body: str) -> bool:

@@ -13,7 +13,7 @@ from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS
 from app.core.views import MemberView, ProfileFacts
 from app.store.db import write
-from app.store.models import Block, Connection, ConversationState, Member, MemberSettings
+from app.store.models import Block, Connection, ConversationState, Member, MemberSettings, tuples
 
 HANDLE_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MEMBER_KINDS = ("person", "company", "anonymous")
@@ -210,6 +210,16 @@ def is_blocked_either(a_id: int, b_id: int) -> bool:
         )
         .exists()
     )
+
+
+def blocked_either_among(member_id: int, others) -> set[int]:
+    """Which of ``others`` have blocked ``member_id``, or been blocked by them."""
+    ids = list(others)
+    pairs = Block.select(Block.blocker, Block.blocked).where(
+        ((Block.blocker == member_id) & Block.blocked.in_(ids))
+        | (Block.blocker.in_(ids) & (Block.blocked == member_id))
+    )
+    return {blocker if blocker != member_id else blocked for blocker, blocked in tuples(pairs)}
 
 
 def _connection_ids(member_id: int):

@@ -15,9 +15,10 @@ from typing import Iterable, Sequence
 from peewee import JOIN, fn
 
 from app.core import clock, credits, delivery, routing
-from app.core.delivery import RECALLED_TEXT, body_hash, has_links, preview_of
+from app.core.delivery import RECALLED_TEXT, body_hash, has_links, is_blank, preview_of
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.directory import member_by_id
+from app.core.members import blocked_either_among
 from app.core.plans import LIMITS
 from app.core.views import DraftView, SendResult
 from app.files import FileRefused, write_new_private
@@ -57,7 +58,7 @@ KINDS = {
 
 
 def check_body(body: str | None, limit: int, what: str) -> str:
-    if body is None or not body.strip():
+    if body is None or is_blank(body):
         raise BadInput(EMPTY)
     if len(body) > limit:
         raise BadInput(f"{what} can be at most {limit:,} characters.")
@@ -66,7 +67,7 @@ def check_body(body: str | None, limit: int, what: str) -> str:
 
 def check_subject(subject: str | None, *, required: bool) -> str:
     subject = subject or ""
-    if required and not subject.strip():
+    if required and is_blank(subject):
         raise BadInput(SUBJECT_NEEDED)
     if len(subject) > LIMITS.subject_max:
         raise BadInput(f"A subject can be at most {LIMITS.subject_max:,} characters.")
@@ -159,7 +160,12 @@ def _deliver(
             (ConversationState.conversation == conversation.id) & (ConversationState.left == False)  # noqa: E712
         )
     )
+    # A block holds on every route: in a group, a message never reaches a member who has blocked
+    # its sender or whom its sender has blocked (no unread, no return from Archived or Spam).
+    shut_out = blocked_either_among(sender.id, [s.member_id for s in states if s.member_id != sender.id])
     for state in states:
+        if state.member_id in shut_out:
+            continue
         state.last_at = at
         state.has_attachment = state.has_attachment or bool(attachments)
         if state.member_id != sender.id:
@@ -360,13 +366,7 @@ def _check_group_members(adder: Member, members: Sequence[Member], already: int)
     if already + len(members) > LIMITS.group_max_members:
         raise BadInput(f"A group can have at most {LIMITS.group_max_members} members.")
     ids = [m.id for m in members]
-    blocked = {
-        a if a != adder.id else b
-        for a, b in tuples(Block.select(Block.blocker, Block.blocked).where(
-            ((Block.blocker == adder.id) & Block.blocked.in_(ids))
-            | (Block.blocker.in_(ids) & (Block.blocked == adder.id))
-        ))
-    }
+    blocked = blocked_either_among(adder.id, ids)
     connected = {
         other for (other,) in tuples(Connection.select(Connection.other).where(
             (Connection.member == adder.id) & Connection.other.in_(ids)
@@ -557,12 +557,21 @@ def _awaits_answer_from(conversation_id: int, member_id: int) -> bool:
 # ---- recall --------------------------------------------------------------------------------------------
 
 
+def _can_see(member_id: int, message: Message) -> bool:
+    return message.sender_id == member_id or (
+        ConversationState.select()
+        .where((ConversationState.conversation == message.conversation_id) & (ConversationState.member == member_id))
+        .exists()
+    )
+
+
 def recall(member_id: int, message_id: int, now: datetime | None = None) -> None:
     """Unsend one's own message within the recall window; both sides see it was deleted."""
     at = now or clock.now()
     with write():
         message = Message.get_or_none(Message.id == message_id)
-        if message is None:
+        # A message in a conversation the member is not in is as unknown to them as one that never was.
+        if message is None or not _can_see(member_id, message):
             raise NotFound(f"There is no message {message_id}.")
         if message.sender_id != member_id:
             raise Refused("You can only recall your own messages.")

@@ -49,6 +49,8 @@ class Limits:
     handle_max: int = 60
     preview_stored: int = 140  # characters of the latest message a conversation keeps
     preview_shown: int = 120  # characters of it a list row shows
+    search_max_chars: int = 500  # a search's text, so that no query can keep the store busy for long
+    search_max_terms: int = 20  # words, phrases, exclusions and operators in one search
 
 
 LIMITS = Limits()

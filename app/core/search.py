@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.core.errors import BadInput
+from app.core.plans import LIMITS
 
 OPERATORS = ("from", "company", "is", "in", "has", "before", "after")
 IS_VALUES = ("unread", "inmail", "starred", "muted")
@@ -26,6 +27,8 @@ HAS_VALUES = ("attachment",)
 UNKNOWN_OPERATOR = 'Unknown search operator "{op}:"; try from:, company:, is:, in:, has:, before: or after:.'
 BAD_DATE = "Dates look like {op}:2024-03-05."
 OPEN_QUOTE = "A quote is not closed."
+TOO_LONG = f"A search can be at most {LIMITS.search_max_chars} characters long."
+TOO_MANY_TERMS = f"A search can have at most {LIMITS.search_max_terms} words, phrases and operators."
 
 _OPERATOR = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -133,7 +136,13 @@ def parse(query: str | None) -> SearchQuery:
     before: datetime | None = None
     after: datetime | None = None
 
-    for token, quoted in _tokens(text):
+    # Each term is one more pass over the index: bounded, so no search keeps the store busy for long.
+    if len(text) > LIMITS.search_max_chars:
+        raise BadInput(TOO_LONG)
+    tokens = _tokens(text)
+    if len(tokens) > LIMITS.search_max_terms:
+        raise BadInput(TOO_MANY_TERMS)
+    for token, quoted in tokens:
         match = _OPERATOR.fullmatch(token)
         # "https://…" is a link being searched for, not an operator.
         if match and not match.group(2).startswith("/"):

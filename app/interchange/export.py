@@ -7,20 +7,24 @@ from LinkedIn get the id ``parley-<id>-<kind>``; the importer reads the kind
 back from it, since the CSV columns cannot tell an Open Profile message or a
 two-person group apart from a plain conversation.
 
-Both formats are written as they are read, one conversation at a time.
+Both formats are written as they are read, one conversation at a time. JSON writes
+every character a terminal would obey as \\uXXXX; CSV guards cells a spreadsheet would run
+(``app.interchange.spreadsheet``), and for a terminal also shows control characters as
+visible stand-ins, while a file keeps the exact text.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from datetime import datetime
 from typing import Iterator, TextIO
 
+from app.core.delivery import RECALLED_TEXT
 from app.core.errors import BadInput
 from app.interchange.linkedin.ids import PARLEY_ID_PREFIX, parley_conversation_id
 from app.interchange.linkedin.people import HIDDEN_MEMBER, SPONSORED_TITLE
-from app.core.delivery import RECALLED_TEXT
+from app.interchange.spreadsheet import guard
+from app.presentation import json_text, printable
 from app.store.models import (
     BOX_ARCHIVED,
     BOX_DELETED,
@@ -45,8 +49,10 @@ BOX_FOLDERS = {BOX_ARCHIVED: "ARCHIVE", BOX_SPAM: "SPAM"}
 BOX_NAMES = {BOX_ARCHIVED: "archived", BOX_SPAM: "spam"}
 
 
-def export(member_id: int | str, fmt: str, out_stream: TextIO) -> int:
-    """Write the member's conversations to ``out_stream``; returns how many were written."""
+def export(member_id: int | str, fmt: str, out_stream: TextIO, *, visible: bool = False) -> int:
+    """Write the member's conversations to ``out_stream``; returns how many were written.
+
+    ``visible``: the stream is a terminal's (standard output), so CSV cells show control characters."""
     if fmt not in FORMATS:
         raise BadInput(f"'{fmt}' is not an export format: choose json or csv.")
     if isinstance(member_id, str) and not member_id.isdigit():
@@ -54,7 +60,22 @@ def export(member_id: int | str, fmt: str, out_stream: TextIO) -> int:
 
         member_id = member_by_handle(member_id).id
     exporter = _Exporter(int(member_id))
-    return exporter.write_json(out_stream) if fmt == "json" else exporter.write_csv(out_stream)
+    return exporter.write_json(out_stream) if fmt == "json" else exporter.write_csv(out_stream, visible=visible)
+
+
+class _GuardedWriter:
+    """A csv writer whose every cell is guarded against spreadsheets (and made visible)."""
+
+    def __init__(self, writer, visible: bool) -> None:
+        self.writer = writer
+        self.cell = (lambda text: guard(printable(text))) if visible else guard
+
+    def writerow(self, row) -> None:
+        self.writer.writerow([self.cell(cell) for cell in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def _stamp(at: datetime) -> str:
@@ -137,7 +158,7 @@ class _Exporter:
                     for d in drafts
                 ],
             }
-            out.write(("\n" if count == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
+            out.write(("\n" if count == 0 else ",\n") + json_text(item))
             count += 1
         out.write("\n]\n")
         return count
@@ -161,8 +182,8 @@ class _Exporter:
 
     # --- CSV in LinkedIn's 2024 layout ----------------------------------------------------
 
-    def write_csv(self, out: TextIO) -> int:
-        writer = csv.writer(out, lineterminator="\r\n")
+    def write_csv(self, out: TextIO, *, visible: bool = False) -> int:
+        writer = _GuardedWriter(csv.writer(out, lineterminator="\r\n"), visible)
         writer.writerow(CSV_HEADER)
         count = 0
         for conversation, state, members, messages in self._conversations():

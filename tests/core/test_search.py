@@ -252,10 +252,10 @@ def test_links_and_times_are_words_not_operators():
     assert search_language.parse("10:30").phrases
 
 
-def test_a_very_long_query_still_answers(world):
-    many = " ".join(f"-word{n}" for n in range(300))
+def test_a_query_at_its_limits_still_answers(world):
+    many = " ".join(f"-word{n}" for n in range(19))
     assert found(world, f"roadmap {many}") == {"jane", "omar", "ken"}
-    assert found(world, "roadmap " * 300) == {"jane", "omar", "ken"}
+    assert found(world, "roadmap " * 20) == {"jane", "omar", "ken"}
 
 
 def test_punctuation_alone_searches_nothing_and_does_not_fail(world):

@@ -31,6 +31,7 @@ def world(ui_store, clock):
     Bob and Carol are connections; Jane (Premium Career) sends Maya an InMail;
     Sam is a stranger whose message Maya will report.
     """
+    clock("2026-03-02T08:00:00Z")  # everyone joins before the first letter is written
     me = members.add_member("me", "Maya Chen", headline="Engineering Manager", company="Northwind",
                             plan="premium-business")
     bob = members.add_member("bob", "Bob Stone", headline="Data Engineer", company="Northwind")

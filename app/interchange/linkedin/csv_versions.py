@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import IO, Callable, Iterator
 
 from app.core.errors import BadInput
+from app.interchange.spreadsheet import GUARD, unguard
 
 # LinkedIn quotes long CONTENT fields, more than the default 128 KiB; a field longer than
 # this is no message (a message holds at most 28,000 characters) and stops the reading.
@@ -133,11 +134,20 @@ def message_version(header: list[str], file: str) -> HeaderVersion:
 
 
 def message_extractor(header: list[str]) -> Callable[[list[str]], tuple]:
-    """A function from a row (padded with one empty cell) to MESSAGE_FIELDS order."""
+    """A function from a row (padded with one empty cell) to MESSAGE_FIELDS order, each cell
+    without the spreadsheet guard that Parley's own export puts before a formula."""
     cleaned = _clean(header)
     missing = len(cleaned)  # the padding cell
     position = {_MESSAGE_COLUMNS[name]: i for i, name in enumerate(cleaned) if name in _MESSAGE_COLUMNS}
-    return operator.itemgetter(*(position.get(field, missing) for field in MESSAGE_FIELDS))
+    pick = operator.itemgetter(*(position.get(field, missing) for field in MESSAGE_FIELDS))
+
+    def extract(row: list[str]) -> tuple:
+        fields = pick(row)
+        if any(cell[:1] == GUARD for cell in fields):
+            return tuple(map(unguard, fields))
+        return fields
+
+    return extract
 
 
 class CsvRows:
