@@ -81,6 +81,7 @@ from app.store.search import (
     bulk_settings,
     people_text,
 )
+from app.store.words import SQL_FUNCTION, add_sql_function, index_text
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
 REMINDER_AFTER = int(LIMITS.reminder_after.total_seconds())
@@ -368,7 +369,8 @@ ATTACHMENT_FILES = (
 BESIDE_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment,
                  LedgerEntry, CreditLot)
 FTS_FROM_MESSAGES = (
-    f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message "
+    f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, {SQL_FUNCTION}(subject), {SQL_FUNCTION}(body) "
+    "FROM message "
     "WHERE id BETWEEN ? AND ? AND recalled_at IS NULL ORDER BY id"
 )
 MESSAGE_INSERT = (
@@ -446,6 +448,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
     for name in work["drop"]:
         db.execute(f'DROP INDEX "{name}"')
     db.executemany(SET_FTS_SETTING, bulk_settings(True))
+    add_sql_function(db)
     plans, members, titles = work["people"]
     db.executemany(PEOPLE_INSERT, enumerate((_people(c, members, title) for c, title in zip(plans, titles)), start=1))
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
@@ -822,10 +825,10 @@ def _inmail_status(rng, conversation: _Conversation, horizon: int) -> str | None
 
 
 def _people(conversation: _Conversation, members: list[dict], title: str) -> str:
-    """The conversation's people, as ``search.refresh_people`` makes them: its title, then the
-    names of everyone in it (a sponsored conversation's company is its creator)."""
-    return people_text(title, ((m["name"], m["company"], m["headline"])
-                               for m in (members[i - 1] for i in sorted(set(conversation.members)))))
+    """The conversation's people, as ``search.refresh_people`` files them: its title, then the
+    names of everyone in it (a sponsored conversation's company is its creator), folded."""
+    return index_text(people_text(title, ((m["name"], m["company"], m["headline"])
+                                          for m in (members[i - 1] for i in sorted(set(conversation.members))))))
 
 
 # ---- the build ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from peewee import JOIN, SqliteDatabase
 
 from app.store import search
 from app.store.models import Member, Message, database
+from app.store.words import SQL_FUNCTION, add_sql_function
 
 
 def is_sqlite() -> bool:
@@ -107,8 +108,9 @@ class MessageIndex:
     (``search.refresh_people``) once the conversations' states are written.
 
     On SQLite a second thread runs one INSERT … SELECT per batch on the same
-    connection: the text never passes through Python and SQLite lets go of the
-    interpreter while it tokenizes, so the caller reads its next batch meanwhile.
+    connection: SQLite lets go of the interpreter while it tokenizes, so the caller
+    reads its next batch meanwhile; only text that is not all ASCII is folded in
+    Python on its way (``app.store.words``).
     Leaving the block waits for that thread, so nothing is indexed after the
     transaction ends. On PostgreSQL the rows are read back and indexed by
     ``search.index_messages`` in the caller's thread.
@@ -125,6 +127,7 @@ class MessageIndex:
         if is_sqlite():
             db = database.obj
             self._fts_settings(bulk=True)
+            add_sql_function(db.connection())
             # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
             self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                             daemon=True)
@@ -170,7 +173,8 @@ class MessageIndex:
     def _index_sqlite(self, connection, first_id: int, last_id: int) -> None:
         connection.execute(
             f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) "
-            "SELECT id, subject, body FROM message WHERE id BETWEEN ? AND ? ORDER BY id",
+            f"SELECT id, {SQL_FUNCTION}(subject), {SQL_FUNCTION}(body) FROM message WHERE id BETWEEN ? AND ? "
+            "ORDER BY id",
             (first_id, last_id),
         )
 

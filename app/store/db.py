@@ -19,11 +19,11 @@ from typing import Callable, Iterator
 
 from peewee import Database, OperationalError, SqliteDatabase
 
-from app.store import models, search
+from app.store import models, reindex, search
 from app.store.target import default_path, is_postgres_url, resolve_target
 from app.store.models import ALL_MODELS, Meta, database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_MARK = "parley"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -167,6 +167,7 @@ def _leaner_indexes(store: Store) -> None:
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: search.add_people_index,
     3: _leaner_indexes,
+    4: reindex.rebuild_search_index,
 }
 
 

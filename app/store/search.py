@@ -8,13 +8,15 @@ query matches a message when it is in the message's text or among its
 conversation's people; the people are written once per conversation, not once
 per message. PostgreSQL keeps the people in each message's document instead
 (``app.store.postgres``); both give the same answers. The core never writes SQL
-for the index; it calls these functions.
+for the index; it calls these functions. Both tables hold the words of
+``app.store.words``, folded in Python (``index_text``), which their tokenizer
+only splits.
 
 The message table is contentless and keeps no column sizes: the text already
 lives in the message table, and search reads nothing from it but which
 messages match. A recalled message keeps its row; every search skips recalled
-messages, as their text is no longer shown. The people table keeps its text,
-so that a conversation's row can be replaced when its people change.
+messages, as their text is no longer shown. The people table keeps its text
+(folded), so that a conversation's row can be replaced when its people change.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ from typing import Callable, Iterable, Iterator, Sequence
 from peewee import SqliteDatabase
 
 from app.store.models import database
+from app.store.words import TOKENIZER, index_text
 
 FTS_TABLE = "message_fts"
 PEOPLE_TABLE = "conversation_people"
-TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"
 
 
 def _sqlite() -> bool:
@@ -98,7 +100,8 @@ def index_messages(rows: Iterable[Sequence]) -> None:
     if not rows:
         return
     if _sqlite():
-        database.obj.cursor().executemany(MESSAGE_TEXT_INSERT, [row[:3] for row in rows])
+        database.obj.cursor().executemany(MESSAGE_TEXT_INSERT,
+                                         [(row[0], index_text(row[1]), index_text(row[2])) for row in rows])
     else:
         from app.store.postgres import index_messages as pg_index
 
@@ -110,7 +113,7 @@ def index_message(message_id: int, subject: str, body: str, people: Callable[[],
     as ``index_messages`` takes them) is asked for only where the index files people with
     each message: on PostgreSQL."""
     if _sqlite():
-        database.obj.execute_sql(MESSAGE_TEXT_INSERT, (message_id, subject, body))
+        database.obj.execute_sql(MESSAGE_TEXT_INSERT, (message_id, index_text(subject), index_text(body)))
     else:
         index_messages([(message_id, subject, body, people())])
 
@@ -170,7 +173,7 @@ def refresh_people(conversation_ids: Sequence[int]) -> None:
         )
     }
     texts = {
-        conversation: people_text(titles[conversation], (person[m] for m in sorted(ids) if m in person))
+        conversation: index_text(people_text(titles[conversation], (person[m] for m in sorted(ids) if m in person)))
         for conversation, ids in members.items()
     }
     stored = dict(db.execute_sql(
