@@ -9,10 +9,10 @@ BATCH messages at a time, so that memory stays bounded whatever the store's size
 
 from __future__ import annotations
 
-from peewee import JOIN, SqliteDatabase
+from peewee import SqliteDatabase
 
 from app.store import search
-from app.store.models import Conversation, ConversationState, Member, Message, database
+from app.store.models import database
 from app.store.words import SQL_FUNCTION, add_sql_function
 
 BATCH = 5000
@@ -55,15 +55,14 @@ def _rebuild_sqlite(store) -> None:
 
 def _rebuild_postgres() -> None:
     """Each message's document again: its text, its sender, and its conversation's people."""
+    db = database.obj
     for first, last in _batches("message"):
-        rows = list(
-            Message.select(Message.id, Message.conversation, Message.subject, Message.body,
-                           Member.name, Member.company, Member.headline)
-            .join(Member, on=(Member.id == Message.sender), join_type=JOIN.LEFT_OUTER)
-            .where(Message.id.between(first, last))
-            .tuples()
-        )
-        people = _people({row[1] for row in rows})
+        rows = db.execute_sql(
+            "SELECT m.id, m.conversation_id, m.subject, m.body, p.name, p.company, p.headline FROM message AS m "
+            "LEFT JOIN member AS p ON p.id = m.sender_id WHERE m.id BETWEEN %s AND %s",
+            (first, last),
+        ).fetchall()
+        people = _people(sorted({row[1] for row in rows}))
         search.index_messages(
             (message_id, subject, body,
              people[conversation_id] if name is None else f"{name} {company} {headline} {people[conversation_id]}")
@@ -71,30 +70,25 @@ def _rebuild_postgres() -> None:
         )
 
 
-def _people(conversation_ids: set[int]) -> dict[int, str]:
+def _people(conversation_ids: list[int]) -> dict[int, str]:
     """The people of these conversations as SQLite files them (``search.refresh_people``):
-    the title, then the creator and everyone with a view of it, in member id order."""
-    if not conversation_ids:
-        return {}
-    titles: dict[int, str] = {}
-    members: dict[int, set[int]] = {}
-    for conversation_id, title, creator in (
-        Conversation.select(Conversation.id, Conversation.title, Conversation.created_by)
-        .where(Conversation.id.in_(list(conversation_ids))).tuples()
-    ):
-        titles[conversation_id] = title
-        members[conversation_id] = {creator} if creator is not None else set()
-    for conversation_id, member_id in (
-        ConversationState.select(ConversationState.conversation, ConversationState.member)
-        .where(ConversationState.conversation.in_(list(conversation_ids))).tuples()
-    ):
+    the title, then the creator and everyone with a view of it, in member id order (PostgreSQL)."""
+    db = database.obj
+    titles = dict(db.execute_sql("SELECT id, title FROM conversation WHERE id = ANY(%s)",
+                                 (conversation_ids,)).fetchall())
+    members: dict[int, set[int]] = {conversation_id: set() for conversation_id in titles}
+    for conversation_id, member_id in db.execute_sql(
+        "SELECT conversation_id, member_id FROM conversation_state WHERE conversation_id = ANY(%s) "
+        "UNION SELECT id, created_by_id FROM conversation WHERE id = ANY(%s) AND created_by_id IS NOT NULL",
+        (conversation_ids, conversation_ids),
+    ).fetchall():
         members[conversation_id].add(member_id)
-    everyone = set().union(*members.values())
+    everyone = sorted(set().union(*members.values()))
     person = {
         row[0]: row[1:]
-        for row in Member.select(Member.id, Member.name, Member.company, Member.headline)
-        .where(Member.id.in_(list(everyone))).tuples()
-    } if everyone else {}
+        for row in db.execute_sql("SELECT id, name, company, headline FROM member WHERE id = ANY(%s)",
+                                  (everyone,)).fetchall()
+    }
     return {
         conversation_id: search.people_text(titles[conversation_id],
                                             (person[m] for m in sorted(ids) if m in person))

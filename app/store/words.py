@@ -27,8 +27,12 @@ folds to what that tokenizer makes of it anyway, and goes in unchanged.
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 # For SQLite's FTS5 tables: the folded text is only split, never folded again.
 TOKENIZER = "tokenize = 'ascii'"
@@ -148,7 +152,7 @@ def _close(found: list[str], word: list[str], paired: bool) -> None:
     if not paired:
         found.append("".join(word))
         return
-    found.extend(first + second for first, second in zip(word, word[1:]))
+    found.extend(first + second for first, second in pairwise(word))
     found.append(word[-1])
 
 

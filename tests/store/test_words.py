@@ -7,7 +7,8 @@ import sqlite3
 from datetime import datetime
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core import inbox, members, messaging
 from app.core import search as search_language
