@@ -117,7 +117,7 @@ def _kind(char: str) -> int:
 
 
 def fold(text: str) -> str:
-    """``text`` folded character by character: compatibility forms, case and optional marks."""
+    """``text`` with compatibility forms, case and optional marks folded away."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(_DROPPED))
 
