@@ -17,7 +17,7 @@ from peewee import JOIN, SqliteDatabase
 
 from app.store import search
 from app.store.models import Member, Message, database
-from app.store.words import SQL_FUNCTION, add_sql_function
+from app.store.words import index_text
 
 
 def is_sqlite() -> bool:
@@ -127,7 +127,6 @@ class MessageIndex:
         if is_sqlite():
             db = database.obj
             self._fts_settings(bulk=True)
-            add_sql_function(db.connection())
             # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
             self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                             daemon=True)
@@ -171,12 +170,12 @@ class MessageIndex:
                 self._failure = exc
 
     def _index_sqlite(self, connection, first_id: int, last_id: int) -> None:
-        connection.execute(
-            f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) "
-            f"SELECT id, {SQL_FUNCTION}(subject), {SQL_FUNCTION}(body) FROM message WHERE id BETWEEN ? AND ? "
-            "ORDER BY id",
-            (first_id, last_id),
-        )
+        # Folded here, not by a SQL function: one called while this thread holds the connection
+        # would wait for the interpreter, held by the writing thread waiting for the connection.
+        rows = connection.execute("SELECT id, subject, body FROM message WHERE id BETWEEN ? AND ? ORDER BY id",
+                                  (first_id, last_id)).fetchall()
+        connection.executemany(search.MESSAGE_TEXT_INSERT,
+                               [(message_id, index_text(subject), index_text(body)) for message_id, subject, body in rows])
 
     def _index_postgres(self, first_id: int, last_id: int) -> None:
         rows = (
