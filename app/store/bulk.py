@@ -175,7 +175,8 @@ class MessageIndex:
         rows = connection.execute("SELECT id, subject, body FROM message WHERE id BETWEEN ? AND ? ORDER BY id",
                                   (first_id, last_id)).fetchall()
         connection.executemany(search.MESSAGE_TEXT_INSERT,
-                               [(message_id, index_text(subject), index_text(body)) for message_id, subject, body in rows])
+                               [(message_id, index_text(subject), index_text(body))
+                                for message_id, subject, body in rows])
 
     def _index_postgres(self, first_id: int, last_id: int) -> None:
         rows = (
