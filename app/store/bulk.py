@@ -17,7 +17,10 @@ from peewee import JOIN, SqliteDatabase
 
 from app.store import search
 from app.store.models import Member, Message, database
-from app.store.words import index_text
+from app.store.words import SQL_FUNCTION, add_sql_function, is_ascii_sql
+
+# Messages whose subject and body are all ASCII: FTS5 takes their text as it is.
+ASCII_ROW = f"{is_ascii_sql('subject')} AND {is_ascii_sql('body')}"
 
 
 def is_sqlite() -> bool:
@@ -108,9 +111,10 @@ class MessageIndex:
     (``search.refresh_people``) once the conversations' states are written.
 
     On SQLite a second thread runs one INSERT … SELECT per batch on the same
-    connection: SQLite lets go of the interpreter while it tokenizes, so the caller
-    reads its next batch meanwhile; only text that is not all ASCII is folded in
-    Python on its way (``app.store.words``).
+    connection: the text never passes through Python and SQLite lets go of the
+    interpreter while it tokenizes, so the caller reads its next batch meanwhile. It
+    takes the messages whose text is all ASCII, which the index holds as written;
+    the others are folded (``app.store.words``) on leaving the block.
     Leaving the block waits for that thread, so nothing is indexed after the
     transaction ends. On PostgreSQL the rows are read back and indexed by
     ``search.index_messages`` in the caller's thread.
@@ -122,6 +126,7 @@ class MessageIndex:
         self._batches: queue.Queue = queue.Queue()
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
+        self._spans: list[tuple[int, int]] = []  # indexed by the worker, all but text to fold
 
     def __enter__(self) -> "MessageIndex":
         if is_sqlite():
@@ -154,6 +159,7 @@ class MessageIndex:
         if error is None:
             if self._failure is not None:
                 raise self._failure
+            self._index_folded()
             self._fts_settings(bulk=False)
 
     def _fts_settings(self, bulk: bool) -> None:
@@ -170,13 +176,26 @@ class MessageIndex:
                 self._failure = exc
 
     def _index_sqlite(self, connection, first_id: int, last_id: int) -> None:
-        # Folded here, not by a SQL function: one called while this thread holds the connection
-        # would wait for the interpreter, held by the writing thread waiting for the connection.
-        rows = connection.execute("SELECT id, subject, body FROM message WHERE id BETWEEN ? AND ? ORDER BY id",
-                                  (first_id, last_id)).fetchall()
-        connection.executemany(search.MESSAGE_TEXT_INSERT,
-                               [(message_id, index_text(subject), index_text(body))
-                                for message_id, subject, body in rows])
+        self._spans.append((first_id, last_id))
+        connection.execute(
+            f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message "
+            f"WHERE id BETWEEN ? AND ? AND {ASCII_ROW} ORDER BY id",
+            (first_id, last_id),
+        )
+
+    def _index_folded(self) -> None:
+        # The rest, folded by a SQL function in this thread once the worker is done: one called
+        # while the worker holds the connection would wait for the interpreter, which this thread
+        # holds while it waits for the connection.
+        db = database.obj
+        add_sql_function(db.connection())
+        for first_id, last_id in self._spans:
+            db.execute_sql(
+                f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) "
+                f"SELECT id, {SQL_FUNCTION}(subject), {SQL_FUNCTION}(body) FROM message "
+                f"WHERE id BETWEEN ? AND ? AND NOT ({ASCII_ROW}) ORDER BY id",
+                (first_id, last_id),
+            )
 
     def _index_postgres(self, first_id: int, last_id: int) -> None:
         rows = (

@@ -169,6 +169,11 @@ def index_text(text: str | None) -> str:
     return " ".join(words(text))
 
 
+def is_ascii_sql(column: str) -> str:
+    """SQL that is true when the column's text is all ASCII (or NULL): as many bytes as characters."""
+    return f"coalesce(length(CAST({column} AS BLOB)) = length({column}), 1)"
+
+
 def add_sql_function(connection: sqlite3.Connection) -> None:
     """Make ``index_text`` callable in this SQLite connection's SQL, as SQL_FUNCTION."""
     connection.create_function(SQL_FUNCTION, 1, index_text, deterministic=True)
