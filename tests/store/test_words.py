@@ -9,11 +9,14 @@ from datetime import datetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from peewee import fn
 
 from app.core import inbox, members, messaging
 from app.core import search as search_language
+from app.store import search
+from app.store.bulk import MessageIndex
 from app.store.db import SCHEMA_VERSION, open_store, write
-from app.store.models import Meta, database
+from app.store.models import Message, Meta, database
 from app.store.search import FTS_TABLE, PEOPLE_TABLE, TOKENIZER
 from app.store.words import index_text, words
 
@@ -172,3 +175,17 @@ def test_an_index_built_the_old_way_answers_the_new_way_once_opened(store, backe
         assert found(me, "ines") == set(conversations.values())
     finally:
         again.close()
+
+
+def test_messages_indexed_in_bulk_are_found_by_their_folded_words(store, backend):
+    me, conversations = send_all(["Καλημέρα", "我住在北京市", "plain words"])
+    with write():
+        if backend == "sqlite":
+            database.obj.execute_sql(f"DROP TABLE {FTS_TABLE}")
+            search.create_index(store)
+        last = Message.select(fn.MAX(Message.id)).scalar()
+        with MessageIndex(lambda: {c: "" for c in conversations.values()}) as index:
+            index.add(1, last)
+    assert found(me, "καλημερα") == {conversations["Καλημέρα"]}
+    assert found(me, "北京") == {conversations["我住在北京市"]}
+    assert found(me, "plain") == {conversations["plain words"]}
