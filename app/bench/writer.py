@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING
 from app.core.delivery import body_hash
 from app.store.search import people_text
 from app.store.sqlite.search import FTS_TABLE, PEOPLE_INSERT, SET_FTS_SETTING, bulk_settings
+from app.store.words import SQL_FUNCTION, add_sql_function, index_text
 
 if TYPE_CHECKING:
     from app.bench.data import _Conversation
 
 CHUNKS_AHEAD = 8  # chunks held for the message writer (memory) before this process waits
 FTS_FROM_MESSAGES = (
-    f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message "
-    "WHERE id BETWEEN ? AND ? AND recalled_at IS NULL ORDER BY id"
+    f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, {SQL_FUNCTION}(subject), {SQL_FUNCTION}(body) "
+    "FROM message WHERE id BETWEEN ? AND ? AND recalled_at IS NULL ORDER BY id"
 )
 MESSAGE_INSERT = (
     "INSERT INTO message (id, conversation_id, sender_id, kind, subject, body, sent_at, recalled_at, "
@@ -53,6 +54,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
     for name in work["drop"]:
         db.execute(f'DROP INDEX "{name}"')
     db.executemany(SET_FTS_SETTING, bulk_settings(True))
+    add_sql_function(db)
     plans, members, titles = work["people"]
     db.executemany(PEOPLE_INSERT, enumerate((_people(c, members, title) for c, title in zip(plans, titles)), start=1))
     hashes: dict[str, str] = {}  # bodies repeat (short replies, sponsored texts): hash each once
@@ -141,7 +143,7 @@ class MessageWriter:
 
 
 def _people(conversation: _Conversation, members: list[dict], title: str) -> str:
-    """The conversation's people, as ``search.refresh_people`` makes them: its title, then the
-    names of everyone in it (a sponsored conversation's company is its creator)."""
-    return people_text(title, ((m["name"], m["company"], m["headline"])
-                               for m in (members[i - 1] for i in sorted(set(conversation.members)))))
+    """The conversation's people, as ``search.refresh_people`` files them: its title, then the
+    names of everyone in it (a sponsored conversation's company is its creator), folded."""
+    return index_text(people_text(title, ((m["name"], m["company"], m["headline"])
+                                          for m in (members[i - 1] for i in sorted(set(conversation.members))))))

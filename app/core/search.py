@@ -12,12 +12,13 @@ BadInput with one sentence; it never fails any other way, whatever it is given.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.core.errors import BadInput
 from app.core.plans import LIMITS
+from app.store.words import runs_on
+from app.store.words import words as index_words
 
 OPERATORS = ("from", "company", "is", "in", "has", "before", "after")
 IS_VALUES = ("unread", "inmail", "starred", "muted")
@@ -71,18 +72,15 @@ class SearchQuery:
         return bool(self.phrases or self.senders or self.companies)
 
 
-def _word_char(char: str) -> bool:
-    # What the index (FTS5 unicode61) keeps inside a word: letters, numbers, private
-    # use, and combining marks, which it then drops.
-    category = unicodedata.category(char)
-    return category[0] in "LN" or category in ("Co", "Mn")
-
-
 def words(text: str) -> tuple[str, ...]:
-    """The index words of ``text``, cut where the index cuts them: lower case, no accents."""
-    cut = "".join(char if _word_char(char) else " " for char in text.lower())
-    plain = "".join(char for char in unicodedata.normalize("NFD", cut) if unicodedata.category(char) != "Mn")
-    return tuple(unicodedata.normalize("NFC", plain).split())
+    """The index words of ``text``, made as the index makes them (``app.store.words``)."""
+    return tuple(index_words(text))
+
+
+def _term(found: tuple[str, ...], quoted: bool) -> Term:
+    # A last word that is one character of a script without spaces stands at the end of a
+    # run in the index, or starts a pair of characters: it is a word's start even in quotes.
+    return Term(found, prefix=not quoted or runs_on(found[-1]))
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
@@ -174,11 +172,11 @@ def parse(query: str | None) -> SearchQuery:
         if token.startswith("-") and len(token) > 1:
             found = words(_unquote(token[1:]))
             if found:
-                excluded.append(Term(found, prefix=not quoted))
+                excluded.append(_term(found, quoted))
             continue
         found = words(_unquote(token))
         if found:
-            phrases.append(Term(found, prefix=not quoted))
+            phrases.append(_term(found, quoted))
 
     if flags.get("archived") and flags.get("spam"):
         raise BadInput("Search in:archived or in:spam, not both.")

@@ -22,7 +22,7 @@ from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_s
 from app.store.models import ALL_MODELS, Meta, database
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APP_MARK = "parley"
 
 
@@ -134,6 +134,8 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     3: _leaner_indexes,
     # The change feed written by the store's triggers rather than by each writer.
     4: lambda store: store.backend.create_change_feed(),
+    # The full-text index made again with the words of app.store.words, on both backends.
+    5: lambda store: store.backend.rebuild_search_index(),
 }
 
 

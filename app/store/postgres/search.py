@@ -1,26 +1,21 @@
 """PostgreSQL's full-text index: a tsvector per message, cut the way SQLite cuts words.
 
-Search must give the same results as SQLite's FTS5 index (``unicode61
-remove_diacritics 2``). PostgreSQL's text-search parser splits words its own way
-(e-mail addresses, hyphenated words, locale-dependent letters), so the words are
-cut here, in Python, as unicode61 cuts them, and handed to PostgreSQL as
-ready-made ``tsvector`` and ``tsquery`` values: the 'simple' configuration's
-job, done without its parser. The tests compare every character with SQLite's
-own tokenizer; only characters newer than its Unicode 6.1 tables may split
-differently. Subject, body and people carry the weights A, B and C (so a name
-can be looked for among the people alone), and each field starts a fresh run of
-positions so that a phrase never runs from one field into the next, as FTS5
-matches phrases within a column.
+Search must give the same results as SQLite's FTS5 index. PostgreSQL's
+text-search parser splits words its own way (e-mail addresses, hyphenated words,
+locale-dependent letters), so the words are made in Python by ``app.store.words``,
+as for SQLite, and handed to PostgreSQL as ready-made ``tsvector`` and ``tsquery``
+values: the 'simple' configuration's job, done without its parser. Subject, body
+and people carry the weights A, B and C (so a name can be looked for among the
+people alone), and each field starts a fresh run of positions so that a phrase
+never runs from one field into the next, as FTS5 matches phrases within a column.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from typing import Iterable, Sequence
 
 from app.store.models import database
+from app.store.words import words
 
 SEARCH_TABLE = "message_search"
 
@@ -35,69 +30,6 @@ FIELD_GAP = 2
 
 
 # Full-text search -------------------------------------------------------------------
-
-
-def _accents() -> frozenset[str]:
-    """The combining marks that put an accent on a Latin letter (é = e + U+0301)."""
-    marks: set[str] = set()
-    for code in range(0x80, 0x2000):
-        decomposed = unicodedata.normalize("NFD", chr(code))
-        if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
-            marks.update(decomposed[1:])
-    return frozenset(marks)
-
-
-# unicode61 counts these accents as parts of words, and drops them; any other
-# combining mark separates words like punctuation does.
-ACCENTS = _accents()
-# Letters with two accents that unicode61 nevertheless keeps whole.
-KEPT_WHOLE = frozenset("Ǡǡ")
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_word_char(char: str) -> bool:
-    # unicode61's token characters: letters, numbers, private use (L* N* Co) and accents.
-    category = unicodedata.category(char)
-    return category[0] in "LN" or category == "Co" or char in ACCENTS
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    """One character as unicode61 folds it: simple case folding, then Latin accents off."""
-    folded = char.casefold()
-    if len(folded) != 1:  # full folding (ß -> ss) is not what unicode61 does
-        folded = char.lower()
-    kept = []
-    for part in folded:
-        if part in ACCENTS:
-            continue
-        decomposed = unicodedata.normalize("NFD", part)
-        base = decomposed[0]
-        # Only a letter built on an ASCII letter loses its accents (é -> e, but й stays й).
-        if len(decomposed) > 1 and base.isascii() and part not in KEPT_WHOLE:
-            part = base
-        kept.append(part)
-    return "".join(kept)
-
-
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-def words(text: str) -> list[str]:
-    """The folded words of ``text``, split where FTS5's unicode61 splits."""
-    if text.isascii():  # the common case, and a fast one
-        return [word.lower() for word in _ASCII_WORD.findall(text)]
-    found: list[str] = []
-    current: list[str] = []
-    for char in text:
-        if _is_word_char(char):
-            current.append(_fold_char(char))
-        elif current:
-            found.append("".join(current))
-            current = []
-    if current:
-        found.append("".join(current))
-    return [word for word in found if word]
 
 
 def _quote_lexeme(word: str) -> str:
@@ -154,15 +86,13 @@ def index_messages(rows: Iterable[Sequence]) -> None:
 def _phrase_query(phrase, weight: str = "") -> str | None:
     """One phrase as tsquery text; None when it holds no word at all.
 
-    The words are cut again as unicode61 cuts a quoted FTS5 phrase, so both
-    backends see the same tokens.
+    Its words are index words already (``app.store.words``), as FTS5 takes them.
     """
     from app.store.search import text_only
 
-    phrase_words, prefix = phrase[0], phrase[1]
+    tokens, prefix = phrase[0], phrase[1]
     if not weight and text_only(phrase):
         weight = "AB"  # subject and body, as FTS5's {subject body} column filter
-    tokens = words(" ".join(phrase_words))
     if not tokens:
         return None
     marks = [weight] * len(tokens)

@@ -10,6 +10,7 @@ from typing import Callable, Iterator, Sequence
 from app.store import backend
 from app.store.models import database
 from app.store.sqlite import search
+from app.store.words import SQL_FUNCTION, add_sql_function, is_ascii_sql
 
 
 @contextmanager
@@ -45,12 +46,17 @@ def take_ids(model, n: int) -> Sequence[int]:
     return range(first, first + n)
 
 
+# Messages whose subject and body are all ASCII: FTS5 takes their text as it is.
+ASCII_ROW = f"{is_ascii_sql('subject')} AND {is_ascii_sql('body')}"
+
 class MessageIndex(backend.MessageIndex):
     """Each batch's text indexed by a second thread, one INSERT … SELECT per batch on the same connection.
 
     The text never passes through Python and SQLite lets go of the interpreter
-    while it tokenizes, so the caller reads its next batch meanwhile. Leaving the
-    block waits for that thread. People are kept per conversation: the caller
+    while it tokenizes, so the caller reads its next batch meanwhile. It takes the
+    messages whose text is all ASCII, which the index holds as written; the others
+    are folded (``app.store.words``) on leaving the block, which waits for that
+    thread first. People are kept per conversation: the caller
     refreshes them (``search.refresh_people``) once the conversations' states are
     written.
     """
@@ -59,6 +65,7 @@ class MessageIndex(backend.MessageIndex):
         self._batches: queue.Queue = queue.Queue()
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
+        self._spans: list[tuple[int, int]] = []  # indexed by the worker, all but text to fold
 
     def __enter__(self) -> MessageIndex:
         db = database.obj
@@ -83,6 +90,7 @@ class MessageIndex(backend.MessageIndex):
         if error is None:
             if self._failure is not None:
                 raise self._failure
+            self._index_folded()
             self._fts_settings(bulk=False)
 
     def _fts_settings(self, bulk: bool) -> None:
@@ -99,11 +107,26 @@ class MessageIndex(backend.MessageIndex):
                 self._failure = exc
 
     def _index(self, connection, first_id: int, last_id: int) -> None:
+        self._spans.append((first_id, last_id))
         connection.execute(
-            f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) "
-            "SELECT id, subject, body FROM message WHERE id BETWEEN ? AND ? ORDER BY id",
+            f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message "
+            f"WHERE id BETWEEN ? AND ? AND {ASCII_ROW} ORDER BY id",
             (first_id, last_id),
         )
+
+    def _index_folded(self) -> None:
+        # The rest, folded by a SQL function in this thread once the worker is done: one called
+        # while the worker holds the connection would wait for the interpreter, which this thread
+        # holds while it waits for the connection.
+        db = database.obj
+        add_sql_function(db.connection())
+        for first_id, last_id in self._spans:
+            db.execute_sql(
+                f"INSERT INTO {search.FTS_TABLE}(rowid, subject, body) "
+                f"SELECT id, {SQL_FUNCTION}(subject), {SQL_FUNCTION}(body) FROM message "
+                f"WHERE id BETWEEN ? AND ? AND NOT ({ASCII_ROW}) ORDER BY id",
+                (first_id, last_id),
+            )
 
 
 class TimeOrderedInsert(backend.TimeOrderedInsert):

@@ -10,8 +10,11 @@ per conversation, not once per message.
 The message table is contentless and keeps no column sizes: the text already
 lives in the message table, and search reads nothing from it but which
 messages match. A recalled message keeps its row; every search skips recalled
-messages, as their text is no longer shown. The people table keeps its text,
-so that a conversation's row can be replaced when its people change.
+messages, as their text is no longer shown. The people table keeps its text
+(folded), so that a conversation's row can be replaced when its people change.
+
+Both tables hold the words of ``app.store.words``, folded in Python
+(``index_text``), which their tokenizer only splits.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import json
 from typing import Iterable, Iterator, Sequence
 
 from app.store.models import database
+from app.store.words import SQL_FUNCTION, TOKENIZER, add_sql_function, index_text
 from app.store.search import (
     STATE_COLUMNS,
     Phrase,
@@ -31,8 +35,8 @@ from app.store.search import (
 )
 
 FTS_TABLE = "message_fts"
+REBUILT_AT_ONCE = 5000
 PEOPLE_TABLE = "conversation_people"
-TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"
 
 
 def create_index() -> None:
@@ -61,14 +65,26 @@ def add_people_index() -> None:
 
 
 def rebuild_index() -> None:
-    """Both tables dropped and made again from the messages and the conversations."""
+    """Both tables made anew (their tokenizer may have changed with their words) and filled
+    from the messages and the conversations, REBUILT_AT_ONCE messages at a time so that
+    memory stays bounded whatever the store's size."""
+    db = database.obj
     for table in (FTS_TABLE, PEOPLE_TABLE):
-        database.obj.execute_sql(f"DROP TABLE IF EXISTS {table}")
+        db.execute_sql(f"DROP TABLE IF EXISTS {table}")
     create_index()
-    database.obj.execute_sql(
-        f"INSERT INTO {FTS_TABLE}(rowid, subject, body) SELECT id, subject, body FROM message ORDER BY id"
-    )
+    cursor = db.cursor()
+    cursor.executemany(SET_FTS_SETTING, bulk_settings(True))
+    add_sql_function(db.connection())
+    last = db.execute_sql("SELECT max(id) FROM message").fetchone()[0] or 0
+    for first in range(1, last + 1, REBUILT_AT_ONCE):
+        db.execute_sql(
+            f"INSERT INTO {FTS_TABLE}(rowid, subject, body) "
+            f"SELECT id, {SQL_FUNCTION}(subject), {SQL_FUNCTION}(body) FROM message WHERE id BETWEEN ? AND ? "
+            "ORDER BY id",
+            (first, min(first + REBUILT_AT_ONCE - 1, last)),
+        )
     add_people_index()
+    cursor.executemany(SET_FTS_SETTING, bulk_settings(False))
 
 
 # FTS5 settings a bulk writer changes for its load, (bulk, default) each, and sets back
@@ -93,11 +109,13 @@ PEOPLE_INSERT = f"INSERT INTO {PEOPLE_TABLE}(rowid, people) VALUES (?, ?)"
 
 def index_messages(rows: Sequence[Sequence]) -> None:
     """Add (message_id, subject, body, people) rows: their text (people are filed per conversation)."""
-    database.obj.cursor().executemany(MESSAGE_TEXT_INSERT, [row[:3] for row in rows])
+    database.obj.cursor().executemany(
+        MESSAGE_TEXT_INSERT, [(row[0], index_text(row[1]), index_text(row[2])) for row in rows]
+    )
 
 
 def index_message(message_id: int, subject: str, body: str) -> None:
-    database.obj.execute_sql(MESSAGE_TEXT_INSERT, (message_id, subject, body))
+    database.obj.execute_sql(MESSAGE_TEXT_INSERT, (message_id, index_text(subject), index_text(body)))
 
 
 class _Found(set):
@@ -143,7 +161,7 @@ def refresh_people(conversation_ids: Sequence[int]) -> None:
         )
     }
     texts = {
-        conversation: people_text(titles[conversation], (person[m] for m in sorted(ids) if m in person))
+        conversation: index_text(people_text(titles[conversation], (person[m] for m in sorted(ids) if m in person)))
         for conversation, ids in members.items()
     }
     stored = dict(db.execute_sql(
