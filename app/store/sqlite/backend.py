@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Callable, Iterable, Sequence
 
 from app.store import backend
-from app.store.sqlite import bulk, feed, search
+from app.store.sqlite import feed, search
+
+
+
+def _bulk():
+    """The bulk writers, for imports and the benchmark: loaded when first used, not by every command."""
+    from app.store.sqlite import bulk
+
+    return bulk
 
 
 class SqliteBackend(backend.Backend):
@@ -53,16 +61,16 @@ class SqliteBackend(backend.Backend):
     # --- bulk writing
 
     def take_ids(self, model, n: int) -> Sequence[int]:
-        return bulk.take_ids(model, n)
+        return _bulk().take_ids(model, n)
 
     def indexes_rebuilt(self, model, adding: int):
-        return bulk.indexes_rebuilt(model, adding)
+        return _bulk().indexes_rebuilt(model, adding)
 
     def message_index(self, people: Callable[[], dict[int, str]]) -> backend.MessageIndex:
-        return bulk.MessageIndex()
+        return _bulk().MessageIndex()
 
     def time_ordered_insert(self, model, fields, order_by) -> backend.TimeOrderedInsert:
-        return bulk.TimeOrderedInsert(model, fields, order_by)
+        return _bulk().TimeOrderedInsert(model, fields, order_by)
 
     # --- the change feed
 
