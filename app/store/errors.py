@@ -33,6 +33,9 @@ DISK_FULL = "The disk is full: nothing was written."
 DAMAGED_SIGNS = ("malformed", "not a database", "file is encrypted", "corrupt")
 FULL_SIGNS = ("disk is full", "no space left", "disk full", "could not extend file")
 READ_ONLY_SIGNS = ("readonly database", "read-only file system", "read-only transaction")
+# PostgreSQL's text cannot hold U+0000, which SQLite's can.
+NUL_SIGNS = ("cannot contain nul",)
+NUL_REFUSED = "This store can't keep the character U+0000 (NUL); nothing was written."
 
 
 def redacted(target: str) -> str:
@@ -83,6 +86,8 @@ def store_error(exc: BaseException, target: str) -> StoreError | None:
             return StoreError(damaged(target))
         if any(sign in text for sign in READ_ONLY_SIGNS):
             return StoreError(read_only(target))
+        if any(sign in text for sign in NUL_SIGNS):
+            return StoreError(NUL_REFUSED)
         seen = seen.__cause__ or seen.__context__
     return None
 

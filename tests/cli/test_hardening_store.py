@@ -400,3 +400,16 @@ def test_a_store_on_a_read_only_file_system_says_it_is_read_only(read_only_folde
     code, _, err = run(capsys, "--db", str(folder / "new.db"), "member", "add", "ana", "--name", "Ana")
     assert code == 2
     assert one_line(err) == f"{folder} is read-only; Parley needs to write to it."
+
+
+def test_a_character_the_store_cannot_keep_is_refused_with_a_sentence(team, backend, capsys, tmp_path):
+    body = tmp_path / "body.txt"
+    body.write_text("Before\x00after")
+    before = fingerprint(team)
+    code, _, err = run(capsys, "--db", team, "--as", "me", "send", "--to", "ben", "--body-file", str(body))
+    if backend == "sqlite":
+        assert code == 0  # SQLite keeps the text exactly as written
+        return
+    assert code == 2
+    assert one_line(err) == "This store can't keep the character U+0000 (NUL); nothing was written."
+    assert fingerprint(team) == before
