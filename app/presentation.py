@@ -134,6 +134,12 @@ def short_time(at: datetime, now: datetime | None = None) -> str:
     return f"{local:%b} {local.day} {local.year}"
 
 
+def day(at: datetime) -> str:
+    """"Apr 2 2026", for dates without a time (credit grants and expiries)."""
+    local = to_local(at)
+    return f"{local:%b} {local.day} {local.year}"
+
+
 def long_time(at: datetime) -> str:
     """"Mar 5 2026, 14:22", for message headers."""
     local = to_local(at)

@@ -13,7 +13,6 @@ import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,11 +23,10 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
-from app.core import clock
 from app.core.errors import ParleyError
 from app.core.plans import LIMITS
 from app.core.views import SendResult
-from app.presentation import split_handles
+from app.presentation import day, split_handles
 from app.ui.keymap import COMPOSE_BINDINGS
 from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
@@ -36,12 +34,6 @@ from app.ui.text import literal
 from app.ui.widgets.work import RunsWork
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
-
-
-def day(value: datetime) -> str:
-    """A date as the rest of the app writes it: "Apr 2 2026" (local time)."""
-    local = clock.to_local(value)
-    return f"{local:%b} {local.day} {local.year}"
 
 
 class MemberSuggester(Suggester):

@@ -26,12 +26,11 @@ from textual.widgets import (
     TabPane,
 )
 
-from app.core import clock
 from app.core.plans import PLANS
 from app.core.views import CreditsView, MemberView
+from app.presentation import day, minute
 from app.ui.changes import SettingsChanged
 from app.ui.mailbox import Mailbox
-from app.ui.screens.compose import day
 from app.ui.screens.confirm import ConfirmDialog
 from app.ui.styles import styles_dir
 from app.ui.text import literal, literal_text
@@ -181,7 +180,7 @@ class SettingsScreen(RunsWork, Screen[None]):
         table = self.query_one("#ledger", DataTable)
         table.clear()
         for line in reversed(view.ledger):
-            when = f"{clock.to_local(line.at):%Y-%m-%d %H:%M}"
+            when = minute(line.at)
             table.add_row(when, f"{line.amount:+d}", line.kind, str(line.balance), literal_text(line.reason))
 
     # ---- toggles --------------------------------------------------------------------------
