@@ -95,7 +95,7 @@ def _ensure_schema(store: Store, *, create: bool = True) -> None:
     tables = set(db.get_tables())
     if not tables:
         if not create:
-            raise StoreError(no_store(store.target))
+            raise no_store(store.target)
         # Under the write lock: teammates starting at once on an empty database
         # create it once; the others find it made when the lock is theirs.
         with write():

@@ -14,6 +14,10 @@ class StoreError(Exception):
     """A store that cannot be used; the message is one sentence for the user."""
 
 
+class NoStore(StoreError):
+    """Nothing is stored at the place named yet, and the command does not create a store."""
+
+
 BUSY = "The store is busy; try again in a moment."
 NEEDS_DRIVER = "PostgreSQL needs the postgres extra: pip install 'parley[postgres]'."
 
@@ -56,8 +60,8 @@ def redacted(target: str) -> str:
         return "the PostgreSQL URL"
 
 
-def no_store(target: str) -> str:
-    return f"There is no Parley store at {redacted(target)}."
+def no_store(target: str) -> NoStore:
+    return NoStore(f"There is no Parley store at {redacted(target)}.")
 
 
 def damaged(target: str, why: str = "") -> str:

@@ -40,10 +40,9 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.5
 EXIT_ON_FIRST_PAINT = "PARLEY_EXIT_ON_FIRST_PAINT"
 
-GETTING_STARTED = (
-    "No members yet. Run `parley demo` to explore, or `parley import linkedin EXPORT.zip`, "
-    "or `parley member add …`."
-)
+# What a newcomer can do first: every one of these commands creates a store.
+FIRST_STEPS = "Run `parley demo` to explore, or `parley import linkedin EXPORT.zip`, or `parley member add …`."
+GETTING_STARTED = f"No members yet. {FIRST_STEPS}"
 
 
 class ActionsProvider(Provider):
@@ -284,11 +283,16 @@ def run_app(target: str | None, as_handle: str | None) -> int:
     from app.config import ConfigError, load_config
     from app.core.errors import ParleyError
     from app.store.db import open_store
-    from app.store.errors import StoreError
+    from app.store.errors import NoStore, StoreError
 
     try:
         config = load_config()
-        store = open_store(target)
+        # Only the commands that make a store make one: opening the screens on a mistyped
+        # path must not leave an empty store behind.
+        store = open_store(target, create=False)
+    except NoStore as exc:
+        print(f"{exc} {FIRST_STEPS}", file=sys.stderr)
+        return 2
     except (ConfigError, StoreError) as exc:
         print(str(exc), file=sys.stderr)
         return 2  # bad input, as for every other command (SPEC §9)

@@ -170,6 +170,16 @@ def test_only_commands_that_create_make_a_store(tmp_path, quiet_config, clock, c
     assert not (tmp_path / "typo").exists()
 
 
+def test_opening_the_screens_where_there_is_no_store_creates_nothing_and_says_what_to_run(
+        tmp_path, quiet_config, clock, capsys):
+    target = tmp_path / "typo" / "parley.db"
+    code, _, err = run(capsys, "--db", str(target))
+    assert code == 2
+    assert one_line(err) == (f"There is no Parley store at {target}. Run `parley demo` to explore, or "
+                             "`parley import linkedin EXPORT.zip`, or `parley member add …`.")
+    assert not (tmp_path / "typo").exists()
+
+
 def test_a_command_that_does_not_create_leaves_an_empty_file_or_database_alone(
         backend, tmp_path, quiet_config, clock, capsys, request):
     if backend == "sqlite":

@@ -31,7 +31,7 @@ def connect_sqlite(path: Path, *, create: bool, mark: str) -> SqliteDatabase:
     if exists:
         _check_existing(path, mark)
     elif not create:
-        raise StoreError(no_store(str(path)))
+        raise no_store(str(path))
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
