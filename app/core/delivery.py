@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -79,6 +80,33 @@ def shown_preview(
             return one_line(f"Your InMail: {body}")
         return one_line(f"InMail from {sender_name or UNKNOWN_SENDER}: {body}")
     return one_line(body)
+
+
+# ---- group titles ----------------------------------------------------------------------------------
+
+GROUP_NAME_SEPARATOR = ", "
+TITLE_LENGTH = 300
+
+
+def group_title(names: Iterable[str]) -> str:
+    """A group named by its members: their names in order, joined, cut to a title's length."""
+    return GROUP_NAME_SEPARATOR.join(names)[:TITLE_LENGTH]
+
+
+def title_without(title: str, name: str | None) -> str:
+    """A group's title of names without one whole name in it (the viewer's own).
+
+    A name may hold the separator itself ("Ben Okafor, MBA"), so the name is looked for as
+    a run of whole parts, never as the parts one by one.
+    """
+    if not name:
+        return title
+    parts = title.split(GROUP_NAME_SEPARATOR)
+    width = len(name.split(GROUP_NAME_SEPARATOR))
+    for start in range(len(parts) - width + 1):
+        if GROUP_NAME_SEPARATOR.join(parts[start:start + width]) == name:
+            return GROUP_NAME_SEPARATOR.join(parts[:start] + parts[start + width:])
+    return title
 
 
 # ---- folders and boxes -----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from peewee import JOIN, SQL, Tuple, fn
 
 from app.core import search as search_language
-from app.core.delivery import RECALLED_TEXT, shown_preview
+from app.core.delivery import RECALLED_TEXT, shown_preview, title_without
 from app.core.errors import BadInput, NotFound
 from app.core.members import member_view
 from app.core.search import SearchQuery
@@ -341,17 +341,13 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
     return rows
 
 
-GROUP_NAME_SEPARATOR = ", "
-
-
 def conversation_title(kind: str, title: str, peer_name: str | None, viewer_name: str | None = None) -> str:
     """The other side's name for 1:1, the group's title, the company for sponsored.
 
     A group titled by its members' names leaves out the viewer's own name.
     """
     if kind == "group":
-        names = [name for name in title.split(GROUP_NAME_SEPARATOR) if name != viewer_name]
-        return GROUP_NAME_SEPARATOR.join(names) or "Group conversation"
+        return title_without(title, viewer_name) or "Group conversation"
     return peer_name or title or "LinkedIn Member"
 
 

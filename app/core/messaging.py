@@ -381,7 +381,7 @@ def _check_group_members(adder: Member, members: Sequence[Member], already: int)
 
 def _group_title(member_ids: Iterable[int]) -> str:
     names = [m.name for m in Member.select(Member.name).where(Member.id.in_(list(member_ids))).order_by(Member.name)]
-    return ", ".join(names)[:300]
+    return delivery.group_title(names)
 
 
 def _active_member_ids(conversation_id: int) -> set[int]:

@@ -277,3 +277,22 @@ def test_sending_and_importing_file_a_conversation_alike(store, bench_written, c
     inbox.mark_read(me.id, sent, now=BENCH_NOW)
     imported = _import(written, tmp_path)
     assert seen_by(me.id, imported) == seen_by(me.id, sent)
+
+
+# ---- group titles ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewer, shown", [
+    ("Ben Okafor, MBA", "Kim Vo, CPA (Inactive), Κλειώ Παπαδάκη"),
+    ("Kim Vo, CPA (Inactive)", "Ben Okafor, MBA, Κλειώ Παπαδάκη"),
+    ("Κλειώ Παπαδάκη", "Ben Okafor, MBA, Kim Vo, CPA (Inactive)"),
+])
+def test_a_groups_title_leaves_out_the_viewers_whole_name_even_with_commas_in_names(viewer, shown):
+    title = delivery.group_title(["Ben Okafor, MBA", "Kim Vo, CPA (Inactive)", "Κλειώ Παπαδάκη"])
+    assert delivery.title_without(title, viewer) == shown
+
+
+def test_a_group_with_a_name_that_begins_another_leaves_out_the_right_one():
+    title = delivery.group_title(["Ben Okafor", "Ben Okafor, MBA", "Kim Vo"])
+    assert delivery.title_without(title, "Ben Okafor") == "Ben Okafor, MBA, Kim Vo"
+    assert delivery.title_without(title, "Ben Okafor, MBA") == "Ben Okafor, Kim Vo"
