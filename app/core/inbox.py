@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from peewee import JOIN, SQL, Tuple, fn
+from peewee import JOIN, SQL, Expression, Tuple, fn
 
 from app.core import search as search_language
 from app.core.delivery import RECALLED_TEXT, shown_preview, title_without
@@ -45,6 +45,7 @@ from app.store.models import (
     Member,
     MemberSettings,
     Message,
+    Withheld,
     database,
     tuples,
 )
@@ -254,7 +255,7 @@ def _rows_query(member_id: int, conversation_ids: list[int]):
     last_sender = Member.alias("last_sender")
     latest = (
         Message.select(Message.id)
-        .where(Message.conversation == Conversation.id)
+        .where((Message.conversation == Conversation.id) & delivered_to(S.member))
         .order_by(Message.sent_at.desc(), Message.id.desc())
         .limit(1)
     )
@@ -601,6 +602,13 @@ def thread(member_id: int, conversation_id) -> ThreadView:
     )
 
 
+def delivered_to(member) -> Expression:
+    """The message reached this member: no block between them held it back (``Withheld``)."""
+    return ~fn.EXISTS(
+        Withheld.select(SQL("1")).where((Withheld.member == member) & (Withheld.message == Message.id))
+    )
+
+
 def link_warning(state: ConversationState) -> bool:
     """A message with links, in Focused or Other, from someone this member never wrote to."""
     if state.marked_safe or state.spam or state.deleted:
@@ -612,6 +620,7 @@ def link_warning(state: ConversationState) -> bool:
             & (Message.has_links == True)  # noqa: E712
             & (Message.recalled_at.is_null())
             & (Message.sender != state.member_id)
+            & delivered_to(state.member_id)
         )
         .distinct()
     )
@@ -662,7 +671,7 @@ def messages(member_id: int, conversation_id, *, after_id: int | None = None,
     state = member_state(member_id, conversation_id)
     conversation = Conversation.get_by_id(state.conversation_id)
     sender = Member.alias("sender")
-    condition = Message.conversation == conversation.id
+    condition = (Message.conversation == conversation.id) & delivered_to(member_id)
     newest_first = after_id is None
     if after_id is not None:
         condition &= Tuple(Message.sent_at, Message.id) > Tuple(*_message_position(after_id))

@@ -34,6 +34,7 @@ from app.store.models import (
     Member,
     MemberSettings,
     Message,
+    Withheld,
     tuples,
 )
 from app.store.search import index_message, people_text, refresh_people
@@ -163,6 +164,9 @@ def _deliver(
     # A block holds on every route: in a group, a message never reaches a member who has blocked
     # its sender or whom its sender has blocked (no unread, no return from Archived or Spam).
     shut_out = blocked_either_among(sender.id, [s.member_id for s in states if s.member_id != sender.id])
+    if shut_out:
+        Withheld.insert_many([(member_id, message.id) for member_id in sorted(shut_out)],
+                             fields=[Withheld.member, Withheld.message]).execute()
     for state in states:
         if state.member_id in shut_out:
             continue
@@ -558,11 +562,15 @@ def _awaits_answer_from(conversation_id: int, member_id: int) -> bool:
 
 
 def _can_see(member_id: int, message: Message) -> bool:
-    return message.sender_id == member_id or (
-        ConversationState.select()
-        .where((ConversationState.conversation == message.conversation_id) & (ConversationState.member == member_id))
-        .exists()
+    """The member wrote the message, or it reached them: they are in its conversation and no
+    block held it back."""
+    if message.sender_id == member_id:
+        return True
+    in_conversation = ConversationState.select().where(
+        (ConversationState.conversation == message.conversation_id) & (ConversationState.member == member_id)
     )
+    held_back = Withheld.select().where((Withheld.member == member_id) & (Withheld.message == message.id))
+    return in_conversation.exists() and not held_back.exists()
 
 
 def recall(member_id: int, message_id: int, now: datetime | None = None) -> None:
@@ -701,10 +709,7 @@ def save_attachment(member_id: int, attachment_id: int, dest_path) -> Path:
     if attachment is None:
         raise missing
     message = Message.get_by_id(attachment.message_id)
-    seen_by_member = ConversationState.select().where(
-        (ConversationState.conversation == message.conversation_id) & (ConversationState.member == member_id)
-    )
-    if message.recalled_at is not None or not (message.sender_id == member_id or seen_by_member.exists()):
+    if message.recalled_at is not None or not _can_see(member_id, message):
         raise missing
     dest = Path(dest_path).expanduser()
     if dest.is_dir():

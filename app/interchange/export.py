@@ -21,6 +21,7 @@ from typing import Iterator, TextIO
 
 from app.core.delivery import RECALLED_TEXT
 from app.core.errors import BadInput
+from app.core.inbox import delivered_to
 from app.interchange.linkedin.ids import PARLEY_ID_PREFIX, parley_conversation_id
 from app.interchange.linkedin.people import HIDDEN_MEMBER, SPONSORED_TITLE
 from app.interchange.spreadsheet import guard
@@ -122,7 +123,7 @@ class _Exporter:
                 )
             ]
             messages = list(
-                Message.select().where(Message.conversation == conversation.id)
+                Message.select().where((Message.conversation == conversation.id) & delivered_to(self.member_id))
                 .order_by(Message.sent_at, Message.id)
             )
             yield conversation, state, members, messages

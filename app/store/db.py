@@ -19,10 +19,10 @@ from peewee import Database, OperationalError
 
 from app.store import backend as backends
 from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
-from app.store.models import ALL_MODELS, Meta, database
+from app.store.models import ALL_MODELS, Meta, Withheld, database
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APP_MARK = "parley"
 
 
@@ -128,6 +128,20 @@ def _leaner_indexes(store: Store) -> None:
     store.db.execute_sql('CREATE INDEX IF NOT EXISTS "message_sender_id_sent_at" ON "message" ("sender_id", "sent_at")')
 
 
+def _withheld_messages(store: Store) -> None:
+    """Schema step 6: the table of group messages kept from a member by a block, filled with
+    the messages already sent across a block that stood when they were sent."""
+    store.db.create_tables([Withheld])
+    store.db.execute_sql(
+        'INSERT INTO "withheld" ("member_id", "message_id") '
+        'SELECT DISTINCT s."member_id", m."id" FROM "message" m '
+        'JOIN "conversation_state" s ON s."conversation_id" = m."conversation_id" AND s."member_id" <> m."sender_id" '
+        'JOIN "block" b ON b."at" <= m."sent_at" AND ('
+        '(b."blocker_id" = s."member_id" AND b."blocked_id" = m."sender_id") OR '
+        '(b."blocker_id" = m."sender_id" AND b."blocked_id" = s."member_id"))'
+    )
+
+
 # Each step takes the store from version N-1 to N inside one transaction.
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: lambda store: store.backend.rebuild_people_index(),
@@ -136,6 +150,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     4: lambda store: store.backend.create_change_feed(),
     # The full-text index made again with the words of app.store.words, on both backends.
     5: lambda store: store.backend.rebuild_search_index(),
+    6: _withheld_messages,
 }
 
 

@@ -18,6 +18,7 @@ from peewee import (
     BlobField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateTimeField,
     ForeignKeyField,
@@ -300,6 +301,19 @@ class Report(BaseModel):
     at = DateTimeField()
 
 
+class Withheld(BaseModel):
+    """A group message never delivered to a member because a block stood between that member
+    and its sender when it was sent. It stays held back after an unblock: it never arrived."""
+
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    member_id: int
+    message = ForeignKeyField(Message, backref="+", on_delete="CASCADE")
+    message_id: int
+
+    class Meta:
+        primary_key = CompositeKey("member", "message")
+
+
 class Draft(BaseModel):
     member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
     member_id: int
@@ -341,6 +355,7 @@ ALL_MODELS = [
     CreditLot,
     LedgerEntry,
     Report,
+    Withheld,
     Draft,
     Change,
 ]

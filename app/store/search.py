@@ -24,6 +24,11 @@ Phrase = tuple[Sequence[str], bool] | tuple[Sequence[str], bool, str]
 # ConversationState columns a search may require to equal a value.
 STATE_COLUMNS = ("folder", "has_unread", "connected", "inmail", "starred", "muted", "has_attachment")
 
+# A search row's message (alias m) reached the searching member's state (alias s): no block
+# held it back (the ``withheld`` table). The same SQL on both backends.
+DELIVERED = 'NOT EXISTS (SELECT 1 FROM withheld AS w WHERE w.member_id = s.member_id AND w.message_id = m.id)'
+
+
 # A phrase may carry a third element, TEXT_ONLY: it then matches subjects and bodies
 # but not people. A word of the searcher's own name, company or headline stands among
 # the people of every conversation they are in, so it would match all.

@@ -9,7 +9,8 @@ import pytest
 
 from app.core import inbox, members, messaging, moderation, search
 from app.core.errors import BadInput, NotFound, Refused
-from app.store.models import ALL_MODELS, ConversationState, Message
+from app.store.db import SCHEMA_VERSION, open_store
+from app.store.models import ALL_MODELS, Block, ConversationState, Message, Meta, Withheld
 
 T0 = datetime(2026, 3, 2, 9, 0)
 
@@ -90,6 +91,57 @@ def test_a_reported_members_group_messages_no_longer_reach_the_reporter_after_no
     state = view(maya, conversation)
     assert (state.archived, state.spam, state.unread) == (True, False, 0)
     assert conversation in {row.id for row in inbox.page(maya, "archived")}
+
+
+def test_a_blocked_members_group_message_is_not_in_the_blockers_thread_preview_or_search(group):
+    maya, ben, cleo, conversation = group
+    messaging.reply(cleo, conversation, "Ναι, τα λέμε την Τρίτη", now=T0 + timedelta(minutes=30))
+    members.block(maya, "ben")
+    messaging.reply(ben, conversation, "Тайное сообщение", now=T0 + timedelta(hours=1))
+    shown = [m.body for m in inbox.messages(maya, conversation)]
+    assert shown == ["Hello both", "Ναι, τα λέμε την Τρίτη"]
+    (row,) = [r for r in inbox.page(maya, "all") if r.id == conversation]
+    assert row.preview == "Ναι, τα λέμε την Τρίτη"
+    assert inbox.page(maya, query="Тайное") == []
+    # Cleo, who blocked no one, reads it everywhere.
+    assert [m.body for m in inbox.messages(cleo, conversation)][-1] == "Тайное сообщение"
+    assert [r.id for r in inbox.page(cleo, query="Тайное")] == [conversation]
+
+
+def test_a_group_message_held_back_by_a_block_stays_unseen_after_the_unblock(group):
+    maya, ben, cleo, conversation = group
+    members.block(maya, "ben")
+    held = messaging.reply(ben, conversation, "While blocked 🙈", now=T0 + timedelta(hours=1))
+    members.unblock(maya, "ben")
+    messaging.reply(ben, conversation, "After the unblock", now=T0 + timedelta(hours=2))
+    assert [m.body for m in inbox.messages(maya, conversation)] == ["Hello both", "After the unblock"]
+    with pytest.raises(NotFound, match=f"There is no message {held.message}\\."):
+        messaging.recall(maya, held.message, now=T0 + timedelta(hours=1, minutes=1))
+
+
+def test_messages_sent_before_a_block_stay_in_the_blockers_thread(group):
+    maya, ben, cleo, conversation = group
+    messaging.reply(ben, conversation, "Before the block", now=T0 + timedelta(minutes=10))
+    members.block(maya, "ben")
+    assert [m.body for m in inbox.messages(maya, conversation)] == ["Hello both", "Before the block"]
+
+
+def test_opening_an_older_store_holds_back_group_messages_sent_across_a_block(group, store):
+    maya, ben, cleo, conversation = group
+    Block.create(blocker=maya, blocked=ben, at=T0 + timedelta(minutes=30))
+    # As an older Parley wrote them: delivered to everyone, with nothing held back.
+    messaging.reply(ben, conversation, "Before the block", now=T0 + timedelta(minutes=10))
+    across = Message.create(conversation=conversation, sender=ben, body="Across the block",
+                            sent_at=T0 + timedelta(hours=1))
+    store.db.drop_tables([Withheld])
+    Meta.update(value="5").where(Meta.key == "schema_version").execute()
+    store.close()
+    again = open_store(store.target)
+    assert Meta.get(Meta.key == "schema_version").value == str(SCHEMA_VERSION)
+    assert [(w.member_id, w.message_id) for w in Withheld.select()] == [(maya, across.id)]
+    assert [m.body for m in inbox.messages(maya, conversation)] == ["Hello both", "Before the block"]
+    assert [m.body for m in inbox.messages(cleo, conversation)][-1] == "Across the block"
+    again.close()
 
 
 # ---- recall: a message one cannot see is unknown -----------------------------------------------------

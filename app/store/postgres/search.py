@@ -133,12 +133,12 @@ def matching_messages(member_id, phrases, *, people=(), excluded=(), boxes, stat
     ``by_member`` is accepted for the same call signature; PostgreSQL's planner
     chooses the join order itself.
     """
-    from app.store.search import STATE_COLUMNS
+    from app.store.search import DELIVERED, STATE_COLUMNS
 
     query = match_query(phrases, people, excluded)
     if query is None:
         return
-    clauses = ["f.doc @@ %s::tsquery", "s.member_id = %s", "s.box = ANY(%s)", "m.recalled_at IS NULL"]
+    clauses = ["f.doc @@ %s::tsquery", "s.member_id = %s", "s.box = ANY(%s)", "m.recalled_at IS NULL", DELIVERED]
     params: list = [query, member_id, list(boxes)]
     for column, value in (state or {}).items():
         if column not in STATE_COLUMNS:

@@ -26,6 +26,7 @@ from typing import Iterable, Iterator, Sequence
 from app.store.models import database
 from app.store.words import SQL_FUNCTION, TOKENIZER, add_sql_function, index_text
 from app.store.search import (
+    DELIVERED,
     STATE_COLUMNS,
     Phrase,
     last_ids,
@@ -232,7 +233,7 @@ def _sql_time(value):
 
 
 def _state_filters(boxes: Sequence[int], state: dict[str, object]) -> tuple[list[str], list]:
-    clauses = [f"s.box IN ({', '.join('?' for _ in boxes)})", "m.recalled_at IS NULL"]
+    clauses = [f"s.box IN ({', '.join('?' for _ in boxes)})", "m.recalled_at IS NULL", DELIVERED]
     params: list = list(boxes)
     for column, value in state.items():
         if column not in STATE_COLUMNS:
