@@ -507,7 +507,8 @@ class _Result:
 
 RESULTS_KEPT = 16
 _results_cache: dict[tuple, list[_Result]] = {}
-# Conversations whose places are read in one query (an IN list a backend takes whole).
+# Up to this many results, their places are read by id (an IN list a backend takes whole);
+# beyond it, by reading the boxes' whole index range once.
 PLACES_AT_ONCE = 500
 
 
@@ -521,13 +522,16 @@ def _search_results(member_id: int, listing: _Listing) -> list[_Result]:
         return cached
     newest_match = dict(_text_matches(member_id, listing))
     ids = list(newest_match)
+    if len(ids) > PLACES_AT_ONCE:
+        # Many: one read of the boxes' index range costs less than many lists of ids.
+        chunks = [S.box.in_(listing.boxes)]
+    else:
+        chunks = [S.conversation.in_(ids)] if ids else []
     found: list[_Result] = []
-    for start in range(0, len(ids), PLACES_AT_ONCE):
-        chunk = ids[start:start + PLACES_AT_ONCE]
-        places = S.select(S.last_at, S.id, S.conversation).where(
-            (S.member == member_id) & S.conversation.in_(chunk))
+    for chunk in chunks:
+        places = S.select(S.last_at, S.id, S.conversation).where((S.member == member_id) & chunk)
         found.extend(_Result(S.last_at.python_value(last_at), state_id, conversation, newest_match[conversation])
-                     for last_at, state_id, conversation in tuples(places))
+                     for last_at, state_id, conversation in tuples(places) if conversation in newest_match)
     found.sort(key=lambda result: (result.last_at, result.state_id), reverse=True)
     if len(_results_cache) >= RESULTS_KEPT:
         _results_cache.clear()

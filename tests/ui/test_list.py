@@ -96,25 +96,29 @@ async def test_the_config_list_key_sets_two_line_rows(world, drive):
         assert the_list(pilot.app).density == TWO_LINE
 
 
-def bar_at(width: int, counts: dict[str, int]) -> str:
+def bar_line(width: int, counts: dict[str, int]) -> tuple[str, int]:
+    """The filter bar's line at this width, and how many filters it holds."""
     bar = FilterBar()
     bar.counts = Counts(by_filter=counts)
-    _, laid = bar.layout_filters(width)
-    return "  ".join(f"{key} {label} {count}" for key, _, label, count in laid)
+    gap, laid = bar.layout_filters(width)
+    return gap.join(f"{key} {label} {count}" for key, _, label, count in laid), len(laid)
+
+
+COUNTS = {"all": 56, "focused": 40, "other": 16, "unread": 16, "connections": 30, "inmail": 12,
+          "starred": 3, "archived": 5, "spam": 2}
 
 
 def test_the_filter_bar_fits_nine_filters_on_one_line_at_80_columns():
-    counts = {"all": 56, "focused": 40, "other": 16, "unread": 16, "connections": 30, "inmail": 12,
-              "starred": 3, "archived": 5, "spam": 2}
-    bar = FilterBar()
-    bar.counts = Counts(by_filter=counts)
-    gap, laid = bar.layout_filters(80)
-    line = gap.join(f"{key} {label} {count}" for key, _, label, count in laid)
-    assert len(line) <= 80 and len(laid) == 9
+    line, shown = bar_line(80, COUNTS)
+    assert len(line) <= 80 and shown == 9
     assert "1 All 56" in line and "4 Unr 16" in line and "7 Star 3" in line and "9 Spam 2" in line
     assert "5 Con 30" in line  # "My connections" keeps the word that names it
-    wide = bar_at(160, counts)
+    wide, _ = bar_line(160, COUNTS)
     assert "5 My connections 30" in wide and "8 Archived 5" in wide
+    # Counts in the thousands: the labels give way, never a count or a filter.
+    line, shown = bar_line(80, {name: count * 137 for name, count in COUNTS.items()})
+    assert len(line) <= 80 and shown == 9
+    assert line.startswith("1 A") and "7.7k" in line and "9 S" in line and "…" not in line
 
 
 def test_large_counts_read_short():
@@ -132,7 +136,7 @@ def test_a_filter_after_the_ninth_follows_where_there_is_room(monkeypatch):
     bar.counts = Counts(by_filter=counts)
     assert [name for _, name, _, _ in bar.layout_filters(80)[1]][-1] == "spam"
     assert bar.layout_filters(120)[1][-1][:2] == (10, "drafts")
-    assert "0 Drafts 4" in bar_at(140, counts)
+    assert "0 Drafts 4" in bar_line(140, counts)[0]
 
 
 async def test_clicking_a_filter_switches_to_it(world, drive):

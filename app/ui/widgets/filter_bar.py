@@ -15,7 +15,8 @@ from textual.widget import Widget
 from app.core.views import FILTER_LABELS, FILTERS, Counts
 from app.ui.text import literal
 
-SHORTEST_LABEL = 3
+SHORTEST_LABEL = 1  # the key already names the filter; its first letter is a reminder
+ROOMY_LABEL = 3  # letters every label keeps before a filter after the ninth is shown
 ALWAYS_SHOWN = 9  # the filters of keys 1–9; later ones appear where there is room
 GAPS = ("  ", " ")  # two spaces between filters where they fit, else one
 
@@ -90,24 +91,28 @@ class FilterBar(Widget):
 
     def layout_filters(self, width: int) -> tuple[str, list[tuple[int, str, str, str]]]:
         """The gap between filters, and (key number, filter, label as shown, count as shown)
-        for the filters that fit in `width`."""
+        for the filters that fit in `width`: the layout whose labels keep the most letters."""
         chosen = self.visible_filters()
-        labels: list[str] | None = None
         while True:
             counts = [short_count(self.counts.by_filter.get(name, 0)) if self.counts else ""
                       for _, name in chosen]
             fixed = sum(len(filter_key(number)) + 1 + (len(count) + 1 if count else 0)
                         for (number, _), count in zip(chosen, counts))
+            layouts = []
             for gap in GAPS:
                 labels = fit_labels([FILTER_LABELS[name] for _, name in chosen],
                                     width - fixed - len(gap) * (len(chosen) - 1))
                 if labels is not None:
-                    break
-            if labels is not None or len(chosen) <= ALWAYS_SHOWN:
+                    layouts.append((min(map(len, labels)), len(gap), gap, labels))
+            best = max(layouts, default=None)
+            # Filters after the ninth come only where the labels stay readable.
+            if len(chosen) <= ALWAYS_SHOWN or (best is not None and best[0] >= ROOMY_LABEL):
                 break
             chosen = chosen[:-1]
-        if labels is None:  # a very narrow terminal: the line ends in an ellipsis
-            labels = [FILTER_LABELS[name][:SHORTEST_LABEL] for _, name in chosen]
+        if best is None:  # a very narrow terminal: the line ends in an ellipsis
+            gap, labels = GAPS[-1], [_significant(FILTER_LABELS[name])[:SHORTEST_LABEL] for _, name in chosen]
+        else:
+            gap, labels = best[2], best[3]
         return gap, [(number, name, label, count)
                      for (number, name), label, count in zip(chosen, labels, counts)]
 
