@@ -129,3 +129,16 @@ async def test_a_burst_of_keys_reads_five_conversations_in_a_row(world, drive):
         await drive.press(pilot, "q")
         assert isinstance(pilot.app.screen, InboxScreen)
         assert inbox.counts(world["me"].id).unread_by_filter["all"] == 0
+
+
+async def test_an_error_in_a_thread_clears_on_escape_and_the_next_escape_goes_back(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Bob Stone")
+        await drive.press(pilot, "enter", "r", "space", "enter")
+        thread = pilot.app.screen
+        assert thread.has_class("-error")
+        await drive.press(pilot, "escape")
+        assert not thread.has_class("-error") and pilot.app.screen is thread
+        await drive.press(pilot, "escape")
+        assert isinstance(pilot.app.screen, InboxScreen)
