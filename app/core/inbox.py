@@ -547,6 +547,8 @@ def _result_index(found: list[_Result], cursor: tuple[datetime, int]) -> int:
 
 def _result_rows(member_id: int, listing: _Listing, found: list[_Result]) -> list[ConversationRow]:
     """The rows of some results, each showing the words around its newest match."""
+    if not found:
+        return []
     rows = rows_for(member_id, [result.conversation for result in found])
     matched = {result.conversation: result.message for result in found}
     texts = {message_id: (subject, body) for message_id, subject, body in tuples(
