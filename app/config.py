@@ -24,6 +24,7 @@ class Config:
     db: str | None = None  # the store: a path or a postgresql:// URL
     acting: str | None = None  # "as" in the file: the acting member's handle
     glyphs: str | None = None  # "unicode" or "plain"
+    list_density: str | None = None  # "list" in the file: "one-line" or "two-line" conversation rows
     keys: dict[str, str | list[str]] = field(default_factory=dict)  # binding id → keys, e.g. "j,down"
     problems: tuple[str, ...] = ()
 
@@ -34,8 +35,10 @@ class Config:
 
 
 # Each setting's name in the file, and the field that holds it.
-FILE_NAMES = {"db": "db", "as": "acting", "glyphs": "glyphs", "keys": "keys"}
-TEXT_KEYS = ("db", "as", "glyphs")
+FILE_NAMES = {"db": "db", "as": "acting", "glyphs": "glyphs", "list": "list_density", "keys": "keys"}
+TEXT_KEYS = ("db", "as", "glyphs", "list")
+# Settings that take one of a few words.
+CHOICES = {"list": ("one-line", "two-line")}
 
 
 def config_dir() -> Path:
@@ -87,6 +90,9 @@ def read_config(table: dict[str, Any], path: Path) -> Config:
     for key, value in table.items():
         if key == "keys":
             values["keys"] = _keys(value, path, problems)
+        elif key in CHOICES and value not in CHOICES[key]:
+            choices = " or ".join(f'"{choice}"' for choice in CHOICES[key])
+            problems.append(f"{path}: '{key}' should be {choices}; it is ignored.")
         elif key in TEXT_KEYS:
             if isinstance(value, str):
                 values[FILE_NAMES[key]] = value

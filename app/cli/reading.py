@@ -35,6 +35,13 @@ def _row_flags(row: ConversationRow) -> str:
     return ", ".join(flags + [name for name, shown in marks if shown])
 
 
+def _shown_text(row: ConversationRow) -> str:
+    """A search result shows the words it matched; a filter's row, its subject and preview."""
+    if row.match:
+        return row.match
+    return f"{row.subject} — {row.preview}" if row.subject else row.preview
+
+
 def inbox(args) -> int:
     open_store(args)
     me = acting_member(args)
@@ -48,7 +55,7 @@ def inbox(args) -> int:
     print_table(
         ("ID", "NEW", "WHEN", "FROM", "FOLDER", "FLAGS", "PREVIEW"),
         ((r.id, r.unread or "", minute(r.last_at), one_line(r.title, 28), r.folder, _row_flags(r),
-          one_line(f"{r.subject} — {r.preview}" if r.subject else r.preview, 500)) for r in rows),
+          one_line(_shown_text(r), 500)) for r in rows),
         right=(0, 1),
     )
     return EXIT_OK

@@ -5,13 +5,15 @@ Every filter is an equality prefix of one ConversationState index followed by
 starts where the last one ended (keyset, never OFFSET). Counts come from one
 GROUP BY over the covering index, kept until the store changes. A page of rows is
 one query with its joins, plus at most one batched query for InMail status.
-Searches stream full-text matches newest first and stop at a full page.
+A search gathers its matching conversations once, orders them as the list is ordered
+(newest last message first) and keeps them until the store changes: its pages, its
+count and its last page are then slices of one list.
 """
 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Iterator
 
@@ -199,12 +201,9 @@ def page(member_id: int, filter_name: str = "all", *, query: str | None = None,
     if listing is None:
         return []
     if listing.parsed.has_text:
-        stream = _text_matches(member_id, listing)
-        if after is not None:
-            # Results run newest match first, which no index holds: skip to the row the
-            # last page ended on. Deep pages cost more, but a search is rarely read far.
-            stream = _after(stream, after[1])
-        return rows_for(member_id, _take(stream, limit))
+        results = _search_results(member_id, listing)
+        start = _result_index(results, after) + 1 if after is not None else 0
+        return _result_rows(member_id, listing, results[start:start + limit])
     position = _state_cursor(member_id, after) if after is not None else None
     found = _take(_plain_matches(member_id, listing, after=position, batch=limit), limit)
     return rows_for(member_id, [conversation for _, _, conversation in found])
@@ -217,8 +216,9 @@ def page_before(member_id: int, filter_name: str = "all", *, before: tuple[datet
     if listing is None:
         return []
     if listing.parsed.has_text:
-        earlier = list(_until(_text_matches(member_id, listing), before[1]))
-        return rows_for(member_id, earlier[-limit:])
+        results = _search_results(member_id, listing)
+        end = _result_index(results, before)
+        return _result_rows(member_id, listing, results[max(end - limit, 0):max(end, 0)])
     position = _state_cursor(member_id, before)
     found = _take(_plain_matches(member_id, listing, before=position, oldest_first=True, batch=limit), limit)
     return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
@@ -231,8 +231,7 @@ def last_page(member_id: int, filter_name: str = "all", query: str | None = None
     if listing is None:
         return []
     if listing.parsed.has_text:
-        # A conversation's place is its newest match, so the end is known only after all of them.
-        return rows_for(member_id, list(_text_matches(member_id, listing))[-limit:])
+        return _result_rows(member_id, listing, _search_results(member_id, listing)[-limit:])
     found = _take(_plain_matches(member_id, listing, oldest_first=True, batch=limit), limit)
     return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
 
@@ -243,8 +242,18 @@ def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | N
     if listing is None:
         return []
     if listing.parsed.has_text:
-        return list(_text_matches(member_id, listing))
+        return [result.conversation for result in _search_results(member_id, listing)]
     return [conversation for _, _, conversation in _plain_matches(member_id, listing, batch=1000)]
+
+
+def search_count(member_id: int, filter_name: str = "all", query: str | None = None) -> int:
+    """How many conversations a search finds (a filter's own count is in ``counts``)."""
+    listing = _listing(member_id, filter_name, query)
+    if listing is None:
+        return 0
+    if listing.parsed.has_text:
+        return len(_search_results(member_id, listing))
+    return sum(1 for _ in _plain_matches(member_id, listing, batch=1000))
 
 
 def _rows_query(member_id: int, conversation_ids: list[int]):
@@ -449,8 +458,8 @@ def _member_is_small(member_id: int, listing: _Listing) -> bool:
     return S.select(fn.COUNT(SQL("*"))).from_(some.alias("some")).scalar() < enough
 
 
-def _text_matches(member_id: int, listing: _Listing) -> Iterator[int]:
-    """Conversation ids with a matching message, newest match first, each once, lazily."""
+def _text_matches(member_id: int, listing: _Listing) -> Iterator[tuple[int, int]]:
+    """(conversation id, its newest matching message id), each conversation once, lazily."""
     parsed = listing.parsed
     if not listing.boxes:
         return
@@ -469,7 +478,7 @@ def _text_matches(member_id: int, listing: _Listing) -> Iterator[int]:
     check_people = bool(parsed.senders or parsed.companies)
     seen: set[int] = set()
     sender_fits: dict[int | None, bool] = {}  # the same few senders come back again and again
-    for _, conversation_id, sender_name, sender_company, sender_id in stream:
+    for message_id, conversation_id, sender_name, sender_company, sender_id in stream:
         if conversation_id in seen:
             continue
         if check_people:
@@ -480,7 +489,69 @@ def _text_matches(member_id: int, listing: _Listing) -> Iterator[int]:
             if not fits:
                 continue
         seen.add(conversation_id)
-        yield conversation_id
+        yield conversation_id, message_id
+
+
+@dataclass(frozen=True)
+class _Result:
+    """One conversation a search found, where the list puts it, and its newest match."""
+
+    last_at: datetime
+    state_id: int
+    conversation: int
+    message: int
+
+
+RESULTS_KEPT = 16
+_results_cache: dict[tuple, list[_Result]] = {}
+# Up to this many results, their places are read by id (an IN list a backend takes whole);
+# beyond it, by reading the boxes' whole index range once.
+PLACES_AT_ONCE = 500
+
+
+def _search_results(member_id: int, listing: _Listing) -> list[_Result]:
+    """Every conversation a search finds, ordered as the list is (newest last message
+    first), kept until the store changes so that paging, counting and jumping to the
+    end read it once."""
+    key = (member_id, listing.boxes, tuple(sorted(listing.state.items())), listing.parsed, _store_version())
+    cached = _results_cache.get(key)
+    if cached is not None:
+        return cached
+    newest_match = dict(_text_matches(member_id, listing))
+    ids = list(newest_match)
+    if len(ids) > PLACES_AT_ONCE:
+        # Many: one read of the boxes' index range costs less than many lists of ids.
+        chunks = [S.box.in_(listing.boxes)]
+    else:
+        chunks = [S.conversation.in_(ids)] if ids else []
+    found: list[_Result] = []
+    for chunk in chunks:
+        places = S.select(S.last_at, S.id, S.conversation).where((S.member == member_id) & chunk)
+        found.extend(_Result(S.last_at.python_value(last_at), state_id, conversation, newest_match[conversation])
+                     for last_at, state_id, conversation in tuples(places) if conversation in newest_match)
+    found.sort(key=lambda result: (result.last_at, result.state_id), reverse=True)
+    if len(_results_cache) >= RESULTS_KEPT:
+        _results_cache.clear()
+    _results_cache[key] = found
+    return found
+
+
+def _result_index(found: list[_Result], cursor: tuple[datetime, int]) -> int:
+    """Where the row with this cursor stands among the results (-1 when it is not there)."""
+    conversation_id = cursor[1]
+    return next((index for index, result in enumerate(found) if result.conversation == conversation_id), -1)
+
+
+def _result_rows(member_id: int, listing: _Listing, found: list[_Result]) -> list[ConversationRow]:
+    """The rows of some results, each showing the words around its newest match."""
+    if not found:
+        return []
+    rows = rows_for(member_id, [result.conversation for result in found])
+    matched = {result.conversation: result.message for result in found}
+    texts = {message_id: (subject, body) for message_id, subject, body in tuples(
+        Message.select(Message.id, Message.subject, Message.body).where(Message.id.in_(list(matched.values()))))}
+    return [replace(row, match=search_language.snippet(texts.get(matched[row.id], ("", "")), listing.parsed))
+            for row in rows]
 
 
 def _plain_matches(member_id: int, listing: _Listing, *, after=None, before=None,
@@ -530,22 +601,6 @@ def _take(stream: Iterable, limit: int) -> list:
         if len(taken) >= limit:
             break
     return taken
-
-
-def _after(stream: Iterator[int], conversation_id: int) -> Iterator[int]:
-    """What follows ``conversation_id`` in the stream."""
-    for found in stream:
-        if found == conversation_id:
-            yield from stream
-            return
-
-
-def _until(stream: Iterator[int], conversation_id: int) -> Iterator[int]:
-    """What comes before ``conversation_id`` in the stream."""
-    for found in stream:
-        if found == conversation_id:
-            return
-        yield found
 
 
 # --- Threads -----------------------------------------------------------------

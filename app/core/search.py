@@ -31,6 +31,11 @@ OPEN_QUOTE = "A quote is not closed."
 TOO_LONG = f"A search can be at most {LIMITS.search_max_chars} characters long."
 TOO_MANY_TERMS = f"A search can have at most {LIMITS.search_max_terms} words, phrases and operators."
 
+# A match is shown with this many characters before it (cut at a word), then what follows.
+SNIPPET_LEAD = 24
+SNIPPET_LENGTH = 160
+_WORD = re.compile(r"\w+")
+
 _OPERATOR = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -192,3 +197,22 @@ def parse(query: str | None) -> SearchQuery:
         **flags,
     )
 
+
+
+def snippet(texts: tuple[str, ...], query: SearchQuery) -> str:
+    """The words around the first of the query's words found in ``texts`` (a subject, a body…),
+    on one line; "" when none holds them (the match was a name or a company)."""
+    wanted = {word for term in query.phrases for word in term.words}
+    if not wanted:
+        return ""
+    for text in texts:
+        for found in _WORD.finditer(text or ""):
+            if not any(word.startswith(part) for word in words(found.group()) for part in wanted):
+                continue
+            start = max(found.start() - SNIPPET_LEAD, 0)
+            if start:
+                space = text.find(" ", start, found.start())
+                start = space + 1 if space >= 0 else found.start()
+            shown = " ".join(text[start:start + SNIPPET_LENGTH].split())
+            return ("…" if start else "") + shown
+    return ""

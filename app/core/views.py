@@ -82,6 +82,7 @@ class ConversationRow:
     inmail_status: str | None = None  # pending | accepted | ... for InMail conversations
     reminder: bool = False  # a pending InMail that has had its 3-day reminder
     has_attachment: bool = False
+    match: str = ""  # in search results: the words around the newest match, when they are in its text
 
     @property
     def cursor(self) -> tuple[datetime, int]:

@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -31,6 +32,7 @@ from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
 from app.ui.text import choose_glyphs, use_glyphs
 from app.ui.widgets.conversation_list import ConversationList
+from app.ui.widgets.status_line import StatusLine
 from app.ui.widgets.work import RunsWork, WorkFailed
 
 if TYPE_CHECKING:
@@ -146,6 +148,20 @@ class ParleyApp(RunsWork, App):
         if self.exit_on_first_paint:
             self.exit()
 
+    # ------------------------------------------------------------------ notices
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """One notice at a time, taken literally, that never covers the list: on a screen
+        with a status line it is the line's note; elsewhere one toast replaces the last."""
+        text = f"{title}: {message}" if title else message
+        lines = self.screen.query(StatusLine)
+        if lines:
+            lines.first().show_note(text, error=severity == "error", lasting=False)
+            return
+        self.clear_notifications()
+        super().notify(text, severity=severity, timeout=timeout, markup=False)
+
     # ------------------------------------------------------------------ live
 
     @work(thread=True, group="live", exclusive=True)
@@ -196,9 +212,10 @@ class ParleyApp(RunsWork, App):
         if news and self.settings.get("notifications", True):
             from app.ui.text import literal
 
-            for row in news[:3]:
-                self.notify(literal(row.preview, one_line=True), title=literal(row.title, one_line=True),
-                            markup=False)
+            # One notice for the lot: the newest conversation, and how many more there are.
+            row = news[0]
+            more = f" (+{len(news) - 1} more)" if len(news) > 1 else ""
+            self.notify(literal(row.preview, one_line=True) + more, title=literal(row.title, one_line=True))
             self.bell()
 
     def reload_settings(self) -> None:

@@ -54,6 +54,19 @@ CONVERSATION_BINDINGS: list[Binding] = [
     bind("z", "undo", "Undo", "undo", show=False),
 ]
 
+# Reading conversations in a row, and how the list is drawn.
+NEXT_UNREAD = bind("N", "next_unread", "Next unread", "next-unread")
+LIST_VIEW_BINDINGS: list[Binding] = [
+    NEXT_UNREAD,
+    bind("v", "toggle_density", "One/two-line list", "toggle-density", show=False),
+]
+READING_BINDINGS: list[Binding] = [
+    bind("J", "next_conversation", "Next conversation", "next-conversation"),
+    bind("K", "previous_conversation", "Previous conversation", "previous-conversation", show=False),
+    NEXT_UNREAD,
+    bind("q", "back", "Back to the list", "close-thread", show=False),
+]
+
 INBOX_BINDINGS: list[Binding] = [
     bind("enter", "open", "Open", "open"),
     bind("slash", "search", "Search", "search", key_display="/"),
@@ -67,6 +80,7 @@ INBOX_BINDINGS: list[Binding] = [
         for number, name in enumerate(FILTERS, 1)
     ],
     *CONVERSATION_BINDINGS,
+    *LIST_VIEW_BINDINGS,
 ]
 
 THREAD_BINDINGS: list[Binding] = [
@@ -78,6 +92,7 @@ THREAD_BINDINGS: list[Binding] = [
     bind("y", "quick_reply('accept')", "Yes, interested", "accept", show=False),
     bind("n", "quick_reply('decline')", "No thanks", "decline", show=False),
     *CONVERSATION_BINDINGS,
+    *READING_BINDINGS,
 ]
 
 # The reply box sends with ctrl+s as well as enter.

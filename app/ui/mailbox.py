@@ -108,6 +108,11 @@ class Mailbox:
 
         return inbox.conversation_ids(self.member_id, filter_name, query=query)
 
+    def search_count(self, filter_name: str, query: str | None) -> int:
+        from app.core import inbox
+
+        return inbox.search_count(self.member_id, filter_name, query)
+
     def rows(self, conversation_ids: list[int]) -> list[ConversationRow]:
         from app.core import inbox
 

@@ -76,6 +76,17 @@ async def inbox(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def inbox_two_line(pilot: Pilot) -> None:
+    await press(pilot, "v")
+
+
+async def search_results(pilot: Pilot) -> None:
+    await press(pilot, "slash")
+    for key in "Northwind":
+        await pilot.press(key)
+    await press(pilot, "enter")
+
+
 async def thread(pilot: Pilot) -> None:
     await press(pilot, "enter")
 
@@ -126,6 +137,8 @@ class Shot:
 
 SHOTS: tuple[Shot, ...] = (
     Shot("inbox", "Inbox", inbox),
+    Shot("inbox-two-line", "Inbox, two-line rows", inbox_two_line),
+    Shot("search", "Search results", search_results),
     Shot("thread", "Thread", thread),
     Shot("compose", "Compose", compose),
     Shot("settings", "Settings", settings),

@@ -474,6 +474,20 @@ def test_search_finds_by_company_and_words(capsys, db):
     assert json.loads(run(capsys, "--db", db, "inbox", "--search", "-budget", "--json")[1]) == []
 
 
+def test_search_results_are_newest_first_and_show_the_words_they_matched(capsys, db, clock, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    clock("2026-03-02T09:00:00Z")
+    run(capsys, "--db", db, "--as", "ben", "send", "--to", "me", "--body", "Το budget της Globex είναι έτοιμο.")
+    clock("2026-03-02T09:05:00Z")
+    run(capsys, "--db", db, "--as", "ana", "send", "--to", "me", "--subject", "Role", "--body", "Budget approved")
+    clock("2026-03-02T09:10:00Z")  # Ben writes again, about lunch: his conversation is the newest
+    run(capsys, "--db", db, "--as", "ben", "send", "--to", "me", "--body", "Обед в час?")
+    found = json.loads(run(capsys, "--db", db, "inbox", "--search", "budget", "--json")[1])
+    assert [r["title"] for r in found] == ["Ben Okafor", "Ana Ruiz"]
+    table = run(capsys, "--db", db, "inbox", "--search", "budget")[1].splitlines()
+    assert "Το budget της Globex είναι έτοιμο." in table[1] and "Обед" not in table[1]
+
+
 def test_human_output_is_tidy_and_literal(capsys, db, monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     import time

@@ -24,6 +24,15 @@ def test_the_known_keys_are_read_with_their_types(config):
                                    keys={"archive": "a", "move-down": ["j", "down"]})
 
 
+def test_the_list_key_takes_one_line_or_two_line(config, capsys):
+    config.write_text('list = "two-line"\n')
+    assert load_config().get("list") == "two-line"
+    config.write_text('list = "three-line"\n')
+    loaded = load_config()
+    assert loaded.get("list") is None
+    assert loaded.problems == (f"{config}: 'list' should be \"one-line\" or \"two-line\"; it is ignored.",)
+
+
 def test_no_config_file_means_the_defaults(config):
     assert load_config() == Config()
 
@@ -36,7 +45,7 @@ def test_unknown_keys_and_wrong_types_are_one_warning_each_and_the_rest_applies(
     assert out == "Added Maya Chen (me) on Basic (free).\n" and db.exists()
     assert err.splitlines() == [
         f"{config}: 'as' should be text, not a number; it is ignored.",
-        f"{config}: unknown key 'colour' (known keys: db, as, glyphs, keys); it is ignored.",
+        f"{config}: unknown key 'colour' (known keys: db, as, glyphs, list, keys); it is ignored.",
         f"{config}: 'keys.archive' should be text or a list of text, not a number; it is ignored.",
     ]
     assert load_config().keys == {"compose": "n"}

@@ -178,6 +178,27 @@ def test_results_come_newest_match_first_and_page_on(world):
     assert [row.id for row in above] == [world["c"]["ken"]]
 
 
+def test_results_are_ordered_as_the_list_newest_last_message_first(world):
+    me, c = world["me"], world["c"]
+    # Jane writes again, about something else: her conversation is the newest one now.
+    messaging.reply(world["ids"]["jane"], c["jane"], "Lunch instead?", now=day(6))
+    rows = inbox.page(me, query="roadmap", limit=10)
+    assert [row.id for row in rows] == [c["jane"], c["omar"], c["ken"]]
+    assert inbox.search_count(me, "all", "roadmap") == 3
+    assert inbox.conversation_ids(me, "all", query="roadmap") == [row.id for row in rows]
+    # Each row shows the words it matched, not the newer preview.
+    assert "quarterly roadmap" in rows[0].match and "Lunch" not in rows[0].match
+    assert rows[0].preview.endswith("Lunch instead?")
+
+
+def test_the_matching_words_are_cut_around_the_first_match():
+    query = search_language.parse("συνάντηση")
+    text = "Καλημέρα σας, ευχαριστώ για όλα όσα κάνατε, και για τη χθεσινή μας συνάντηση στη Θεσσαλονίκη."
+    shown = search_language.snippet(("", text), query)
+    assert shown.startswith("…") and "συνάντηση στη Θεσσαλονίκη." in shown
+    assert search_language.snippet(("A subject", "no such word"), query) == ""
+
+
 def test_a_filter_only_search_pages_by_keyset(world):
     me = world["me"]
     first = inbox.page(me, query="is:unread", limit=2)

@@ -99,6 +99,14 @@ class Drive:
 
 
     @staticmethod
+    def notices(app) -> list[str]:
+        """What the app has told the user: the status line's note on each screen, and any toast."""
+        from app.ui.widgets.status_line import StatusLine
+
+        notes = [line.note for screen in app.screen_stack for line in screen.query(StatusLine) if line.note]
+        return notes + [str(notification.message) for notification in app._notifications]
+
+    @staticmethod
     def titles(app) -> list[str]:
         """The titles of the conversation list's rows, as loaded, in order."""
         from app.ui.widgets.conversation_list import ConversationList

@@ -18,6 +18,7 @@ from app.ui.screens.settings import SettingsScreen
 from app.ui.screens.thread import ThreadScreen
 from app.ui.widgets.filter_bar import FilterBar
 from app.ui.widgets.message_view import MessageView
+from app.ui.widgets.status_line import StatusLine
 
 
 def failing(monkeypatch, module, name: str, error: Exception) -> None:
@@ -28,7 +29,9 @@ def failing(monkeypatch, module, name: str, error: Exception) -> None:
 
 
 def notices(app) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
+    """The status line's note on each screen, and any toast."""
+    notes = [line.note for screen in app.screen_stack for line in screen.query(StatusLine) if line.note]
+    return notes + [str(notification.message) for notification in app._notifications]
 
 
 async def test_a_busy_store_while_the_inbox_loads_is_a_sentence_and_the_app_stays_open(world, drive, monkeypatch):

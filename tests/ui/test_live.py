@@ -37,7 +37,7 @@ async def test_a_new_message_appears_in_the_open_inbox_within_two_seconds(world,
                                   pilot.app.screen.query_one("ConversationList").loaded_rows()[:1]))
         assert pilot.app.screen.counts.unread_by_filter["all"] == 5
         await drive.until(pilot, lambda: bells)
-        assert any("Fresh numbers" in n.message for n in pilot.app._notifications)
+        assert any("Fresh numbers" in notice for notice in drive.notices(pilot.app))
 
 
 async def arrives_quietly(world, drive, sender: str, title: str) -> None:

@@ -38,6 +38,11 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = styles_dir() / "dialogs.tcss"
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close help"),
+        # Priority: the table would take home and end for sideways scrolling.
+        Binding("j,down", "move(1)", "Down", show=False, priority=True),
+        Binding("k,up", "move(-1)", "Up", show=False, priority=True),
+        Binding("g,home", "move_to(0)", "First", show=False, priority=True),
+        Binding("G,end", "move_to(-1)", "Last", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -75,6 +80,14 @@ class HelpScreen(ModalScreen[None]):
         rows = [(", ".join(keys), description, where) for keys, description, where in grouped.values()]
         # The screen's own keys first, the app-wide keys after.
         return sorted(rows, key=lambda row: row[2] == "Everywhere")
+
+    def action_move(self, rows: int) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.move_cursor(row=max(min(table.cursor_row + rows, table.row_count - 1), 0), animate=False)
+
+    def action_move_to(self, row: int) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.move_cursor(row=row if row >= 0 else table.row_count - 1, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

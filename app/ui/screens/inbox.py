@@ -14,7 +14,7 @@ from app.core.views import Counts, CreditsView
 from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import INBOX_BINDINGS
 from app.ui.mailbox import Mailbox
-from app.ui.widgets.conversation_list import ConversationList
+from app.ui.widgets.conversation_list import ONE_LINE, ConversationList
 from app.ui.widgets.filter_bar import FilterBar
 from app.ui.widgets.search_box import SearchBox
 from app.ui.widgets.status_line import StatusLine
@@ -47,12 +47,15 @@ class InboxScreen(RunsWork, Screen):
         self.settings = settings
         self.filter_name = "all"
         self.search_query: str | None = None
+        self.found: int | None = None  # how many conversations the search found
         self.counts: Counts | None = None
+        # Where the cursor stood when a search began: escape puts it back there.
+        self._before_search: tuple[int, int | None] = (0, None)
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filters")
         yield SearchBox(id="search")
-        yield ConversationList(self.mailbox, id="conversations")
+        yield ConversationList(self.mailbox, density=self.parley.config.get("list", ONE_LINE), id="conversations")
         yield StatusLine(self.mailbox.member, id="status")
 
     @property
@@ -94,7 +97,7 @@ class InboxScreen(RunsWork, Screen):
     def refresh_counts(self, *, first: bool = False) -> None:
         def shown(counts) -> None:
             self.counts = counts
-            self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query)
+            self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query, found=self.found)
             if first:
                 self.conversations.learn_total(counts[self.filter_name])
             elif self.search_query is None:
@@ -113,8 +116,22 @@ class InboxScreen(RunsWork, Screen):
         """Something changed: counts, the visible page, the credits; never the whole list."""
         self.refresh_counts()
         if self.search_query is not None:
-            self.conversations.reload(None)
+            self._count_search(self.conversations.reload)
         self.refresh_credits()
+
+    def _count_search(self, then) -> None:
+        """Count the search's results, show the count on the top line, then `then(count)`."""
+        mailbox, name, query = self.mailbox, self.filter_name, self.search_query
+
+        def counted(found: int) -> None:
+            if query != self.search_query or name != self.filter_name:
+                return  # another search or filter since
+            self.found = found
+            self.query_one(FilterBar).show(name, searching=query, found=found)
+            then(found)
+
+        self.in_thread(lambda: mailbox.search_count(name, query), then=counted,
+                       failed=self._search_failed, group="search-count", exclusive=True)
 
     def on_store_changed(self, event: StoreChanged) -> None:
         # Under a thread or Settings the inbox is hidden: it refreshes when shown again.
@@ -125,7 +142,7 @@ class InboxScreen(RunsWork, Screen):
     def on_settings_changed(self, event: SettingsChanged) -> None:
         settings = self.settings = event.settings
         self.query_one(FilterBar).show(self.filter_name, focused_inbox=settings.get("focused-inbox", True),
-                                       searching=self.search_query)
+                                       searching=self.search_query, found=self.found)
         if not settings.get("focused-inbox", True) and self.filter_name in ("focused", "other"):
             self.action_filter("all")
 
@@ -135,10 +152,7 @@ class InboxScreen(RunsWork, Screen):
         if not self.settings.get("focused-inbox", True) and name in ("focused", "other"):
             name = "all"
         self.filter_name = name
-        self.search_query = None
-        search = self.query_one(SearchBox)
-        if search.is_open:
-            search.close()
+        self._leave_search()
         self.conversations.selected.clear()
         total = self.counts[name] if self.counts is not None else None
         self.query_one(FilterBar).show(name, searching=None)
@@ -146,11 +160,44 @@ class InboxScreen(RunsWork, Screen):
         self.conversations.focus()
         self.status.show_note("")
 
+    def _leave_search(self) -> None:
+        self.search_query = None
+        self.found = None
+        search = self.query_one(SearchBox)
+        if search.is_open or search.input.value:
+            search.close()
+
+    def action_toggle_density(self) -> None:
+        self.conversations.toggle_density()
+
+    def action_next_unread(self) -> None:
+        def found(row) -> None:
+            if row is None:
+                self.app.notify("No unread conversation below this one.")
+            else:
+                self.show_in_thread(row.id)
+
+        self.conversations.next_unread(found)
+
+    def show_in_thread(self, conversation_id: int) -> None:
+        """Open a conversation of this list, from the list or from the thread showing another."""
+        self.conversations.read_here.add(conversation_id)
+        thread = self.parley.thread_screen()
+        if self.app.screen is thread:
+            thread.show_conversation(conversation_id)
+            thread.open_shown()
+        else:
+            self._open(conversation_id)
+
+    def open_neighbour(self, step: int) -> bool:
+        """The thread's J and K: open the next or previous conversation of this list."""
+        return self.conversations.step(step, lambda row: self.show_in_thread(row.id))
+
     def action_open(self) -> None:
         self.conversations.open_current()
 
     def on_conversation_list_opened(self, event: ConversationList.Opened) -> None:
-        self._open(event.row.id)
+        self.show_in_thread(event.row.id)
 
     def _open(self, conversation_id: int, **options) -> None:
         thread = self.parley.thread_screen()
@@ -169,11 +216,14 @@ class InboxScreen(RunsWork, Screen):
 
     def on_conversation_list_failed(self, event: ConversationList.Failed) -> None:
         if self.search_query is not None:
-            search = self.query_one(SearchBox)
-            search.add_class("-open")
-            search.show_error(event.sentence)
+            self._search_failed(event.sentence)
         else:
             self.app.notify(event.sentence, severity="error")
+
+    def _search_failed(self, sentence: str) -> None:
+        search = self.query_one(SearchBox)
+        search.add_class("-open")
+        search.show_error(sentence)
 
     # ------------------------------------------------------------------ search
 
@@ -191,25 +241,39 @@ class InboxScreen(RunsWork, Screen):
             box.show_error(str(exc))
             return
         box.show_error(None)
+        if self.search_query is None:
+            row = self.conversations.current
+            self._before_search = (self.conversations.cursor, row.id if row else None)
         self.search_query = event.query
+        self.found = None
         self.conversations.selected.clear()
+        # The top line says what was searched; the box goes until `/` asks for it again.
+        box.remove_class("-open")
         self.query_one(FilterBar).show(self.filter_name, searching=self.search_query)
-        self.conversations.show(self.filter_name, self.search_query, None)
         self.conversations.focus()
+        name, query = self.filter_name, self.search_query
+        self._count_search(lambda found: self.conversations.show(name, query, found))
 
     def on_search_box_closed(self, event: SearchBox.Closed) -> None:
         self._close_search()
 
     def _close_search(self) -> None:
-        self.query_one(SearchBox).close()
-        if self.search_query is not None:
-            self.action_filter(self.filter_name)
+        """Back to the list as it was before the search, the cursor where it stood."""
+        searching = self.search_query is not None
+        self._leave_search()
+        if searching:
+            at, row_id = self._before_search
+            self.conversations.selected.clear()
+            total = self.counts[self.filter_name] if self.counts is not None else None
+            self.query_one(FilterBar).show(self.filter_name, searching=None)
+            self.conversations.show(self.filter_name, None, total, at=at, row_id=row_id)
         self.conversations.focus()
 
     def action_back(self) -> None:
+        if self.status.note:
+            self.status.show_note("")
         if self.conversations.selected:
             self.conversations.set_selected(set())
-            self.status.show_note("")
         elif self.search_query is not None or self.query_one(SearchBox).is_open:
             self._close_search()
 
@@ -249,7 +313,7 @@ class InboxScreen(RunsWork, Screen):
             if action in ("archive", "delete"):
                 self.parley.remember_undo(action, token, len(ids))
             self.conversations.set_selected(set())
-            self.status.show_note(done_sentence(action, len(ids)))
+            self.app.notify(done_sentence(action, len(ids)))
             self.refresh_from_store()
 
         self.in_thread(lambda: mailbox.apply(action, ids), then=done)

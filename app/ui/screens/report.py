@@ -16,7 +16,11 @@ class ReportDialog(ModalScreen[str | None]):
     """Returns one of the reasons it is given, or None when cancelled."""
 
     CSS_PATH = styles_dir() / "dialogs.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("j", "down", "Down", show=False),
+        Binding("k", "up", "Up", show=False),
+    ]
 
     def __init__(self, reasons: tuple[str, ...]) -> None:
         super().__init__()
@@ -58,6 +62,12 @@ class ReportDialog(ModalScreen[str | None]):
                 self.dismiss(self.reasons[reasons.highlighted])
                 return
         self.dismiss(None)
+
+    def action_down(self) -> None:
+        self.query_one("#reasons", OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one("#reasons", OptionList).action_cursor_up()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

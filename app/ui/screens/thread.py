@@ -104,8 +104,11 @@ class ThreadScreen(RunsWork, Screen):
         return self.query_one(MessageView)
 
     def on_screen_resume(self) -> None:
-        if not self._opening:
-            return
+        if self._opening:
+            self.open_shown()
+
+    def open_shown(self) -> None:
+        """Draw the conversation show_conversation named, from a clean screen."""
         self._opening = False
         for state in ("-banner", "-quick", "-saving", "-error"):
             self.remove_class(state)
@@ -148,8 +151,9 @@ class ThreadScreen(RunsWork, Screen):
 
         def failed(sentence: str) -> None:
             if conversation_id == self.conversation_id:
-                self.app.notify(sentence, severity="error")
+                # Back to the list first: the sentence then shows on its status line.
                 self.dismiss_thread()
+                self.app.notify(sentence, severity="error")
 
         return failed
 
@@ -329,6 +333,8 @@ class ThreadScreen(RunsWork, Screen):
     # ------------------------------------------------------------------ other actions
 
     def action_back(self) -> None:
+        if self.has_class("-error"):
+            self.show_error(None)
         if self.has_class("-saving"):
             self._close_save()
         elif self.focused is not None and self.focused.id == "reply":
@@ -337,6 +343,31 @@ class ThreadScreen(RunsWork, Screen):
             self.query_one(ProfilePanel).remove_class("-open")
         else:
             self.dismiss_thread()
+
+    # ------------------------------------------------------------------ reading in a row
+
+    def _list_screen(self):
+        """The inbox beneath, whose list J, K and N walk."""
+        from app.ui.screens.inbox import InboxScreen
+
+        return next((screen for screen in reversed(self.app.screen_stack) if isinstance(screen, InboxScreen)), None)
+
+    def _step(self, step: int) -> None:
+        inbox = self._list_screen()
+        if inbox is None or not inbox.open_neighbour(step):
+            self.app.notify("This is the last conversation of the list." if step > 0
+                            else "This is the first conversation of the list.")
+
+    def action_next_conversation(self) -> None:
+        self._step(1)
+
+    def action_previous_conversation(self) -> None:
+        self._step(-1)
+
+    def action_next_unread(self) -> None:
+        inbox = self._list_screen()
+        if inbox is not None:
+            inbox.action_next_unread()
 
     def dismiss_thread(self) -> None:
         if self.app.screen is self:
@@ -402,11 +433,11 @@ class ThreadScreen(RunsWork, Screen):
                 self.parley.remember_undo(action, token, 1)
             from app.ui.screens.inbox import done_sentence
 
-            self.app.notify(done_sentence(action, 1))
             if leave:
                 self.dismiss_thread()
             else:
                 self.refresh_tail()
+            self.app.notify(done_sentence(action, 1))
 
         self.in_thread(lambda: mailbox.apply(action, [conversation_id]), then=done)
 

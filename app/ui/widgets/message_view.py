@@ -71,7 +71,8 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         self.has_older = has_older
         self._relayout()
         self.cursor = len(self.messages) - 1
-        self.scroll_end(animate=False, immediate=True)
+        # After the next refresh: until the layout has seen the new height, the view may not scroll.
+        self.scroll_end(animate=False)
 
     def prepend(self, older: list[MessageRecord], *, has_older: bool) -> None:
         """Older messages arrived: put them above without moving what the reader sees."""
@@ -212,10 +213,35 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Highlighted(self.current))
 
     def action_move_down(self) -> None:
-        self.cursor = min(self.cursor + 1, len(self.messages) - 1)
+        """Scroll the thread a line down; once at its end, highlight the next message."""
+        if self.scroll_offset.y < self.max_scroll_y:
+            self._scroll_lines(1)
+        else:
+            self.cursor = min(self.cursor + 1, len(self.messages) - 1)
 
     def action_move_up(self) -> None:
-        self.cursor = max(self.cursor - 1, 0)
+        """Scroll the thread a line up; once at its top, highlight the message before."""
+        if self.scroll_offset.y > 0:
+            self._scroll_lines(-1)
+        else:
+            self.cursor = max(self.cursor - 1, 0)
+
+    def _scroll_lines(self, lines: int) -> None:
+        """Scroll, and let the highlight follow to a message still in view."""
+        self.scroll_to(y=self.scroll_offset.y + lines, animate=False, immediate=True)
+        if not self.messages:
+            return
+        top = int(self.scroll_offset.y)
+        bottom = top + max(self.size.height, 1) - 1
+        start = self._starts[self.cursor] if 0 <= self.cursor < len(self._starts) else 0
+        end = self._starts[self.cursor + 1] - 1 if self.cursor + 1 < len(self._starts) else len(self._lines) - 1
+        if end < top or start > bottom:
+            line = top if end < top else bottom
+            index = self._lines[min(max(line, 0), len(self._lines) - 1)][0]
+            # Highlight without scrolling again: the reader chose where to look.
+            self.set_reactive(MessageView.cursor, max(index, 0))
+            self.refresh()
+            self.post_message(self.Highlighted(self.current))
 
     def action_first(self) -> None:
         self.cursor = 0

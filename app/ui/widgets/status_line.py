@@ -1,16 +1,24 @@
-"""The status line: acting member, plan and InMail credits, and what just happened."""
+"""The status line: acting member, plan and InMail credits, and the latest notice.
+
+Notices take the line's right end, one at a time: a new one replaces the last, and a
+passing one (not an error) goes by itself after a while. Escape clears any. To make
+room the line drops whole parts, least needed first, and never cuts a number.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widget import Widget
 
 from app.core.views import CreditsView, MemberView
 from app.ui.text import literal
 
+NOTICE_SECONDS = 8.0
+
 
 class StatusLine(Widget):
-    COMPONENT_CLASSES = {"status-line--member", "status-line--note"}
+    COMPONENT_CLASSES = {"status-line--member", "status-line--note", "status-line--error"}
     DEFAULT_CSS = """
     StatusLine { height: 1; }
     """
@@ -20,41 +28,68 @@ class StatusLine(Widget):
         self.member = member
         self.credits: CreditsView | None = None
         self.note = ""
+        self.error = False
+        self._fade: Timer | None = None
 
     def show_credits(self, credits: CreditsView) -> None:
         self.credits = credits
         self.refresh()
 
-    def show_note(self, note: str) -> None:
+    def show_note(self, note: str, *, error: bool = False, lasting: bool = True) -> None:
+        """Show `note` in place of the last one ("" clears it); a passing note goes by itself."""
         self.note = note
+        self.error = error
+        if self._fade is not None:
+            self._fade.stop()
+            self._fade = None
+        if note and not lasting and not error:
+            self._fade = self.set_timer(NOTICE_SECONDS, lambda: self.show_note(""))
         self.refresh()
 
-    def credits_text(self) -> str:
+    def credits_parts(self) -> list[str]:
+        """The plan, the balance and the next grant, as parts the line may drop from the end."""
         c = self.credits
         if c is None:
-            return ""
+            return []
         if c.cap == 0 and c.balance == 0:
-            return f"{c.plan_label} · no InMail credits"
-        text = f"{c.plan_label} · {c.balance} InMail credit{'s' if c.balance != 1 else ''}"
+            return [c.plan_label, "no InMail credits"]
+        parts = [c.plan_label, f"{c.balance} InMail credit{'s' if c.balance != 1 else ''}"]
         if c.next_grant is not None and c.monthly:
-            text += f" · +{c.monthly} on {c.next_grant:%b} {c.next_grant.day}"
-        return text
+            parts.append(f"+{c.monthly} on {c.next_grant:%b} {c.next_grant.day}")
+        return parts
+
+    def credits_text(self) -> str:
+        return " · ".join(self.credits_parts())
 
     def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(f" {literal(self.member.name, one_line=True)} (@{self.member.handle})",
-                    self.get_component_rich_style("status-line--member", partial=True))
-        credits = self.credits_text()
-        if credits:
-            text.append(f" · {credits}")
-        if not self.note:
-            return text
-        # What just happened matters more than the credits: the member and credits give way.
-        width = self.size.width
-        note = Text(f"{literal(self.note, one_line=True)} ",
-                    self.get_component_rich_style("status-line--note", partial=True))
-        note.truncate(max(width - 12, 8), overflow="ellipsis")
-        text.truncate(max(width - note.cell_len - 2, 0), overflow="ellipsis")
-        text.append(" " * max(width - text.cell_len - note.cell_len, 1))
+        width = self.size.width or 80
+        member_style = self.get_component_rich_style("status-line--member", partial=True)
+        name = literal(self.member.name, one_line=True)
+        # Each candidate is (who, credits parts), from the fullest to the barest.
+        parts = self.credits_parts()
+        balance = parts[1:2]
+        candidates = [
+            (f" {name} (@{self.member.handle})", parts),
+            (f" {name} (@{self.member.handle})", parts[:2]),
+            (f" {name}", parts[:2]),
+            (f" @{self.member.handle}", balance),
+            ("", balance),
+            ("", []),
+        ]
+        note = Text(end="")
+        if self.note:
+            style = "status-line--error" if self.error else "status-line--note"
+            note = Text(f" {literal(self.note, one_line=True)} ", self.get_component_rich_style(style, partial=True))
+        text = Text(no_wrap=True, end="")
+        for who, shown in candidates:
+            text = Text(no_wrap=True, end="")
+            text.append(who, member_style)
+            if shown:
+                text.append((" · " if who else " ") + " · ".join(shown))
+            if text.cell_len + note.cell_len <= width:
+                break
+        if note.cell_len > width - text.cell_len:
+            note.truncate(max(width - text.cell_len, 0), overflow="ellipsis")
+        text.append(" " * max(width - text.cell_len - note.cell_len, 0))
         text.append_text(note)
         return text
