@@ -375,6 +375,8 @@ def _check_group_members(adder: Member, members: Sequence[Member], already: int)
     for member in members:
         if member.id in blocked:
             raise Refused(routing.CANT_MESSAGE)
+        if member.kind == "company":
+            raise Refused(routing.COMPANY_ACCOUNT)
         if member.id not in connected:
             raise Refused(f"Groups are for connections only: {member.name} is not one of your connections.")
 

@@ -30,6 +30,7 @@ from app.ui.keymap import APP_BINDINGS, BINDING_IDS, keymap_from_config
 from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
 from app.ui.text import choose_glyphs, use_glyphs
+from app.ui.undo import UndoHistory, undone_sentence
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.work import RunsWork, WorkFailed
 
@@ -102,7 +103,7 @@ class ParleyApp(RunsWork, App):
         self.config: Config | Mapping[str, Any] = config or {}
         self.live = live
         self.exit_on_first_paint = exit_on_first_paint
-        self.undo_stack: list[tuple[str, Any, int]] = []
+        self.undo_history = UndoHistory()
         self._stop_watching = threading.Event()
         use_glyphs(choose_glyphs(self.config.get("glyphs")))
 
@@ -214,23 +215,28 @@ class ParleyApp(RunsWork, App):
 
     # ------------------------------------------------------------------ shared actions
 
-    def remember_undo(self, action: str, token: Any, count: int) -> None:
-        self.undo_stack.append((action, token, count))
+    def remember_undo(self, token: Any) -> int:
+        """Keep a triage step for `z`; how many conversations it changed."""
+        return self.undo_history.record(token)
 
     def undo_last(self, then: Callable[[], None]) -> None:
-        if not self.undo_stack:
+        """Undo the newest step, then call `then` (also when there is nothing to undo)."""
+        token = self.undo_history.take()
+        if token is None:
             self.notify("Nothing to undo.")
+            then()
             return
-        action, token, count = self.undo_stack.pop()
         mailbox = self.acting
 
         def undone(_) -> None:
-            what = "conversation" if count == 1 else "conversations"
-            verb = "Unarchived" if action == "archive" else "Restored"
-            self.notify(f"{verb} {count} {what}.")
+            self.notify(undone_sentence(token.action, len(token.previous)))
             then()
 
-        self.in_thread(lambda: mailbox.undo(token), then=undone, group="undo")
+        def failed(sentence: str) -> None:
+            self.show_failure(sentence)
+            then()
+
+        self.in_thread(lambda: mailbox.undo(token), then=undone, failed=failed, group="undo")
 
     def report_conversation(self, conversation_id: int, then: Callable[[], None]) -> None:
         """Ask why (the Report dialog), then report: Spam, and the sender is blocked."""

@@ -220,6 +220,12 @@ class Mailbox:
 
         return moderation.apply(self.member_id, action, conversation_ids)
 
+    def toggle(self, action: str, conversation_ids: list[int]) -> Any:
+        """The action on these conversations if any lacks it, else its reverse; the undo token."""
+        from app.core import moderation
+
+        return moderation.toggle(self.member_id, action, conversation_ids)
+
     def undo(self, token: Any) -> None:
         from app.core import moderation
 

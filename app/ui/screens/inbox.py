@@ -14,6 +14,7 @@ from app.core.views import Counts, CreditsView
 from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import INBOX_BINDINGS
 from app.ui.mailbox import Mailbox
+from app.ui.undo import TriageSteps, done_sentence
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.filter_bar import FilterBar
 from app.ui.widgets.search_box import SearchBox
@@ -22,21 +23,6 @@ from app.ui.widgets.work import RunsWork
 
 if TYPE_CHECKING:
     from app.ui.app import ParleyApp
-
-# The sentence for each action done on several conversations at once.
-DONE = {
-    "archive": "Archived", "unarchive": "Moved to the inbox", "delete": "Deleted",
-    "mute": "Muted", "unmute": "Unmuted", "star": "Starred", "unstar": "Unstarred",
-    "read": "Marked read", "unread": "Marked unread", "spam": "Moved to Spam",
-    "not-spam": "Moved out of Spam",
-}
-
-
-def done_sentence(action: str, count: int) -> str:
-    what = "conversation" if count == 1 else "conversations"
-    undo = " (z to undo)" if action in ("archive", "delete") else ""
-    return f"{DONE[action]}: {count} {what}{undo}."
-
 
 class InboxScreen(RunsWork, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [*INBOX_BINDINGS]
@@ -48,6 +34,8 @@ class InboxScreen(RunsWork, Screen):
         self.filter_name = "all"
         self.search_query: str | None = None
         self.counts: Counts | None = None
+        self.steps = TriageSteps()
+        self._counts_shown = True
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filters")
@@ -92,7 +80,10 @@ class InboxScreen(RunsWork, Screen):
     # ------------------------------------------------------------------ loading
 
     def refresh_counts(self, *, first: bool = False) -> None:
+        self._counts_shown = False
+
         def shown(counts) -> None:
+            self._counts_shown = True
             self.counts = counts
             self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query)
             if first:
@@ -239,42 +230,72 @@ class InboxScreen(RunsWork, Screen):
         row = self.conversations.current
         return [row.id] if row else []
 
-    def _act(self, action: str, ids: list[int] | None = None) -> None:
-        ids = ids if ids is not None else self._targets()
-        if not ids:
-            return
-        mailbox = self.mailbox
+    def _when_shown(self, then) -> None:
+        """Call `then` once the counts and the list show the store as it is now."""
+        if self._counts_shown and not self.conversations.fetching:
+            then()
+        else:
+            self.set_timer(0.02, lambda: self._when_shown(then))
 
-        def done(token) -> None:
-            if action in ("archive", "delete"):
-                self.parley.remember_undo(action, token, len(ids))
-            self.conversations.set_selected(set())
-            self.status.show_note(done_sentence(action, len(ids)))
-            self.refresh_from_store()
+    def _act(self, action: str, *, toggle: bool = False) -> None:
+        """Queue one triage step: it picks its conversations when its turn comes, from the list
+        as the steps before it left it (a burst of keys acts on one row after another)."""
 
-        self.in_thread(lambda: mailbox.apply(action, ids), then=done)
+        def step(finished) -> None:
+            ids = self._targets()
+            if not ids:
+                finished()
+                return
+            mailbox = self.mailbox
+            work = (lambda: mailbox.toggle(action, ids)) if toggle else (lambda: mailbox.apply(action, ids))
+
+            def done(token) -> None:
+                changed = self.parley.remember_undo(token)
+                self.conversations.set_selected(set())
+                self.status.show_note(done_sentence(token.action, changed))
+                self.refresh_from_store()
+                self._when_shown(finished)
+
+            def failed(sentence: str) -> None:
+                self.show_failure(sentence)
+                finished()
+
+            self.in_thread(work, then=done, failed=failed, group="triage")
+
+        self.steps.add(step)
 
     def action_archive(self) -> None:
-        row = self.conversations.current
-        unarchive = self.filter_name == "archived" or (
-            not self.conversations.selected and row is not None and row.archived)
-        self._act("unarchive" if unarchive else "archive")
+        if self.filter_name == "archived":
+            self._act("unarchive")
+        else:
+            self._act("archive", toggle=True)
 
     def action_delete(self) -> None:
         self._act("delete")
 
     def action_mute(self) -> None:
-        row = self.conversations.current
-        self._act("unmute" if row is not None and row.muted else "mute")
+        self._act("mute", toggle=True)
 
     def action_star(self) -> None:
-        row = self.conversations.current
-        unstar = self.filter_name == "starred" or (row is not None and row.starred)
-        self._act("unstar" if unstar else "star")
+        if self.filter_name == "starred":
+            self._act("unstar")
+        else:
+            self._act("star", toggle=True)
 
     def action_toggle_read(self) -> None:
-        row = self.conversations.current
-        self._act("read" if row is not None and row.unread else "unread")
+        self._act("read", toggle=True)
+
+    def action_mark_read(self) -> None:
+        self._act("read")
+
+    def action_mark_unread(self) -> None:
+        self._act("unread")
+
+    def action_mark_spam(self) -> None:
+        self._act("spam")
+
+    def action_not_spam(self) -> None:
+        self._act("not-spam")
 
     def action_report(self) -> None:
         row = self.conversations.current
@@ -287,8 +308,12 @@ class InboxScreen(RunsWork, Screen):
             self.parley.report_conversation(row.id, self.refresh_from_store)
 
     def action_undo(self) -> None:
-        def undone() -> None:
-            self.status.show_note("")
-            self.refresh_from_store()
+        def step(finished) -> None:
+            def undone() -> None:
+                self.status.show_note("")
+                self.refresh_from_store()
+                self._when_shown(finished)
 
-        self.parley.undo_last(undone)
+            self.parley.undo_last(undone)
+
+        self.steps.add(step)

@@ -20,6 +20,7 @@ from app.ui.changes import StoreChanged
 from app.ui.keymap import REPLY_BINDINGS, THREAD_BINDINGS
 from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
+from app.ui.undo import TriageSteps, done_sentence
 from app.ui.widgets.message_view import PAGE_SIZE, MessageView
 from app.ui.widgets.profile_panel import ProfilePanel
 from app.ui.widgets.work import RunsWork
@@ -54,6 +55,7 @@ class ThreadScreen(RunsWork, Screen):
         self._want_profile = False
         self._loading_older = False
         self._saving: list[int] = []
+        self.steps = TriageSteps()
 
     def show_conversation(self, conversation_id: int, *, reply: bool = False, profile: bool = False) -> None:
         """Show another conversation. One thread screen serves every conversation, so
@@ -394,37 +396,55 @@ class ThreadScreen(RunsWork, Screen):
 
         self.in_thread(lambda: mailbox.recall(target.id), then=recalled)
 
-    def _act(self, action: str, *, leave: bool = False) -> None:
-        mailbox, conversation_id = self.mailbox, self.shown_id
+    def _act(self, action: str, *, leave: bool = False, toggle: bool = False) -> None:
+        """Queue one triage step on this conversation; each waits for the one before it."""
 
-        def done(token) -> None:
-            if action in ("archive", "delete"):
-                self.parley.remember_undo(action, token, 1)
-            from app.ui.screens.inbox import done_sentence
+        def step(finished) -> None:
+            if self.app.screen is not self or self.conversation_id is None:
+                finished()  # a step before this one left the thread
+                return
+            mailbox, conversation_id = self.mailbox, self.shown_id
+            work = (lambda: mailbox.toggle(action, [conversation_id])) if toggle else (
+                lambda: mailbox.apply(action, [conversation_id]))
 
-            self.app.notify(done_sentence(action, 1))
-            if leave:
-                self.dismiss_thread()
-            else:
-                self.refresh_tail()
+            def done(token) -> None:
+                changed = self.parley.remember_undo(token)
+                self.app.notify(done_sentence(token.action, changed))
+                # Archiving leaves the thread; taking it out of the archive stays.
+                if leave and token.action in ("archive", "delete", "unread"):
+                    self.dismiss_thread()
+                else:
+                    self.refresh_tail()
+                finished()
 
-        self.in_thread(lambda: mailbox.apply(action, [conversation_id]), then=done)
+            def failed(sentence: str) -> None:
+                self.show_failure(sentence)
+                finished()
+
+            self.in_thread(work, then=done, failed=failed, group="triage")
+
+        self.steps.add(step)
 
     def action_archive(self) -> None:
-        archived = self.view is not None and self.view.archived
-        self._act("unarchive" if archived else "archive", leave=not archived)
+        self._act("archive", leave=True, toggle=True)
 
     def action_delete(self) -> None:
         self._act("delete", leave=True)
 
     def action_mute(self) -> None:
-        self._act("unmute" if self.view is not None and self.view.muted else "mute")
+        self._act("mute", toggle=True)
 
     def action_star(self) -> None:
-        self._act("unstar" if self.view is not None and self.view.starred else "star")
+        self._act("star", toggle=True)
 
     def action_toggle_read(self) -> None:
         self._act("unread", leave=True)
+
+    def action_mark_spam(self) -> None:
+        self._act("spam")
+
+    def action_not_spam(self) -> None:
+        self._act("not-spam")
 
     def action_report(self) -> None:
         if self.view is not None and self.view.spam:
@@ -433,7 +453,15 @@ class ThreadScreen(RunsWork, Screen):
         self.parley.report_conversation(self.shown_id, self.dismiss_thread)
 
     def action_undo(self) -> None:
-        self.parley.undo_last(self.refresh_tail)
+        def step(finished) -> None:
+            def undone() -> None:
+                if self.app.screen is self:
+                    self.refresh_tail()
+                finished()
+
+            self.parley.undo_last(undone)
+
+        self.steps.add(step)
 
     @on(Button.Pressed, "#banner-report")
     def _banner_report(self) -> None:
