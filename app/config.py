@@ -25,6 +25,7 @@ class Config:
     acting: str | None = None  # "as" in the file: the acting member's handle
     glyphs: str | None = None  # "unicode" or "plain"
     keys: dict[str, str | list[str]] = field(default_factory=dict)  # binding id → keys, e.g. "j,down"
+    enter_sends: bool | None = None  # "enter-sends": enter sends a reply (else a newline; ctrl+s sends)
     problems: tuple[str, ...] = ()
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -34,8 +35,9 @@ class Config:
 
 
 # Each setting's name in the file, and the field that holds it.
-FILE_NAMES = {"db": "db", "as": "acting", "glyphs": "glyphs", "keys": "keys"}
+FILE_NAMES = {"db": "db", "as": "acting", "glyphs": "glyphs", "keys": "keys", "enter-sends": "enter_sends"}
 TEXT_KEYS = ("db", "as", "glyphs")
+SWITCH_KEYS = ("enter-sends",)
 
 
 def config_dir() -> Path:
@@ -92,6 +94,11 @@ def read_config(table: dict[str, Any], path: Path) -> Config:
                 values[FILE_NAMES[key]] = value
             else:
                 problems.append(f"{path}: '{key}' should be text, not {_kind(value)}; it is ignored.")
+        elif key in SWITCH_KEYS:
+            if isinstance(value, bool):
+                values[FILE_NAMES[key]] = value
+            else:
+                problems.append(f"{path}: '{key}' should be true or false, not {_kind(value)}; it is ignored.")
         else:
             known = ", ".join(FILE_NAMES)
             problems.append(f"{path}: unknown key '{key}' (known keys: {known}); it is ignored.")

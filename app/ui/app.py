@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from app.core.views import MemberView
+from app.core.views import DraftView, MemberView
 from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import APP_BINDINGS, BINDING_IDS, keymap_from_config
 from app.ui.mailbox import Mailbox, failure_sentence
@@ -265,6 +265,9 @@ class ParleyApp(RunsWork, App):
         return self.get_screen("thread", ThreadScreen)
 
     def action_compose(self) -> None:
+        self.open_compose()
+
+    def open_compose(self, draft: DraftView | None = None) -> None:
         from app.ui.screens.compose import ComposeScreen
 
         def sent(result) -> None:
@@ -272,7 +275,21 @@ class ParleyApp(RunsWork, App):
                 self.notify("Sent.")
                 self.post_message(StoreChanged({result.conversation}))
 
-        self.push_screen(ComposeScreen(self.acting), sent)
+        self.push_screen(ComposeScreen(self.acting, draft=draft), sent)
+
+    def reopen_draft(self, draft_id: int) -> None:
+        """Open a draft where it was written: Compose with its fields, or its thread with the reply."""
+        mailbox = self.acting
+
+        def found(draft: DraftView) -> None:
+            if draft.conversation_id is None:
+                self.open_compose(draft)
+                return
+            thread = self.thread_screen()
+            thread.show_conversation(draft.conversation_id, reply=True)
+            self.push_screen(thread)
+
+        self.in_thread(lambda: mailbox.draft(draft_id), then=found, group="draft")
 
     def action_settings(self) -> None:
         from app.ui.screens.settings import SettingsScreen

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from app.core.views import FILTER_LABELS, FILTERS
+from app.core.views import FILTER_LABELS, LIST_KEYS
 
 if TYPE_CHECKING:
     from app.config import Config
@@ -63,8 +63,8 @@ INBOX_BINDINGS: list[Binding] = [
     bind("X", "select_all", "Select all", "select-all", show=False),
     bind("escape", "back", "Clear", "back", show=False),
     *[
-        bind(str(number), f"filter('{name}')", FILTER_LABELS[name], f"filter-{number}", show=False)
-        for number, name in enumerate(FILTERS, 1)
+        bind(key, f"filter('{name}')", FILTER_LABELS[name], f"filter-{key}", show=False)
+        for name, key in LIST_KEYS.items()
     ],
     *CONVERSATION_BINDINGS,
 ]
@@ -80,9 +80,12 @@ THREAD_BINDINGS: list[Binding] = [
     *CONVERSATION_BINDINGS,
 ]
 
-# The reply box sends with ctrl+s as well as enter.
+# The reply box sends with ctrl+s as well as enter (unless `enter-sends = false`), starts a
+# new line with alt+enter or ctrl+j, and hands the reply to $EDITOR with ctrl+e.
 REPLY_BINDINGS: list[Binding] = [
     bind("ctrl+s", "send", "Send", "send", priority=True),
+    bind("alt+enter,ctrl+j", "newline", "New line", "reply-newline", priority=True),
+    bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-reply-in-editor", priority=True),
 ]
 
 # Compose: ctrl+s is not a priority binding there, so it waits behind the keys typed

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.views import (
+    DRAFTS,
     ConversationRow,
     Counts,
     CreditsView,
+    DraftView,
     MemberView,
     MessageView,
     ProfileFacts,
@@ -30,6 +32,11 @@ from app.core.views import (
 
 if TYPE_CHECKING:
     from app.store.live import ChangeWatcher
+
+def _searched(filter_name: str) -> str:
+    """The filter a search looks through: Drafts holds no conversations, so All."""
+    return "all" if filter_name == DRAFTS else filter_name
+
 
 def failure_sentence(exc: BaseException) -> str | None:
     """What a failure of the core says to the user, on one line; None when it is a bug.
@@ -84,29 +91,39 @@ class Mailbox:
     # ------------------------------------------------------------------ the inbox
 
     def counts(self) -> Counts:
-        from app.core import inbox
+        from app.core import drafts
 
-        return inbox.counts(self.member_id)
+        return drafts.counts(self.member_id)
 
+    # Drafts is a list of its own; a search from it looks through every conversation.
     def page(self, filter_name: str, query: str | None, *, after: Any = None, limit: int) -> list[ConversationRow]:
-        from app.core import inbox
+        from app.core import drafts, inbox
 
-        return inbox.page(self.member_id, filter_name, query=query, after=after, limit=limit)
+        if filter_name == DRAFTS and query is None:
+            return drafts.page(self.member_id, after=after, limit=limit)
+        return inbox.page(self.member_id, _searched(filter_name), query=query, after=after, limit=limit)
 
     def page_before(self, filter_name: str, query: str | None, *, before: Any, limit: int) -> list[ConversationRow]:
-        from app.core import inbox
+        from app.core import drafts, inbox
 
-        return inbox.page_before(self.member_id, filter_name, query=query, before=before, limit=limit)
+        if filter_name == DRAFTS and query is None:
+            return drafts.page_before(self.member_id, before=before, limit=limit)
+        return inbox.page_before(self.member_id, _searched(filter_name), query=query, before=before, limit=limit)
 
     def last_page(self, filter_name: str, query: str | None, *, limit: int) -> list[ConversationRow]:
-        from app.core import inbox
+        from app.core import drafts, inbox
 
-        return inbox.last_page(self.member_id, filter_name, query=query, limit=limit)
+        if filter_name == DRAFTS and query is None:
+            return drafts.last_page(self.member_id, limit=limit)
+        return inbox.last_page(self.member_id, _searched(filter_name), query=query, limit=limit)
 
     def conversation_ids(self, filter_name: str, query: str | None) -> list[int]:
-        from app.core import inbox
+        """Every row's id (select all): conversations, or drafts in Drafts."""
+        from app.core import drafts, inbox
 
-        return inbox.conversation_ids(self.member_id, filter_name, query=query)
+        if filter_name == DRAFTS and query is None:
+            return drafts.ids(self.member_id)
+        return inbox.conversation_ids(self.member_id, _searched(filter_name), query=query)
 
     def rows(self, conversation_ids: list[int]) -> list[ConversationRow]:
         from app.core import inbox
@@ -162,10 +179,12 @@ class Mailbox:
 
         return QUICK_ACCEPT if response == "accept" else QUICK_DECLINE
 
-    def send(self, handles: list[str], body: str, subject: str | None) -> SendResult:
+    def send(self, handles: list[str], body: str, subject: str | None, *, draft_id: int | None = None,
+             attachments: list[tuple[str, bytes, str]] | None = None) -> SendResult:
         from app.core import messaging
 
-        return messaging.send(self.member_id, handles, body, subject=subject)
+        return messaging.send(self.member_id, handles, body, subject=subject, draft_id=draft_id,
+                              attachments=attachments or ())
 
     def reply(self, conversation_id: int, body: str, *, response: str | None = None) -> SendResult:
         from app.core import messaging
@@ -173,10 +192,29 @@ class Mailbox:
         return messaging.reply(self.member_id, conversation_id, body,
                                accept=response == "accept", decline=response == "decline")
 
-    def save_draft(self, handles: list[str], subject: str, body: str, conversation_id: int | None) -> None:
+    def save_draft(self, handles: list[str], subject: str, body: str, conversation_id: int | None,
+                   draft_id: int | None = None) -> int | None:
+        """Keep what was being written; None when there was nothing to keep (any draft is gone)."""
         from app.core import messaging
 
-        messaging.save_draft(self.member_id, handles, subject, body, conversation_id=conversation_id)
+        return messaging.save_draft(self.member_id, handles, subject, body, conversation_id=conversation_id,
+                                    draft_id=draft_id)
+
+    def draft(self, draft_id: int) -> DraftView:
+        from app.core import messaging
+
+        return messaging.draft(self.member_id, draft_id)
+
+    def reply_draft(self, conversation_id: int) -> DraftView | None:
+        from app.core import messaging
+
+        return messaging.reply_draft(self.member_id, conversation_id)
+
+    def delete_drafts(self, draft_ids: list[int]) -> None:
+        from app.core import messaging
+
+        for draft_id in draft_ids:
+            messaging.delete_draft(draft_id, self.member_id)
 
     def recall(self, message_id: int) -> None:
         from app.core import messaging

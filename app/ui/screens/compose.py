@@ -8,15 +8,10 @@ cost. Nothing is sent until ctrl+s; escape keeps what was typed as a draft.
 from __future__ import annotations
 
 import asyncio
-import os
-import shlex
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -25,12 +20,14 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from app.core.errors import ParleyError
 from app.core.plans import LIMITS
-from app.core.views import SendResult
+from app.core.views import DraftView, SendResult
 from app.presentation import day, split_handles
 from app.ui.keymap import COMPOSE_BINDINGS
+from app.ui.editor import EditorFailed, edit_in_editor
 from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
 from app.ui.text import literal
+from app.ui.widgets.text_areas import LiteralTextArea
 from app.ui.widgets.work import RunsWork
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
@@ -132,10 +129,12 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
     CSS_PATH = styles_dir() / "compose.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*COMPOSE_BINDINGS]
 
-    def __init__(self, mailbox: Mailbox, *, to: str = "", reply_conversation_id: int | None = None) -> None:
+    def __init__(self, mailbox: Mailbox, *, to: str = "", reply_conversation_id: int | None = None,
+                 draft: DraftView | None = None) -> None:
         super().__init__()
         self.mailbox = mailbox
-        self.initial_to = to
+        self.draft = draft  # reopened from Drafts: its fields come back, and sending removes it
+        self.initial_to = ", ".join(draft.to_handles) if draft is not None else to
         self.reply_conversation_id = reply_conversation_id
         self.inmail = False
         self.balance = 0
@@ -162,12 +161,14 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
             with Horizontal(classes="field", id="subject-row"):
                 yield Label("Subject", classes="field-label")
                 yield Input(
+                    self.draft.subject if self.draft is not None else "",
                     placeholder="required for InMail",
                     max_length=LIMITS.subject_max,
                     id="subject",
                     compact=True,
                 )
-            yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+            yield LiteralTextArea(self.draft.body if self.draft is not None else "", id="body", soft_wrap=True,
+                                  show_line_numbers=False)
             with Horizontal(id="meta"):
                 yield Static("", id="credits", markup=False)
                 yield Static("", id="counter")
@@ -261,13 +262,14 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
         self.show_error("")
         subject = self.query_one("#subject", Input).value if self.inmail else None
         mailbox, conversation_id = self.mailbox, self.reply_conversation_id
+        draft_id = self.draft.id if self.draft is not None else None
         handles = split_handles(self.query_one("#to", Input).value)
         body = self.query_one("#body", TextArea).text
 
         def deliver() -> SendResult:
             if conversation_id is not None:
                 return mailbox.reply(conversation_id, body)
-            return mailbox.send(handles, body, subject)
+            return mailbox.send(handles, body, subject, draft_id=draft_id)
 
         self.in_thread(deliver, then=self.dismiss, failed=self.send_failed, group="send", exclusive=True)
 
@@ -284,42 +286,27 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
         subject = self.query_one("#subject", Input).value
         body = self.query_one("#body", TextArea).text
         # Only words are worth keeping: a recipient alone is not a draft.
-        if not (subject.strip() or body.strip()):
+        if not (subject.strip() or body.strip()) and self.draft is None:
             self.dismiss(None)
             return
         mailbox, handles, conversation_id = self.mailbox, split_handles(to), self.reply_conversation_id
-        self.in_thread(lambda: mailbox.save_draft(handles, subject, body, conversation_id),
-                       then=lambda _: self.draft_kept(), failed=self.show_error, group="draft", exclusive=True)
+        draft_id = self.draft.id if self.draft is not None else None
+        self.in_thread(lambda: mailbox.save_draft(handles, subject, body, conversation_id, draft_id),
+                       then=self.draft_kept, failed=self.show_error, group="draft", exclusive=True)
 
-    def draft_kept(self) -> None:
-        self.app.notify("Draft kept.", timeout=3)
+    def draft_kept(self, kept: int | None) -> None:
+        # Emptied, a reopened draft is gone rather than kept blank.
+        self.app.notify("Draft kept: 0 lists your drafts." if kept else "Draft removed.", timeout=3)
         self.dismiss(None)
 
     # ---- $EDITOR ---------------------------------------------------------------------
 
     def action_edit_in_editor(self) -> None:
         body = self.query_one("#body", TextArea)
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".txt", prefix="parley-", delete=False, encoding="utf-8"
-        ) as handle:
-            handle.write(body.text)
-            path = Path(handle.name)
         try:
-            with self.app.suspend():
-                subprocess.run([*shlex.split(editor), str(path)], check=False)
-            text = path.read_text(encoding="utf-8")
-        except SuspendNotSupported:
-            self.show_error("This terminal can't hand over to an editor; edit the body here.")
+            body.load_text(edit_in_editor(self.app, body.text))
+        except EditorFailed as failed:
+            self.show_error(str(failed))
             return
-        except (OSError, ValueError) as err:
-            self.show_error(f"Couldn't run the editor {editor!r}: {err}.")
-            return
-        finally:
-            path.unlink(missing_ok=True)
-        # Editors end the file with a newline the user never typed.
-        if text.endswith("\n") and not body.text.endswith("\n"):
-            text = text[:-1]
-        body.load_text(text)
         body.focus()
         self.update_counter()

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from app.core.errors import BadInput
-from app.core.views import Counts, CreditsView
+from app.core.views import DRAFTS, Counts, CreditsView
 from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import INBOX_BINDINGS
 from app.ui.mailbox import Mailbox
@@ -141,7 +141,10 @@ class InboxScreen(RunsWork, Screen):
         self.conversations.open_current()
 
     def on_conversation_list_opened(self, event: ConversationList.Opened) -> None:
-        self._open(event.row.id)
+        if event.row.kind == "draft":
+            self.parley.reopen_draft(event.row.id)
+        else:
+            self._open(event.row.id)
 
     def _open(self, conversation_id: int, **options) -> None:
         thread = self.parley.thread_screen()
@@ -150,12 +153,14 @@ class InboxScreen(RunsWork, Screen):
 
     def action_reply(self) -> None:
         row = self.conversations.current
-        if row is not None:
+        if row is not None and row.kind == "draft":
+            self.parley.reopen_draft(row.id)
+        elif row is not None:
             self._open(row.id, reply=True)
 
     def action_profile(self) -> None:
         row = self.conversations.current
-        if row is not None:
+        if row is not None and row.kind != "draft":
             self._open(row.id, profile=True)
 
     def on_conversation_list_failed(self, event: ConversationList.Failed) -> None:
@@ -245,24 +250,53 @@ class InboxScreen(RunsWork, Screen):
             ids = self._targets()
             if not ids:
                 finished()
-                return
-            mailbox = self.mailbox
-            work = (lambda: mailbox.toggle(action, ids)) if toggle else (lambda: mailbox.apply(action, ids))
-
-            def done(token) -> None:
-                changed = self.parley.remember_undo(token)
-                self.conversations.set_selected(set())
-                self.status.show_note(done_sentence(token.action, changed))
-                self.refresh_from_store()
-                self._when_shown(finished)
-
-            def failed(sentence: str) -> None:
-                self.show_failure(sentence)
-                finished()
-
-            self.in_thread(work, then=done, failed=failed, group="triage")
+            elif self._showing_drafts:
+                self._act_on_drafts(action, ids, finished)
+            else:
+                self._act_on_conversations(action, ids, toggle, finished)
 
         self.steps.add(step)
+
+    @property
+    def _showing_drafts(self) -> bool:
+        return self.filter_name == DRAFTS and self.search_query is None
+
+    def _act_on_drafts(self, action: str, ids: list[int], finished) -> None:
+        """Drafts are opened or deleted; a deleted draft is gone (it is not a conversation)."""
+        if action != "delete":
+            self.status.show_note("A draft is opened with enter or deleted with d.")
+            finished()
+            return
+        mailbox = self.mailbox
+
+        def done(_) -> None:
+            self.conversations.set_selected(set())
+            self.status.show_note("Deleted the draft." if len(ids) == 1 else f"Deleted {len(ids)} drafts.")
+            self.refresh_from_store()
+            self._when_shown(finished)
+
+        def failed(sentence: str) -> None:
+            self.show_failure(sentence)
+            finished()
+
+        self.in_thread(lambda: mailbox.delete_drafts(ids), then=done, failed=failed, group="triage")
+
+    def _act_on_conversations(self, action: str, ids: list[int], toggle: bool, finished) -> None:
+        mailbox = self.mailbox
+        work = (lambda: mailbox.toggle(action, ids)) if toggle else (lambda: mailbox.apply(action, ids))
+
+        def done(token) -> None:
+            changed = self.parley.remember_undo(token)
+            self.conversations.set_selected(set())
+            self.status.show_note(done_sentence(token.action, changed))
+            self.refresh_from_store()
+            self._when_shown(finished)
+
+        def failed(sentence: str) -> None:
+            self.show_failure(sentence)
+            finished()
+
+        self.in_thread(work, then=done, failed=failed, group="triage")
 
     def action_archive(self) -> None:
         if self.filter_name == "archived":
@@ -298,6 +332,9 @@ class InboxScreen(RunsWork, Screen):
         self._act("not-spam")
 
     def action_report(self) -> None:
+        if self._showing_drafts:
+            self._act("spam")
+            return
         row = self.conversations.current
         in_spam = self.filter_name == "spam" or (row is not None and row.spam and not self.conversations.selected)
         if in_spam:

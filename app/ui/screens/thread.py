@@ -12,17 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Input, Static, TextArea
 
+from app.core.plans import LIMITS
 from app.core.views import MessageView as MessageRecord
-from app.core.views import ThreadView
+from app.core.views import DraftView, ThreadView
 from app.ui.changes import StoreChanged
-from app.ui.keymap import REPLY_BINDINGS, THREAD_BINDINGS
+from app.ui.editor import EditorFailed, edit_in_editor
+from app.ui.keymap import THREAD_BINDINGS
 from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
 from app.ui.undo import TriageSteps, done_sentence
 from app.ui.widgets.message_view import PAGE_SIZE, MessageView
 from app.ui.widgets.profile_panel import ProfilePanel
+from app.ui.widgets.text_areas import ReplyBox
 from app.ui.widgets.work import RunsWork
 
 if TYPE_CHECKING:
@@ -32,13 +35,6 @@ BANNER = "This message may contain unwanted or harmful content."
 # How many of the newest loaded messages are refetched when the conversation changes:
 # enough to catch a recall within its window and any "Seen" moving.
 TAIL = 50
-
-
-class ReplyBox(Input):
-    BINDINGS: ClassVar[list[BindingType]] = [*REPLY_BINDINGS]
-
-    def action_send(self) -> None:
-        self.post_message(self.Submitted(self, self.value))
 
 
 class ThreadScreen(RunsWork, Screen):
@@ -55,11 +51,14 @@ class ThreadScreen(RunsWork, Screen):
         self._want_profile = False
         self._loading_older = False
         self._saving: list[int] = []
+        self._reply_draft = False  # the reply box holds this conversation's draft
         self.steps = TriageSteps()
 
     def show_conversation(self, conversation_id: int, *, reply: bool = False, profile: bool = False) -> None:
         """Show another conversation. One thread screen serves every conversation, so
         opening one costs a query, not building the screen's widgets again."""
+        if self.conversation_id != conversation_id:
+            self.keep_reply()
         self.conversation_id = conversation_id
         self.view = None
         self.response = None
@@ -85,8 +84,11 @@ class ThreadScreen(RunsWork, Screen):
         # Focus must not select the text: a quick reply is there to be edited, not replaced.
         yield Input(id="save-path", compact=True, select_on_focus=False,
                     placeholder="Save to… (enter saves, escape cancels)")
-        yield ReplyBox(id="reply", compact=True, select_on_focus=False,
-                       placeholder="Write a reply… (enter or ctrl+s sends, r to focus)")
+        enter_sends = bool(self.parley.config.get("enter-sends", True))
+        yield ReplyBox(id="reply", enter_sends=enter_sends, placeholder=(
+            "Write a reply… (enter or ctrl+s sends, alt+enter new line, r to focus)" if enter_sends
+            else "Write a reply… (ctrl+s sends, r to focus)"))
+        yield Static("", id="reply-counter", markup=False)
         yield Static("", id="thread-error", markup=False)
         yield Footer()
 
@@ -113,6 +115,7 @@ class ThreadScreen(RunsWork, Screen):
             self.remove_class(state)
         self.query_one("#thread-title", Static).update("")
         self.query_one("#reply", ReplyBox).value = ""
+        self._reply_draft = False
         self.query_one(ProfilePanel).remove_class("-open")
         self.message_view.set_messages([], has_older=False)
         self.message_view.focus()
@@ -133,13 +136,14 @@ class ThreadScreen(RunsWork, Screen):
             view = mailbox.thread(conversation_id)
             newest = mailbox.messages(conversation_id, limit=PAGE_SIZE)
             mailbox.mark_read(conversation_id)
-            return view, newest
+            return view, newest, mailbox.reply_draft(conversation_id)
 
         def shown(result) -> None:
             if conversation_id != self.conversation_id:
                 return  # the screen has moved on to another conversation
-            view, newest = result
+            view, newest, draft = result
             self.show_header(view)
+            self.bring_back_reply(draft)
             self.message_view.set_messages(newest, has_older=view.message_count > len(newest))
 
         self.in_thread(fetch, then=shown, failed=self._gone(conversation_id), group="thread-load",
@@ -240,8 +244,49 @@ class ThreadScreen(RunsWork, Screen):
         self.response = response
         box = self.query_one("#reply", ReplyBox)
         box.value = self.mailbox.quick_reply_text(response)
-        box.cursor_position = len(box.value)
         box.focus()
+
+    def bring_back_reply(self, draft: DraftView | None) -> None:
+        """The reply left half-written here comes back in the box."""
+        box = self.query_one("#reply", ReplyBox)
+        if draft is None or box.text.strip():
+            return
+        self._reply_draft = True
+        box.value = draft.body
+        self.update_reply_counter()
+
+    def keep_reply(self) -> None:
+        """Leaving the conversation: a half-written reply is kept as its draft (and one line says so)."""
+        if self.conversation_id is None or not self.is_mounted:
+            return
+        box = self.query_one("#reply", ReplyBox)
+        text, had_draft = box.text, self._reply_draft
+        if not text.strip() and not had_draft:
+            return
+        mailbox, conversation_id = self.mailbox, self.conversation_id
+        box.value = ""
+        self._reply_draft = False
+        note = "Your reply is kept as a draft (0 lists drafts)." if text.strip() else "The reply's draft is removed."
+        self.parley.in_thread(lambda: mailbox.save_draft([], "", text, conversation_id),
+                              then=lambda _: self.app.notify(note, timeout=3), group="reply-draft")
+
+    def update_reply_counter(self) -> None:
+        used = len(self.query_one("#reply", ReplyBox).text)
+        limit = self.reply_limit
+        counter = self.query_one("#reply-counter", Static)
+        counter.update(f"{used:,} / {limit:,}")
+        counter.display = bool(used)
+        counter.set_class(used > limit, "-over")
+
+    @property
+    def reply_limit(self) -> int:
+        """What a reply here may hold: an InMail's limit while the reply would be one (the
+        sender writing again before an answer), a message's otherwise."""
+        view = self.view
+        if (view is not None and view.inmail_status == "pending"
+                and view.inmail_sender_id == self.mailbox.member_id):
+            return LIMITS.inmail_body_max
+        return LIMITS.message_body_max
 
     @on(Button.Pressed, "#quick-accept")
     def _accept_pressed(self) -> None:
@@ -251,14 +296,24 @@ class ThreadScreen(RunsWork, Screen):
     def _decline_pressed(self) -> None:
         self.action_quick_reply("decline")
 
-    @on(Input.Changed, "#reply")
-    def _reply_changed(self, event: Input.Changed) -> None:
-        if not event.value.strip():
+    @on(TextArea.Changed, "#reply")
+    def _reply_changed(self, event: TextArea.Changed) -> None:
+        if not event.text_area.text.strip():
             self.response = None
         self.show_error(None)
+        self.update_reply_counter()
 
-    @on(Input.Submitted, "#reply")
-    def _send(self, event: Input.Submitted) -> None:
+    @on(ReplyBox.EditRequested)
+    def _edit_reply(self, event: ReplyBox.EditRequested) -> None:
+        box = self.query_one("#reply", ReplyBox)
+        try:
+            box.value = edit_in_editor(self.app, box.text)
+        except EditorFailed as failed:
+            self.show_error(str(failed))
+        box.focus()
+
+    @on(ReplyBox.Submitted)
+    def _send(self, event: ReplyBox.Submitted) -> None:
         event.stop()
         body = event.value
         mailbox, conversation_id, response = self.mailbox, self.shown_id, self.response
@@ -267,6 +322,7 @@ class ThreadScreen(RunsWork, Screen):
             self.response = None
             box = self.query_one("#reply", ReplyBox)
             box.value = ""
+            self._reply_draft = False  # sending removed the draft
             note = "Sent."
             if response == "accept":
                 note = "Accepted: your reply was sent."
@@ -342,6 +398,7 @@ class ThreadScreen(RunsWork, Screen):
 
     def dismiss_thread(self) -> None:
         if self.app.screen is self:
+            self.keep_reply()
             self.app.pop_screen()
 
     def _profile_member_id(self) -> int | None:

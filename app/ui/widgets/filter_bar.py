@@ -6,7 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from app.core.views import FILTER_LABELS, FILTERS, Counts
+from app.core.views import FILTER_LABELS, LIST_KEYS, Counts
 
 
 class FilterBar(Widget):
@@ -32,11 +32,11 @@ class FilterBar(Widget):
         self.searching = searching
         self.refresh(layout=True)
 
-    def visible_filters(self) -> list[tuple[int, str]]:
+    def visible_filters(self) -> list[tuple[str, str]]:
         """(key number, filter) pairs shown; Focused and Other merge into All when off."""
         return [
             (number, name)
-            for number, name in enumerate(FILTERS, 1)
+            for name, number in LIST_KEYS.items()
             if self.focused_inbox or name not in ("focused", "other")
         ]
 
