@@ -267,8 +267,12 @@ class ThreadScreen(RunsWork, Screen):
         box.value = ""
         self._reply_draft = False
         note = "Your reply is kept as a draft (0 lists drafts)." if text.strip() else "The reply's draft is removed."
-        self.parley.in_thread(lambda: mailbox.save_draft([], "", text, conversation_id),
-                              then=lambda _: self.app.notify(note, timeout=3), group="reply-draft")
+        def kept(_) -> None:
+            self.app.notify(note, timeout=3)
+            self.app.post_message(StoreChanged({conversation_id}))  # the Drafts count moved
+
+        self.parley.in_thread(lambda: mailbox.save_draft([], "", text, conversation_id), then=kept,
+                              group="reply-draft")
 
     def update_reply_counter(self) -> None:
         used = len(self.query_one("#reply", ReplyBox).text)
