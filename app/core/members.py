@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from app.core import clock, credits
 from app.core.directory import member_by_handle, member_by_id, plan_for
@@ -108,7 +108,8 @@ def list_members() -> list[MemberView]:
 
 
 def search_members(prefix: str, limit: int = 10) -> list[MemberView]:
-    """Members whose handle, name or a word of their name starts with ``prefix`` (To: completion)."""
+    """Members whose handle, name, company or a word of their name or company starts with
+    ``prefix``, whatever its case (To: completion)."""
     text = (prefix or "").strip().lstrip("@")
     if not text:
         return []
@@ -116,8 +117,10 @@ def search_members(prefix: str, limit: int = 10) -> list[MemberView]:
         Member.select()
         .where(
             Member.handle.startswith(text.lower())
-            | Member.name.startswith(text)
-            | Member.name.contains(" " + text)
+            | fn.LOWER(Member.name).startswith(text.lower())
+            | fn.LOWER(Member.name).contains(" " + text.lower())
+            | fn.LOWER(Member.company).startswith(text.lower())
+            | fn.LOWER(Member.company).contains(" " + text.lower())
         )
         .order_by(Member.name, Member.handle)
         .limit(limit)

@@ -94,6 +94,7 @@ COMPOSE_BINDINGS: list[Binding] = [
     bind("ctrl+s", "send", "Send", "send"),
     bind("escape", "keep_draft", "Close, keep draft", "back"),
     bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-in-editor", priority=True),
+    bind("ctrl+o", "attach", "Attach a file", "attach", priority=True),
 ]
 
 ALL_BINDINGS: list[Binding] = [

@@ -240,6 +240,14 @@ class Mailbox:
 
         return members.search_members(prefix, limit)
 
+    def completions(self, typed: str, limit: int = 6) -> list[tuple[MemberView, str]]:
+        """Members the To field may complete to (people, not the member) and their degree."""
+        from app.core import members
+
+        found = [m for m in members.search_members(typed, limit + 1)
+                 if m.id != self.member_id and m.kind == "person"][:limit]
+        return [(member, members.degree(self.member_id, member.id)) for member in found]
+
     def route_to(self, member_id: int) -> RouteDecision:
         from app.core import routing
 
