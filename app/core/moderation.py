@@ -24,6 +24,7 @@ from app.store.models import (
     REPORT_REASONS,
     Block,
     ConversationState,
+    Member,
     Message,
     Report,
     tuples,
@@ -178,6 +179,15 @@ def _reported_member(state: ConversationState) -> int | None:
         .first()
     )
     return row.sender_id if row else None
+
+
+def sender_handle(member_id: int, conversation_id) -> str | None:
+    """The member a block from this conversation applies to (as a report would name them)."""
+    state = member_state(member_id, conversation_id)
+    other = _reported_member(state)
+    if other is None or other == member_id:
+        return None
+    return Member.get_by_id(other).handle
 
 
 def report(member_id: int, conversation_id, reason: str, now: datetime | None = None) -> None:

@@ -154,6 +154,13 @@ class ProfileFacts:
     member: MemberView
     degree: str  # "1st" | "2nd" | "3rd+" | "you"
     shared: tuple[MemberView, ...]
+    blocked: bool = False  # the viewer has blocked this member
+
+
+@dataclass(frozen=True)
+class BlockedMember:
+    member: MemberView
+    since: datetime
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 
 from app.core.views import DraftView, MemberView
 from app.ui.changes import SettingsChanged, StoreChanged
-from app.ui.keymap import APP_BINDINGS, BINDING_IDS, keymap_from_config
+from app.ui.keymap import APP_BINDINGS, BINDING_IDS, PALETTE_ACTIONS, key_collisions, keymap_from_config
 from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
 from app.ui.text import choose_glyphs, use_glyphs
@@ -51,6 +51,7 @@ class ActionsProvider(Provider):
     """Every Parley action bound on the current screen, by its description, with its key."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Each action once (by its name): the bound ones with their key, then those without a key."""
         app = self.app
         found: list[tuple[str, str, Callable[[], Any]]] = []
         seen: set[str] = set()
@@ -59,24 +60,30 @@ class ActionsProvider(Provider):
             # Parley's own actions only: not the text boxes' cursor keys and the like.
             if not active.enabled or binding.id not in BINDING_IDS or binding.action == "command_palette":
                 continue
-            ident = binding.id or binding.action
-            if ident in seen:
+            if binding.description in seen:
                 continue
-            seen.add(ident)
+            seen.add(binding.description)
             key = app.get_key_display(binding)
-            found.append((binding.description, key, partial(app.run_action, binding.action, active.node)))
+            found.append((binding.description, f"key: {key}", partial(app.run_action, binding.action, active.node)))
+        for action in PALETTE_ACTIONS:
+            target = self.screen if hasattr(self.screen, action.method) else app
+            if action.description in seen or not hasattr(target, action.method) or not app.check_action(
+                    action.action.partition("(")[0], ()):
+                continue
+            seen.add(action.description)
+            found.append((action.description, "no key", partial(app.run_action, action.action, target)))
         return found
 
     async def discover(self) -> Hits:
         for name, key, run in self._actions():
-            yield DiscoveryHit(name, run, help=f"key: {key}")
+            yield DiscoveryHit(name, run, help=key)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, key, run in self._actions():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, help=f"key: {key}")
+                yield Hit(score, matcher.highlight(name), run, help=key)
 
 
 class GettingStartedScreen(Screen):
@@ -113,7 +120,9 @@ class ParleyApp(RunsWork, App):
             self.set_keymap(keymap)
         if unknown:
             self.notify(f"The config's [keys] table names unknown actions: {', '.join(unknown)}.",
-                        severity="warning")
+                        severity="warning", markup=False)
+        for sentence in key_collisions(keymap):
+            self.notify(sentence, severity="warning", markup=False)
         if self.mailbox is None:
             self.push_screen(GettingStartedScreen())
             if self.exit_on_first_paint:
@@ -130,9 +139,15 @@ class ParleyApp(RunsWork, App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a member (an empty store) there is nobody to compose or configure for.
-        if action in ("compose", "settings") and self.mailbox is None:
+        if action in ("compose", "settings", "plan_and_credits", "blocked_members") and self.mailbox is None:
             return False
         return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Quit is Parley's own action in the palette (with its key): listed once.
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
 
     @property
     def acting(self) -> Mailbox:
@@ -291,10 +306,16 @@ class ParleyApp(RunsWork, App):
 
         self.in_thread(lambda: mailbox.draft(draft_id), then=found, group="draft")
 
-    def action_settings(self) -> None:
+    def action_settings(self, tab: str = "toggles") -> None:
         from app.ui.screens.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen(self.acting))
+        self.push_screen(SettingsScreen(self.acting, tab))
+
+    def action_plan_and_credits(self) -> None:
+        self.action_settings("plan")
+
+    def action_blocked_members(self) -> None:
+        self.action_settings("blocked")
 
     def action_help(self) -> None:
         from app.ui.screens.help import HelpScreen

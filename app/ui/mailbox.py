@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.views import (
     DRAFTS,
+    BlockedMember,
     ConversationRow,
     Counts,
     CreditsView,
@@ -287,6 +288,30 @@ class Mailbox:
         from app.core import moderation
 
         moderation.report(self.member_id, conversation_id, reason)
+
+    def block_sender(self, conversation_id: int, blocking: bool) -> str:
+        """Block (or unblock) the other side of a conversation; the sentence that says so."""
+        from app.core import moderation
+
+        handle = moderation.sender_handle(self.member_id, conversation_id)
+        if handle is None:
+            return "There is nobody here to block."
+        return self.block(handle, blocking)
+
+    def block(self, handle: str, blocking: bool) -> str:
+        from app.core import members
+
+        person = members.member_view(members.member_by_handle(handle))
+        if blocking:
+            members.block(self.member_id, handle)
+            return f"Blocked {person.name}: no messages either way."
+        members.unblock(self.member_id, handle)
+        return f"Unblocked {person.name}."
+
+    def blocked_members(self) -> list[BlockedMember]:
+        from app.core import members
+
+        return members.blocked_members(self.member_id)
 
     def mark_safe(self, conversation_id: int) -> None:
         from app.core import moderation

@@ -36,7 +36,7 @@ def test_unknown_keys_and_wrong_types_are_one_warning_each_and_the_rest_applies(
     assert out == "Added Maya Chen (me) on Basic (free).\n" and db.exists()
     assert err.splitlines() == [
         f"{config}: 'as' should be text, not a number; it is ignored.",
-        f"{config}: unknown key 'colour' (known keys: db, as, glyphs, keys); it is ignored.",
+        f"{config}: unknown key 'colour' (known keys: db, as, glyphs, keys, enter-sends); it is ignored.",
         f"{config}: 'keys.archive' should be text or a list of text, not a number; it is ignored.",
     ]
     assert load_config().keys == {"compose": "n"}

@@ -344,6 +344,13 @@ class InboxScreen(RunsWork, Screen):
         elif row is not None:
             self.parley.report_conversation(row.id, self.refresh_from_store)
 
+    def action_block_sender(self, blocking: bool) -> None:
+        row = self.conversations.current
+        if row is None or row.kind == "draft":
+            return
+        mailbox, conversation_id = self.mailbox, row.id
+        self.in_thread(lambda: mailbox.block_sender(conversation_id, blocking), then=self.status.show_note)
+
     def action_undo(self) -> None:
         def step(finished) -> None:
             def undone() -> None:

@@ -347,15 +347,17 @@ class ThreadScreen(RunsWork, Screen):
     # ------------------------------------------------------------------ attachments
 
     def _attachment_message(self) -> MessageRecord | None:
+        """The highlighted message's attachments: never another message's."""
         current = self.message_view.current
-        if current is not None and current.attachments:
-            return current
+        if current is not None:
+            return current if current.attachments else None
         return next((m for m in reversed(self.message_view.messages) if m.attachments), None)
 
     def action_save_attachment(self) -> None:
         message = self._attachment_message()
         if message is None:
-            self.app.notify("No attachments in this conversation.")
+            self.app.notify("This message has no attachment." if self.message_view.current is not None
+                            else "No attachments in this conversation.")
             return
         self._saving = [attachment.id for attachment in message.attachments]
         path = self.query_one("#save-path", Input)
@@ -500,6 +502,46 @@ class ThreadScreen(RunsWork, Screen):
 
     def action_toggle_read(self) -> None:
         self._act("unread", leave=True)
+
+    def action_mark_read(self) -> None:
+        self._act("read")
+
+    def action_mark_unread(self) -> None:
+        self._act("unread", leave=True)
+
+    def action_block_sender(self, blocking: bool) -> None:
+        """Block (or unblock) the member the profile panel shows, else the other side."""
+        member_id = self._profile_member_id()
+        if member_id is None:
+            self.app.notify("There is nobody here to block.")
+            return
+        mailbox = self.mailbox
+
+        def block() -> str:
+            return mailbox.block(mailbox.profile(member_id).member.handle, blocking)
+
+        self.in_thread(block, then=self._blocked)
+
+    def action_toggle_block(self) -> None:
+        member_id = self._profile_member_id()
+        if member_id is None:
+            self.app.notify("There is nobody here to block.")
+            return
+        mailbox = self.mailbox
+
+        def toggle() -> str:
+            facts = mailbox.profile(member_id)
+            return mailbox.block(facts.member.handle, not facts.blocked)
+
+        self.in_thread(toggle, then=self._blocked)
+
+    def _blocked(self, sentence: str) -> None:
+        self.app.notify(sentence)
+        panel = self.query_one(ProfilePanel)
+        if panel.has_class("-open") and panel.facts is not None:
+            mailbox, member_id = self.mailbox, panel.facts.member.id
+            self.in_thread(lambda: mailbox.profile(member_id), then=panel.show_facts, group="profile",
+                           exclusive=True)
 
     def action_mark_spam(self) -> None:
         self._act("spam")
