@@ -169,8 +169,7 @@ def key_collisions(keymap: Mapping[str, str]) -> list[str]:
                 other = owner.setdefault(key, binding_id)
                 if other == binding_id or not (binding_id in keymap or other in keymap):
                     continue
-                sentence = (f"The config's [keys] gives '{key}' to both {other} and {binding_id}; "
-                            f"only {other} gets it.")
+                sentence = f"The config's [keys] gives '{key}' to both {other} and {binding_id}."
                 if sentence not in found:
                     found.append(sentence)
     return found
