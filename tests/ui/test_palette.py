@@ -141,3 +141,14 @@ def test_glyphs_fall_back_to_text_where_the_terminal_cannot_draw_them(monkeypatc
     monkeypatch.setenv("TERM", "screen")
     monkeypatch.setenv("PARLEY_GLYPHS", "unicode")
     assert choose_glyphs() == UNICODE_GLYPHS
+
+
+def test_the_readme_lists_every_keymap_id_and_parley_glyphs():
+    from pathlib import Path
+
+    from app.ui.keymap import BINDING_IDS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [binding_id for binding_id in sorted(BINDING_IDS) if f"| `{binding_id}` |" not in readme]
+    assert missing == []
+    assert "PARLEY_GLYPHS=plain" in readme and "enter-sends" in readme
