@@ -39,7 +39,9 @@ async def test_select_all_then_u_is_undone_by_z(world, drive):
     before = flags(me)
     async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
         await drive.settle(pilot)
-        await drive.press(pilot, "X", "u")
+        await burst(pilot, "X", "u")  # typed together: u waits for the selection
+        await drive.settle(pilot)
+        await drive.until(pilot, lambda: not pilot.app.screen.steps.busy)
         assert unread_titles(me) == set()  # some were unread: all are marked read
         assert "Marked read: 3 conversations" in status(pilot.app)
         await drive.press(pilot, "z")
@@ -116,4 +118,28 @@ async def test_twenty_steps_and_every_delete_are_undone_in_order(world, drive):
             await pilot.press("z")
         await drive.settle(pilot)
         await drive.until(pilot, lambda: not pilot.app.screen.steps.busy, seconds=10)
+        assert flags(me) == before
+
+
+async def test_a_burst_of_keys_in_a_thread_is_one_step_each(world, drive):
+    from app.ui.screens.thread import ThreadScreen
+
+    me = world["me"].id
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Carol Diaz")
+        await drive.press(pilot, "enter")
+        thread = pilot.app.screen
+        assert isinstance(thread, ThreadScreen)
+        before = flags(me)
+        await burst(pilot, "s", "s", "m")
+        await drive.settle(pilot)
+        await drive.until(pilot, lambda: not thread.steps.busy)
+        carol = world["conversations"]["carol"]
+        state = dict(zip(moderation.KEPT, flags(me)[carol]))
+        assert (state["starred"], state["muted"]) == (False, True)  # starred, unstarred, muted
+        assert len(pilot.app.undo_history) == 3
+        await burst(pilot, "z", "z", "z")
+        await drive.settle(pilot)
+        await drive.until(pilot, lambda: not thread.steps.busy)
         assert flags(me) == before

@@ -217,13 +217,22 @@ class InboxScreen(RunsWork, Screen):
         self._note_selection()
 
     def action_select_all(self) -> None:
-        mailbox, filter_name, query = self.mailbox, self.conversations.filter_name, self.search_query
+        # A step like the triage keys: a key typed right after it acts on the whole selection.
+        def step(finished) -> None:
+            mailbox, filter_name, query = self.mailbox, self.conversations.filter_name, self.search_query
 
-        def chosen(ids: list[int]) -> None:
-            self.conversations.set_selected(set(ids))
-            self._note_selection()
+            def chosen(ids: list[int]) -> None:
+                self.conversations.set_selected(set(ids))
+                self._note_selection()
+                finished()
 
-        self.in_thread(lambda: mailbox.conversation_ids(filter_name, query), then=chosen)
+            def failed(sentence: str) -> None:
+                self.show_failure(sentence)
+                finished()
+
+            self.in_thread(lambda: mailbox.conversation_ids(filter_name, query), then=chosen, failed=failed)
+
+        self.steps.add(step)
 
     def _note_selection(self) -> None:
         count = len(self.conversations.selected)
