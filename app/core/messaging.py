@@ -360,7 +360,7 @@ def send(
             result = _send_group(sender, recipients, body, subject or "", attachments, at)
         else:
             result = _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at)
-        _sent_drafts(sender_id, draft_id=draft_id, to_handles=",".join(_handles(to_handles)))
+        _sent_drafts(sender_id, draft_id=draft_id, to_handles=",".join(h.lstrip("@") for h in _handles(to_handles)))
         return result
 
 
@@ -680,7 +680,7 @@ def save_draft(
     at = now or clock.now()
     if isinstance(to_handles, str):
         to_handles = to_handles.split(",")
-    joined = ",".join(h.strip() for h in to_handles if h and h.strip())
+    joined = ",".join(h.strip().lstrip("@") for h in to_handles if h and h.strip())
     with write():
         member_by_id(member_id)
         if conversation_id is not None:
