@@ -91,7 +91,11 @@ class InboxScreen(RunsWork, Screen):
             elif self.search_query is None:
                 self.conversations.reload(counts[self.filter_name])
 
-        self.in_thread(self.mailbox.counts, then=shown, group="counts", exclusive=True)
+        def failed(sentence: str) -> None:
+            self._counts_shown = True  # the steps waiting for them go on
+            self.show_failure(sentence)
+
+        self.in_thread(self.mailbox.counts, then=shown, failed=failed, group="counts", exclusive=True)
 
     def refresh_credits(self) -> None:
         self.in_thread(self.mailbox.credits, then=self._show_credits,
