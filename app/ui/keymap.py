@@ -83,10 +83,11 @@ THREAD_BINDINGS: list[Binding] = [
 ]
 
 # The reply box sends with ctrl+s as well as enter (unless `enter-sends = false`), starts a
-# new line with alt+enter or ctrl+j, and hands the reply to $EDITOR with ctrl+e.
+# new line with ctrl+j (or alt+enter, where the terminal tells it from enter), and hands the
+# reply to $EDITOR with ctrl+e.
 REPLY_BINDINGS: list[Binding] = [
     bind("ctrl+s", "send", "Send", "send", priority=True),
-    bind("alt+enter,ctrl+j", "newline", "New line", "reply-newline", priority=True),
+    bind("ctrl+j,alt+enter", "newline", "New line", "reply-newline", priority=True),
     bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-reply-in-editor", priority=True),
 ]
 

@@ -132,3 +132,14 @@ async def test_ctrl_e_edits_the_reply_in_the_editor_and_shows_escapes_literally(
         drawn = "".join(segment.text for segment in box.render_line(0))
         assert "\x1b" not in drawn and "␛[31mred" in drawn
         assert len(drawn) == box.size.width
+
+
+async def test_what_is_typed_while_a_reply_goes_out_stays_in_the_box(world, drive):
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        thread = await open_thread(pilot, drive, "Bob Stone")
+        await drive.press(pilot, "r")
+        await pilot.press(*"First", "enter", *"Second")
+        await drive.settle(pilot)
+        assert thread.query_one("#reply", ReplyBox).text == "Second"
+        [last] = inbox.messages(world["me"].id, world["conversations"]["bob"], limit=1)
+        assert last.body == "First"

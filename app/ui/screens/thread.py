@@ -86,7 +86,7 @@ class ThreadScreen(RunsWork, Screen):
                     placeholder="Save to… (enter saves, escape cancels)")
         enter_sends = bool(self.parley.config.get("enter-sends", True))
         yield ReplyBox(id="reply", enter_sends=enter_sends, placeholder=(
-            "Write a reply… (enter or ctrl+s sends, alt+enter new line, r to focus)" if enter_sends
+            "Write a reply… (enter or ctrl+s sends, ctrl+j new line, r to focus)" if enter_sends
             else "Write a reply… (ctrl+s sends, r to focus)"))
         yield Static("", id="reply-counter", markup=False)
         yield Static("", id="thread-error", markup=False)
@@ -321,11 +321,11 @@ class ThreadScreen(RunsWork, Screen):
         event.stop()
         body = event.value
         mailbox, conversation_id, response = self.mailbox, self.shown_id, self.response
+        # The box empties at once, so what is typed while the reply goes out is kept.
+        box = self.query_one("#reply", ReplyBox)
+        box.value = ""
 
         def sent(result) -> None:
-            self.response = None
-            box = self.query_one("#reply", ReplyBox)
-            box.value = ""
             self._reply_draft = False  # sending removed the draft
             note = "Sent."
             if response == "accept":
@@ -335,9 +335,17 @@ class ThreadScreen(RunsWork, Screen):
             self.app.notify(note)
             self.refresh_tail()
 
+        def failed(sentence: str) -> None:
+            if conversation_id == self.conversation_id and not box.text:
+                with box.prevent(TextArea.Changed):  # the error stays until the reply is edited
+                    box.value = body  # back as it was, to be put right
+                self.response = response
+                self.update_reply_counter()
+            self.show_error(sentence)
+
         self.in_thread(
             lambda: mailbox.reply(conversation_id, body, response=response),
-            then=sent, failed=self.show_error, group="send", exclusive=True,
+            then=sent, failed=failed, group="send",
         )
 
     def show_error(self, sentence: str | None) -> None:
