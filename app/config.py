@@ -120,6 +120,6 @@ def _keys(value: Any, path: Path, problems: list[str]) -> dict[str, str | list[s
 
 
 def _kind(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table"}
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table", str: "text"}
     return names.get(type(value), type(value).__name__)
 

@@ -54,3 +54,12 @@ def test_the_screens_read_settings_by_their_names_in_the_file(config):
     config.write_text('as = "maya"\n[keys]\narchive = "a"\n')
     loaded = load_config()
     assert loaded.get("as") == "maya" and loaded.get("keys") == {"archive": "a"} and loaded.get("glyphs") is None
+
+
+def test_enter_sends_is_true_or_false(config, capsys):
+    config.write_text("enter-sends = false\n")
+    assert load_config().get("enter-sends", True) is False
+    config.write_text('enter-sends = "no"\n')
+    loaded = load_config()
+    assert loaded.get("enter-sends", True) is True
+    assert loaded.problems == (f"{config}: 'enter-sends' should be true or false, not text; it is ignored.",)
