@@ -152,3 +152,16 @@ def test_the_readme_lists_every_keymap_id_and_parley_glyphs():
     missing = [binding_id for binding_id in sorted(BINDING_IDS) if f"| `{binding_id}` |" not in readme]
     assert missing == []
     assert "PARLEY_GLYPHS=plain" in readme and "enter-sends" in readme
+
+
+async def test_mark_safe_from_the_palette_trusts_the_links_of_a_thread(world, drive):
+    messaging.send(world["carol"].id, ["me"], "Слайды: https://example.com/deck")
+    async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await drive.highlight(pilot, "Carol Diaz")
+        await drive.press(pilot, "enter")
+        thread = pilot.app.screen
+        assert thread.has_class("-banner")
+        await (await palette(pilot))["Mark safe (not spam)"]()
+        await drive.settle(pilot)
+        assert not thread.has_class("-banner")

@@ -555,7 +555,11 @@ class ThreadScreen(RunsWork, Screen):
         self._act("spam")
 
     def action_not_spam(self) -> None:
-        self._act("not-spam")
+        # Mark safe: out of Spam, or, for a conversation with the link banner, its links trusted.
+        if self.view is not None and self.view.link_warning and not self.view.spam:
+            self._banner_safe()
+        else:
+            self._act("not-spam")
 
     def action_report(self) -> None:
         if self.view is not None and self.view.spam:
