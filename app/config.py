@@ -26,6 +26,7 @@ class Config:
     glyphs: str | None = None  # "unicode" or "plain"
     list_density: str | None = None  # "list" in the file: "one-line" or "two-line" conversation rows
     keys: dict[str, str | list[str]] = field(default_factory=dict)  # binding id → keys, e.g. "j,down"
+    enter_sends: bool | None = None  # "enter-sends": enter sends a reply (else a newline; ctrl+s sends)
     problems: tuple[str, ...] = ()
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -35,8 +36,10 @@ class Config:
 
 
 # Each setting's name in the file, and the field that holds it.
-FILE_NAMES = {"db": "db", "as": "acting", "glyphs": "glyphs", "list": "list_density", "keys": "keys"}
+FILE_NAMES = {"db": "db", "as": "acting", "glyphs": "glyphs", "list": "list_density", "keys": "keys",
+              "enter-sends": "enter_sends"}
 TEXT_KEYS = ("db", "as", "glyphs", "list")
+SWITCH_KEYS = ("enter-sends",)
 # Settings that take one of a few words.
 CHOICES = {"list": ("one-line", "two-line")}
 
@@ -98,6 +101,11 @@ def read_config(table: dict[str, Any], path: Path) -> Config:
                 values[FILE_NAMES[key]] = value
             else:
                 problems.append(f"{path}: '{key}' should be text, not {_kind(value)}; it is ignored.")
+        elif key in SWITCH_KEYS:
+            if isinstance(value, bool):
+                values[FILE_NAMES[key]] = value
+            else:
+                problems.append(f"{path}: '{key}' should be true or false, not {_kind(value)}; it is ignored.")
         else:
             known = ", ".join(FILE_NAMES)
             problems.append(f"{path}: unknown key '{key}' (known keys: {known}); it is ignored.")
@@ -119,6 +127,6 @@ def _keys(value: Any, path: Path, problems: list[str]) -> dict[str, str | list[s
 
 
 def _kind(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table"}
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table", str: "text"}
     return names.get(type(value), type(value).__name__)
 

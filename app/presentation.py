@@ -106,7 +106,10 @@ def plain_terminal(setting: str | None = None) -> bool:
         return True
     if choice in ("unicode", "emoji", "fancy"):
         return False
-    if os.environ.get("TERM") in ("linux", "dumb", "vt100", "vt220"):
+    # The Linux console and old terminals draw none of them; GNU screen (TERM=screen…)
+    # measures emoji as one cell and tears the line.
+    term = os.environ.get("TERM") or ""
+    if term in ("linux", "dumb", "vt100", "vt220") or term.startswith("screen"):
         return True
     locale = os.environ.get("LC_ALL") or os.environ.get("LC_CTYPE") or os.environ.get("LANG") or ""
     encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")

@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.core.views import FILTERS
+from app.core.views import LISTS
 from app.presentation import split_handles
 
 TRUE_WORDS = ("on", "true", "yes")
@@ -234,7 +234,7 @@ def build_parser() -> Parser:
         sub.set_defaults(blocking=blocking)
 
     sub = command("inbox", Handler("reading", "inbox"), "list conversations")
-    sub.add_argument("--filter", default="all", choices=FILTERS, metavar="NAME", help=", ".join(FILTERS))
+    sub.add_argument("--filter", default="all", choices=LISTS, metavar="NAME", help=", ".join(LISTS))
     sub.add_argument("--search", metavar="QUERY", help="words, \"phrases\", -word, from: company: is: in: has: "
                                                       "before: after:")
     sub.add_argument("--limit", type=count, default=50, metavar="N")
@@ -243,6 +243,8 @@ def build_parser() -> Parser:
     sub.add_argument("conversation", metavar="CONVERSATION", type=conversation_id)
 
     command("credits", Handler("credits", "credits"), "plan, InMail credits and the ledger")
+
+    command("drafts", Handler("reading", "drafts_command"), "list the messages and replies kept as drafts")
 
     import_commands = family("import", "import messages from another service", "sources", "SOURCE")
     sub = command("linkedin", Handler("interchange", "import_linkedin", creates=True),

@@ -13,8 +13,9 @@ from app.cli.render import (
     wants_json,
 )
 from app.cli.session import acting_member, open_store
+from app.core import drafts
 from app.core import inbox as inboxes
-from app.core.views import ConversationRow, MessageView
+from app.core.views import DRAFTS, ConversationRow, DraftView, MessageView
 from app.presentation import human_size, minute
 
 MESSAGES_A_FETCH = 500
@@ -45,7 +46,11 @@ def _shown_text(row: ConversationRow) -> str:
 def inbox(args) -> int:
     open_store(args)
     me = acting_member(args)
-    rows = inboxes.page(me.id, args.filter, query=args.search, limit=args.limit)
+    if args.filter == DRAFTS and args.search is None:
+        rows = drafts.page(me.id, limit=args.limit)
+    else:
+        rows = inboxes.page(me.id, "all" if args.filter == DRAFTS else args.filter, query=args.search,
+                            limit=args.limit)
     if wants_json(args):
         print_json([_row_json(r) for r in rows])
         return EXIT_OK
@@ -57,6 +62,30 @@ def inbox(args) -> int:
         ((r.id, r.unread or "", minute(r.last_at), one_line(r.title, 28), r.folder, _row_flags(r),
           one_line(_shown_text(r), 500)) for r in rows),
         right=(0, 1),
+    )
+    return EXIT_OK
+
+
+def _draft_json(draft: DraftView) -> dict:
+    return {"id": draft.id, "to": list(draft.to_handles), "subject": draft.subject, "body": draft.body,
+            "conversation": draft.conversation_id, "updated_at": utc(draft.updated_at)}
+
+
+def drafts_command(args) -> int:
+    open_store(args)
+    me = acting_member(args)
+    found = drafts.listing(me.id)
+    if wants_json(args):
+        print_json([_draft_json(d) for d in found])
+        return EXIT_OK
+    if not found:
+        print("No drafts.")
+        return EXIT_OK
+    print_table(
+        ("ID", "WHEN", "TO", "CONVERSATION", "DRAFT"),
+        ((d.id, minute(d.updated_at), one_line(", ".join(d.to_handles), 40), d.conversation_id or "",
+          one_line(f"{d.subject} — {d.body}" if d.subject else d.body, 500)) for d in found),
+        right=(0, 3),
     )
     return EXIT_OK
 

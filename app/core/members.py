@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from app.core import clock, credits
 from app.core.directory import member_by_handle, member_by_id, plan_for
 from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS
-from app.core.views import MemberView, ProfileFacts
+from app.core.views import BlockedMember, MemberView, ProfileFacts
 from app.store.db import write
 from app.store.models import Block, Connection, ConversationState, Member, MemberSettings, tuples
 
@@ -108,7 +108,8 @@ def list_members() -> list[MemberView]:
 
 
 def search_members(prefix: str, limit: int = 10) -> list[MemberView]:
-    """Members whose handle, name or a word of their name starts with ``prefix`` (To: completion)."""
+    """Members whose handle, name, company or a word of their name or company starts with
+    ``prefix``, whatever its case (To: completion)."""
     text = (prefix or "").strip().lstrip("@")
     if not text:
         return []
@@ -116,8 +117,10 @@ def search_members(prefix: str, limit: int = 10) -> list[MemberView]:
         Member.select()
         .where(
             Member.handle.startswith(text.lower())
-            | Member.name.startswith(text)
-            | Member.name.contains(" " + text)
+            | fn.LOWER(Member.name).startswith(text.lower())
+            | fn.LOWER(Member.name).contains(" " + text.lower())
+            | fn.LOWER(Member.company).startswith(text.lower())
+            | fn.LOWER(Member.company).contains(" " + text.lower())
         )
         .order_by(Member.name, Member.handle)
         .limit(limit)
@@ -201,6 +204,17 @@ def unblock(member_id: int, handle: str) -> None:
         Block.delete().where((Block.blocker == member_id) & (Block.blocked == other.id)).execute()
 
 
+def has_blocked(member_id: int, other_id: int) -> bool:
+    return Block.select().where((Block.blocker == member_id) & (Block.blocked == other_id)).exists()
+
+
+def blocked_members(member_id: int) -> list[BlockedMember]:
+    """The members this member has blocked, most recent first (Settings lists them)."""
+    query = (Block.select(Block, Member).join(Member, on=(Block.blocked == Member.id))
+             .where(Block.blocker == member_id).order_by(Block.at.desc(), Block.id.desc()))
+    return [BlockedMember(member_view(block.blocked), block.at) for block in query]
+
+
 def is_blocked_either(a_id: int, b_id: int) -> bool:
     return (
         Block.select()
@@ -250,4 +264,5 @@ def degree(a_id: int, b_id: int) -> str:
 def profile_facts(viewer_id: int, member_id: int) -> ProfileFacts:
     member = member_by_id(member_id)
     shared = shared_connections(viewer_id, member_id) if viewer_id != member_id else []
-    return ProfileFacts(member=member_view(member), degree=degree(viewer_id, member_id), shared=tuple(shared))
+    return ProfileFacts(member=member_view(member), degree=degree(viewer_id, member_id), shared=tuple(shared),
+                        blocked=has_blocked(viewer_id, member_id))

@@ -345,8 +345,11 @@ def send(
     subject: str | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
     now: datetime | None = None,
+    draft_id: int | None = None,
 ) -> SendResult:
-    """Send a message: to one member by the route of §2, to several as a group of connections."""
+    """Send a message: to one member by the route of §2, to several as a group of connections.
+
+    ``draft_id``: the draft it was written in, removed once it is sent."""
     at = now or clock.now()
     attachments = list(attachments)
     with write():
@@ -358,8 +361,11 @@ def send(
         check_body(body, LIMITS.message_body_max, "A message")
         check_subject(subject, required=False)
         if len(recipients) > 1:
-            return _send_group(sender, recipients, body, subject or "", attachments, at)
-        return _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at)
+            result = _send_group(sender, recipients, body, subject or "", attachments, at)
+        else:
+            result = _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at)
+        _sent_drafts(sender_id, draft_id=draft_id, to_handles=",".join(h.lstrip("@") for h in _handles(to_handles)))
+        return result
 
 
 # ---- groups ----------------------------------------------------------------------------------------
@@ -379,6 +385,8 @@ def _check_group_members(adder: Member, members: Sequence[Member], already: int)
     for member in members:
         if member.id in blocked:
             raise Refused(routing.CANT_MESSAGE)
+        if member.kind == "company":
+            raise Refused(routing.COMPANY_ACCOUNT)
         if member.id not in connected:
             raise Refused(f"Groups are for connections only: {member.name} is not one of your connections.")
 
@@ -541,11 +549,14 @@ def reply(
             if state.left:
                 raise Refused("You have left this group.")
             message = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at)
+            _sent_drafts(member_id, conversation_id=conversation.id)
             return SendResult(conversation.id, message.id, "message", credits.balance(member_id))
         if state.peer_id is None:
             raise Refused(routing.CANT_MESSAGE)
         peer = member_by_id(state.peer_id)
-        return _deliver_to_one(routing.Pair(member, peer), conversation, text, None, (), at, response=response)
+        result = _deliver_to_one(routing.Pair(member, peer), conversation, text, None, (), at, response=response)
+        _sent_drafts(member_id, conversation_id=conversation.id)
+        return result
 
 
 def _awaits_answer_from(conversation_id: int, member_id: int) -> bool:
@@ -666,13 +677,18 @@ def _draft_view(draft: Draft) -> DraftView:
 
 
 def save_draft(
-    member_id: int, to_handles, subject: str, body: str, conversation_id: int | None = None, now: datetime | None = None
-) -> int:
-    """Keep what was being written; one draft per conversation, or per set of recipients."""
+    member_id: int, to_handles, subject: str, body: str, conversation_id: int | None = None,
+    now: datetime | None = None, draft_id: int | None = None,
+) -> int | None:
+    """Keep what was being written; one draft per conversation, or per set of recipients.
+
+    ``draft_id`` names the draft being edited (reopened from Drafts), whatever its recipients
+    are now. Nothing left to keep (no subject, a blank body) removes the draft: None.
+    """
     at = now or clock.now()
     if isinstance(to_handles, str):
         to_handles = to_handles.split(",")
-    joined = ",".join(h.strip() for h in to_handles if h and h.strip())
+    joined = ",".join(h.strip().lstrip("@") for h in to_handles if h and h.strip())
     with write():
         member_by_id(member_id)
         if conversation_id is not None:
@@ -680,7 +696,13 @@ def save_draft(
             same = (Draft.conversation == conversation_id)
         else:
             same = Draft.conversation.is_null() & (Draft.to_handles == joined)
+        if draft_id is not None:
+            same = Draft.id == draft_id
         draft = Draft.get_or_none((Draft.member == member_id) & same)
+        if is_blank(body or "") and not (subject or "").strip():
+            if draft is not None:
+                draft.delete_instance()
+            return None
         if draft is None:
             draft = Draft(member=member_id, conversation=conversation_id)
         draft.to_handles, draft.subject, draft.body, draft.updated_at = joined, subject or "", body or "", at
@@ -693,10 +715,40 @@ def drafts(member_id: int) -> list[DraftView]:
     return [_draft_view(d) for d in query]
 
 
-def delete_draft(draft_id: int) -> None:
+def draft(member_id: int, draft_id: int) -> DraftView:
+    found = Draft.get_or_none((Draft.id == draft_id) & (Draft.member == member_id))
+    if found is None:
+        raise NotFound(f"There is no draft {draft_id}.")
+    return _draft_view(found)
+
+
+def reply_draft(member_id: int, conversation_id: int) -> DraftView | None:
+    """The reply the member left half-written in this conversation, if any."""
+    found = Draft.get_or_none((Draft.member == member_id) & (Draft.conversation == conversation_id))
+    return _draft_view(found) if found is not None else None
+
+
+def delete_draft(draft_id: int, member_id: int | None = None) -> None:
+    mine = Draft.id == draft_id
+    if member_id is not None:
+        mine &= Draft.member == member_id
     with write():
-        if not Draft.delete().where(Draft.id == draft_id).execute():
+        if not Draft.delete().where(mine).execute():
             raise NotFound(f"There is no draft {draft_id}.")
+
+
+def _sent_drafts(member_id: int, *, conversation_id: int | None = None, draft_id: int | None = None,
+                 to_handles: str | None = None) -> None:
+    """Sending removes the draft it was written in, and the draft to the same people
+    (inside the sending transaction)."""
+    if to_handles is not None:
+        Draft.delete().where(
+            (Draft.member == member_id) & Draft.conversation.is_null() & (Draft.to_handles == to_handles)
+        ).execute()
+    if conversation_id is not None:
+        Draft.delete().where((Draft.member == member_id) & (Draft.conversation == conversation_id)).execute()
+    if draft_id is not None:
+        Draft.delete().where((Draft.member == member_id) & (Draft.id == draft_id)).execute()
 
 
 # ---- attachments -------------------------------------------------------------------------------------------------

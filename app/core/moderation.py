@@ -24,6 +24,7 @@ from app.store.models import (
     REPORT_REASONS,
     Block,
     ConversationState,
+    Member,
     Message,
     Report,
     tuples,
@@ -59,7 +60,8 @@ DERIVED_BOX = Case(None, tuple((getattr(S, flag) == True, box) for flag, box in 
 
 @dataclass(frozen=True)
 class UndoToken:
-    """What one action changed: each conversation's flags from before it."""
+    """What one action changed: the flags from before it of each conversation it changed
+    (a conversation already as the action leaves it is not in it)."""
 
     member_id: int
     action: str
@@ -124,7 +126,35 @@ def apply(member_id: int, action: str, conversation_ids, now: datetime | None = 
             if action == "unread":
                 S.update(unread=1).where(mine & (S.unread == 0)).execute()
             S.update(box=DERIVED_BOX).where(mine).execute()
-    return UndoToken(member_id, action, tuple((cid, previous[cid]) for cid in wanted))
+        after = _previous(member_id, wanted)
+    # Only what the action changed is put back: undoing a repeat of it does nothing, and says so.
+    return UndoToken(member_id, action, tuple((cid, previous[cid]) for cid in wanted if after[cid] != previous[cid]))
+
+
+# The actions one key both gives and takes back: the state that says a conversation has it already,
+# and the action that takes it back.
+TOGGLES = {
+    "archive": (S.archived == True, "unarchive"),  # noqa: E712
+    "mute": (S.muted == True, "unmute"),  # noqa: E712
+    "star": (S.starred == True, "unstar"),  # noqa: E712
+    "read": (S.has_unread == False, "unread"),  # noqa: E712
+    "spam": (S.spam == True, "not-spam"),  # noqa: E712
+}
+
+
+def toggle(member_id: int, action: str, conversation_ids, now: datetime | None = None) -> UndoToken:
+    """One key for an action and its reverse: ``action`` when any of the conversations lacks it
+    (mark read when any is unread), otherwise the reverse for all of them (mark all unread)."""
+    if action not in TOGGLES:
+        raise BadInput(f"Unknown action {action!r}; choose one of: {', '.join(TOGGLES)}.")
+    has, reverse = TOGGLES[action]
+    wanted = _conversation_ids(conversation_ids)
+    with write():
+        lacking = any(
+            S.select().where((S.member == member_id) & S.conversation.in_(batch) & ~has).exists()
+            for batch in _batches(wanted)
+        )
+        return apply(member_id, action if lacking else reverse, wanted, now=now)
 
 
 def undo(member_id: int, token: UndoToken, now: datetime | None = None) -> None:
@@ -149,6 +179,15 @@ def _reported_member(state: ConversationState) -> int | None:
         .first()
     )
     return row.sender_id if row else None
+
+
+def sender_handle(member_id: int, conversation_id) -> str | None:
+    """The member a block from this conversation applies to (as a report would name them)."""
+    state = member_state(member_id, conversation_id)
+    other = _reported_member(state)
+    if other is None or other == member_id:
+        return None
+    return Member.get_by_id(other).handle
 
 
 def report(member_id: int, conversation_id, reason: str, now: datetime | None = None) -> None:

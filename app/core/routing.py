@@ -21,6 +21,8 @@ from app.store.models import ConversationState, InMail, Member, MemberSettings, 
 
 CANT_MESSAGE = "You can't message this member."
 CANT_MESSAGE_YOURSELF = "You can't message yourself."
+COMPANY_ACCOUNT = "A company account can't be messaged or sent InMail; it only sends sponsored messages."
+COMPANY_SENDS_SPONSORED_ONLY = "A company account only sends sponsored messages."
 INMAIL_NEEDS_PREMIUM = "InMail needs a Premium plan."
 INMAIL_TURNED_OFF = "This member doesn't accept InMail."
 INMAIL_AWAITS_RESPONSE = "You already sent this member an InMail; wait for a response before sending another."
@@ -114,6 +116,11 @@ def decide(pair: Pair, now: datetime) -> RouteDecision:
         return refused(CANT_MESSAGE_YOURSELF)
     if pair.blocked:
         return refused(CANT_MESSAGE)
+    # Company accounts reach members by sponsored messages only, never by the route.
+    if pair.recipient.kind == "company":
+        return refused(COMPANY_ACCOUNT)
+    if pair.sender.kind == "company":
+        return refused(COMPANY_SENDS_SPONSORED_ONLY)
     if pair.connected or pair.answered:
         return MESSAGE
     if pair.opens_profile:

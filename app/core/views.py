@@ -31,7 +31,13 @@ FILTER_LABELS: dict[str, str] = {
     "starred": "Starred",
     "archived": "Archived",
     "spam": "Spam",
+    "drafts": "Drafts",
 }
+# Drafts is a list of its own after the filters (key 0): messages kept while being written.
+DRAFTS = "drafts"
+LISTS: tuple[str, ...] = (*FILTERS, DRAFTS)
+# The key that shows each list: 1…9 for the filters in their order, 0 for Drafts.
+LIST_KEYS: dict[str, str] = {**{name: str(number) for number, name in enumerate(FILTERS, 1)}, DRAFTS: "0"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,13 @@ class ProfileFacts:
     member: MemberView
     degree: str  # "1st" | "2nd" | "3rd+" | "you"
     shared: tuple[MemberView, ...]
+    blocked: bool = False  # the viewer has blocked this member
+
+
+@dataclass(frozen=True)
+class BlockedMember:
+    member: MemberView
+    since: datetime
 
 
 @dataclass(frozen=True)

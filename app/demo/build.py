@@ -102,6 +102,7 @@ class _Demo:
         self.bulk_outreach(datetime(2026, 2, 10, 7, 0))
         self.sponsored(datetime(2026, 2, 24, 15, 0))
         self.others_talk()
+        self.timeline.add(datetime(2026, 3, 1, 21, 40), self.compose_draft)
 
     # -- members and the graph
 
@@ -174,6 +175,19 @@ class _Demo:
             self.timeline.add(done + timedelta(minutes=5), partial(self.apply, action, state))
         if story.report:
             self.timeline.add(done + timedelta(minutes=10), partial(self.report, story.report, state))
+        if story.draft:
+            self.timeline.add(done + timedelta(minutes=15), partial(self.reply_draft, story.draft, state))
+
+    def reply_draft(self, text: str, state: dict, at: datetime) -> None:
+        from app.core.messaging import save_draft
+
+        save_draft(self.ids[ME], [], "", text, conversation_id=state["conversation"], now=at)
+
+    def compose_draft(self, at: datetime) -> None:
+        from app.core.messaging import save_draft
+
+        save_draft(self.ids[ME], ["hannah-cole"], "", "Hannah, loved your talk on survival models. Would you "
+                   "walk our team through", now=at)
 
     def _author(self, story: Story, who: str) -> str:
         return {"me": ME, "them": story.others[0]}.get(who, who)

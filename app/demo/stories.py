@@ -31,6 +31,7 @@ class Story:
     actions: tuple[str, ...] = ()  # moderation actions "me" applies at the end
     report: str | None = None  # reason "me" reports it with
     peers_read: bool = False  # the other side has read everything (for "Seen")
+    draft: str | None = None  # a reply "me" left half-written (kept as the conversation's draft)
 
 
 def line(who: str, after: str, text: str, **extra) -> Line:
@@ -77,7 +78,7 @@ def stories() -> list[Story]:
                     "team."),
                line("me", "3h", "Read it — clear and blameless, nicely done. I'll take the cross-team item."),
                line("them", "1d", "Orders team agreed to version their schema from next sprint."),
-               read=False),
+               read=False, draft="Great outcome. Can we add the contract checks to the"),
         direct("priya-raman",
                line("them", "2026-02-23 11:30", LONG),
                line("me", "5h", "This is excellent, Priya. I'm halfway through; the cost model in section 6 is exactly "

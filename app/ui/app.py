@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.notifications import SeverityLevel
@@ -25,12 +25,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from app.core.views import MemberView
+from app.core.views import DraftView, MemberView
 from app.ui.changes import SettingsChanged, StoreChanged
-from app.ui.keymap import APP_BINDINGS, BINDING_IDS, keymap_from_config
+from app.ui.keymap import APP_BINDINGS, BINDING_IDS, PALETTE_ACTIONS, key_collisions, keymap_from_config
 from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
 from app.ui.text import choose_glyphs, use_glyphs
+from app.ui.undo import UndoHistory, undone_sentence
 from app.ui.widgets.conversation_list import ConversationList
 from app.ui.widgets.status_line import StatusLine
 from app.ui.widgets.work import RunsWork, WorkFailed
@@ -51,6 +52,7 @@ class ActionsProvider(Provider):
     """Every Parley action bound on the current screen, by its description, with its key."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Each action once (by its name): the bound ones with their key, then those without a key."""
         app = self.app
         found: list[tuple[str, str, Callable[[], Any]]] = []
         seen: set[str] = set()
@@ -59,24 +61,30 @@ class ActionsProvider(Provider):
             # Parley's own actions only: not the text boxes' cursor keys and the like.
             if not active.enabled or binding.id not in BINDING_IDS or binding.action == "command_palette":
                 continue
-            ident = binding.id or binding.action
-            if ident in seen:
+            if binding.description in seen:
                 continue
-            seen.add(ident)
+            seen.add(binding.description)
             key = app.get_key_display(binding)
-            found.append((binding.description, key, partial(app.run_action, binding.action, active.node)))
+            found.append((binding.description, f"key: {key}", partial(app.run_action, binding.action, active.node)))
+        for action in PALETTE_ACTIONS:
+            target = self.screen if hasattr(self.screen, action.method) else app
+            if action.description in seen or not hasattr(target, action.method) or not app.check_action(
+                    action.action.partition("(")[0], ()):
+                continue
+            seen.add(action.description)
+            found.append((action.description, "no key", partial(app.run_action, action.action, target)))
         return found
 
     async def discover(self) -> Hits:
         for name, key, run in self._actions():
-            yield DiscoveryHit(name, run, help=f"key: {key}")
+            yield DiscoveryHit(name, run, help=key)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, key, run in self._actions():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, help=f"key: {key}")
+                yield Hit(score, matcher.highlight(name), run, help=key)
 
 
 class GettingStartedScreen(Screen):
@@ -103,7 +111,7 @@ class ParleyApp(RunsWork, App):
         self.config: Config | Mapping[str, Any] = config or {}
         self.live = live
         self.exit_on_first_paint = exit_on_first_paint
-        self.undo_stack: list[tuple[str, Any, int]] = []
+        self.undo_history = UndoHistory()
         self._stop_watching = threading.Event()
         use_glyphs(choose_glyphs(self.config.get("glyphs")))
 
@@ -113,7 +121,9 @@ class ParleyApp(RunsWork, App):
             self.set_keymap(keymap)
         if unknown:
             self.notify(f"The config's [keys] table names unknown actions: {', '.join(unknown)}.",
-                        severity="warning")
+                        severity="warning", markup=False)
+        for sentence in key_collisions(keymap):
+            self.notify(sentence, severity="warning", markup=False)
         if self.mailbox is None:
             self.push_screen(GettingStartedScreen())
             if self.exit_on_first_paint:
@@ -130,9 +140,15 @@ class ParleyApp(RunsWork, App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a member (an empty store) there is nobody to compose or configure for.
-        if action in ("compose", "settings") and self.mailbox is None:
+        if action in ("compose", "settings", "plan_and_credits", "blocked_members") and self.mailbox is None:
             return False
         return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Quit is Parley's own action in the palette (with its key): listed once.
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
 
     @property
     def acting(self) -> Mailbox:
@@ -230,23 +246,28 @@ class ParleyApp(RunsWork, App):
 
     # ------------------------------------------------------------------ shared actions
 
-    def remember_undo(self, action: str, token: Any, count: int) -> None:
-        self.undo_stack.append((action, token, count))
+    def remember_undo(self, token: Any) -> int:
+        """Keep a triage step for `z`; how many conversations it changed."""
+        return self.undo_history.record(token)
 
     def undo_last(self, then: Callable[[], None]) -> None:
-        if not self.undo_stack:
+        """Undo the newest step, then call `then` (also when there is nothing to undo)."""
+        token = self.undo_history.take()
+        if token is None:
             self.notify("Nothing to undo.")
+            then()
             return
-        action, token, count = self.undo_stack.pop()
         mailbox = self.acting
 
         def undone(_) -> None:
-            what = "conversation" if count == 1 else "conversations"
-            verb = "Unarchived" if action == "archive" else "Restored"
-            self.notify(f"{verb} {count} {what}.")
+            self.notify(undone_sentence(token.action, len(token.previous)))
             then()
 
-        self.in_thread(lambda: mailbox.undo(token), then=undone, group="undo")
+        def failed(sentence: str) -> None:
+            self.show_failure(sentence)
+            then()
+
+        self.in_thread(lambda: mailbox.undo(token), then=undone, failed=failed, group="undo")
 
     def report_conversation(self, conversation_id: int, then: Callable[[], None]) -> None:
         """Ask why (the Report dialog), then report: Spam, and the sender is blocked."""
@@ -275,6 +296,9 @@ class ParleyApp(RunsWork, App):
         return self.get_screen("thread", ThreadScreen)
 
     def action_compose(self) -> None:
+        self.open_compose()
+
+    def open_compose(self, draft: DraftView | None = None) -> None:
         from app.ui.screens.compose import ComposeScreen
 
         def sent(result) -> None:
@@ -282,12 +306,32 @@ class ParleyApp(RunsWork, App):
                 self.notify("Sent.")
                 self.post_message(StoreChanged({result.conversation}))
 
-        self.push_screen(ComposeScreen(self.acting), sent)
+        self.push_screen(ComposeScreen(self.acting, draft=draft), sent)
 
-    def action_settings(self) -> None:
+    def reopen_draft(self, draft_id: int) -> None:
+        """Open a draft where it was written: Compose with its fields, or its thread with the reply."""
+        mailbox = self.acting
+
+        def found(draft: DraftView) -> None:
+            if draft.conversation_id is None:
+                self.open_compose(draft)
+                return
+            thread = self.thread_screen()
+            thread.show_conversation(draft.conversation_id, reply=True)
+            self.push_screen(thread)
+
+        self.in_thread(lambda: mailbox.draft(draft_id), then=found, group="draft")
+
+    def action_settings(self, tab: str = "toggles") -> None:
         from app.ui.screens.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen(self.acting))
+        self.push_screen(SettingsScreen(self.acting, tab))
+
+    def action_plan_and_credits(self) -> None:
+        self.action_settings("plan")
+
+    def action_blocked_members(self) -> None:
+        self.action_settings("blocked")
 
     def action_help(self) -> None:
         from app.ui.screens.help import HelpScreen

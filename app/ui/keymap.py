@@ -8,11 +8,12 @@ The same table feeds the command palette and the help screen.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from app.core.views import FILTER_LABELS, FILTERS
+from app.core.views import FILTER_LABELS, LIST_KEYS
 
 if TYPE_CHECKING:
     from app.config import Config
@@ -76,8 +77,8 @@ INBOX_BINDINGS: list[Binding] = [
     bind("X", "select_all", "Select all", "select-all", show=False),
     bind("escape", "back", "Clear", "back", show=False),
     *[
-        bind(str(number), f"filter('{name}')", FILTER_LABELS[name], f"filter-{number}", show=False)
-        for number, name in enumerate(FILTERS, 1)
+        bind(key, f"filter('{name}')", FILTER_LABELS[name], f"filter-{key}", show=False)
+        for name, key in LIST_KEYS.items()
     ],
     *CONVERSATION_BINDINGS,
     *LIST_VIEW_BINDINGS,
@@ -89,15 +90,20 @@ THREAD_BINDINGS: list[Binding] = [
     bind("p", "profile", "Profile", "profile"),
     bind("a", "save_attachment", "Save attachment", "save-attachment", show=False),
     bind("R", "recall", "Recall message", "recall", show=False),
+    bind("b", "toggle_block", "Block/unblock sender", "toggle-block", show=False),
     bind("y", "quick_reply('accept')", "Yes, interested", "accept", show=False),
     bind("n", "quick_reply('decline')", "No thanks", "decline", show=False),
     *CONVERSATION_BINDINGS,
     *READING_BINDINGS,
 ]
 
-# The reply box sends with ctrl+s as well as enter.
+# The reply box sends with ctrl+s as well as enter (unless `enter-sends = false`), starts a
+# new line with ctrl+j (or alt+enter, where the terminal tells it from enter), and hands the
+# reply to $EDITOR with ctrl+e.
 REPLY_BINDINGS: list[Binding] = [
     bind("ctrl+s", "send", "Send", "send", priority=True),
+    bind("ctrl+j,alt+enter", "newline", "New line", "reply-newline", priority=True),
+    bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-reply-in-editor", priority=True),
 ]
 
 # Compose: ctrl+s is not a priority binding there, so it waits behind the keys typed
@@ -106,7 +112,32 @@ COMPOSE_BINDINGS: list[Binding] = [
     bind("ctrl+s", "send", "Send", "send"),
     bind("escape", "keep_draft", "Close, keep draft", "back"),
     bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-in-editor", priority=True),
+    bind("ctrl+o", "attach", "Attach a file", "attach", priority=True),
 ]
+
+# Actions without a key of their own: the command palette offers each on the screens that
+# can do it (those with its action_ method), beside every bound action.
+@dataclass(frozen=True)
+class PaletteAction:
+    id: str
+    action: str
+    description: str
+
+    @property
+    def method(self) -> str:
+        return "action_" + self.action.partition("(")[0]
+
+
+PALETTE_ACTIONS: tuple[PaletteAction, ...] = (
+    PaletteAction("mark-read", "mark_read", "Mark read"),
+    PaletteAction("mark-unread", "mark_unread", "Mark unread"),
+    PaletteAction("mark-spam", "mark_spam", "Mark spam"),
+    PaletteAction("mark-safe", "not_spam", "Mark safe (not spam)"),
+    PaletteAction("block-sender", "block_sender(True)", "Block sender"),
+    PaletteAction("unblock-sender", "block_sender(False)", "Unblock sender"),
+    PaletteAction("plan-and-credits", "plan_and_credits", "Plan & credits"),
+    PaletteAction("blocked-members", "blocked_members", "Blocked members"),
+)
 
 ALL_BINDINGS: list[Binding] = [
     *APP_BINDINGS, *MOVE_BINDINGS, *INBOX_BINDINGS, *THREAD_BINDINGS, *REPLY_BINDINGS,
@@ -130,3 +161,40 @@ def keymap_from_config(config: Config | Mapping[str, Any]) -> tuple[dict[str, st
             keys = ",".join(str(k) for k in keys)
         keymap[binding_id] = str(keys)
     return keymap, unknown
+
+
+# The bindings that are live together (one screen and what it carries): a key may serve
+# two actions on different screens, never two on the same one.
+LIVE_TOGETHER: tuple[list[Binding], ...] = (
+    [*APP_BINDINGS, *MOVE_BINDINGS, *INBOX_BINDINGS],
+    [*APP_BINDINGS, *MOVE_BINDINGS, *THREAD_BINDINGS],
+    [*APP_BINDINGS, *THREAD_BINDINGS, *REPLY_BINDINGS],
+    COMPOSE_BINDINGS,
+)
+
+
+def key_collisions(keymap: Mapping[str, str]) -> list[str]:
+    """A sentence for each remapped key that another action on the same screen already has."""
+    found: list[str] = []
+    for bindings in LIVE_TOGETHER:
+        owner: dict[str, str] = {}
+        for binding in bindings:
+            binding_id = binding.id or binding.action
+            for key in keymap.get(binding_id, binding.key).split(","):
+                key = key.strip()
+                other = owner.setdefault(key, binding_id)
+                if other == binding_id or not (binding_id in keymap or other in keymap):
+                    continue
+                sentence = f"The config's [keys] gives '{key}' to both {other} and {binding_id}."
+                if sentence not in found:
+                    found.append(sentence)
+    return found
+
+
+def every_binding() -> list[tuple[str, str, str]]:
+    """(id, default keys, what it does) of every remappable action, each id once, in order."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for binding in ALL_BINDINGS:
+        if binding.id and binding.id not in rows:
+            rows[binding.id] = (binding.id, binding.key_display or binding.key, binding.description)
+    return list(rows.values())

@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.views import (
+    DRAFTS,
+    BlockedMember,
     ConversationRow,
     Counts,
     CreditsView,
+    DraftView,
     MemberView,
     MessageView,
     ProfileFacts,
@@ -30,6 +33,11 @@ from app.core.views import (
 
 if TYPE_CHECKING:
     from app.store.live import ChangeWatcher
+
+def _searched(filter_name: str) -> str:
+    """The filter a search looks through: Drafts holds no conversations, so All."""
+    return "all" if filter_name == DRAFTS else filter_name
+
 
 def failure_sentence(exc: BaseException) -> str | None:
     """What a failure of the core says to the user, on one line; None when it is a bug.
@@ -84,29 +92,39 @@ class Mailbox:
     # ------------------------------------------------------------------ the inbox
 
     def counts(self) -> Counts:
-        from app.core import inbox
+        from app.core import drafts
 
-        return inbox.counts(self.member_id)
+        return drafts.counts(self.member_id)
 
+    # Drafts is a list of its own; a search from it looks through every conversation.
     def page(self, filter_name: str, query: str | None, *, after: Any = None, limit: int) -> list[ConversationRow]:
-        from app.core import inbox
+        from app.core import drafts, inbox
 
-        return inbox.page(self.member_id, filter_name, query=query, after=after, limit=limit)
+        if filter_name == DRAFTS and query is None:
+            return drafts.page(self.member_id, after=after, limit=limit)
+        return inbox.page(self.member_id, _searched(filter_name), query=query, after=after, limit=limit)
 
     def page_before(self, filter_name: str, query: str | None, *, before: Any, limit: int) -> list[ConversationRow]:
-        from app.core import inbox
+        from app.core import drafts, inbox
 
-        return inbox.page_before(self.member_id, filter_name, query=query, before=before, limit=limit)
+        if filter_name == DRAFTS and query is None:
+            return drafts.page_before(self.member_id, before=before, limit=limit)
+        return inbox.page_before(self.member_id, _searched(filter_name), query=query, before=before, limit=limit)
 
     def last_page(self, filter_name: str, query: str | None, *, limit: int) -> list[ConversationRow]:
-        from app.core import inbox
+        from app.core import drafts, inbox
 
-        return inbox.last_page(self.member_id, filter_name, query=query, limit=limit)
+        if filter_name == DRAFTS and query is None:
+            return drafts.last_page(self.member_id, limit=limit)
+        return inbox.last_page(self.member_id, _searched(filter_name), query=query, limit=limit)
 
     def conversation_ids(self, filter_name: str, query: str | None) -> list[int]:
-        from app.core import inbox
+        """Every row's id (select all): conversations, or drafts in Drafts."""
+        from app.core import drafts, inbox
 
-        return inbox.conversation_ids(self.member_id, filter_name, query=query)
+        if filter_name == DRAFTS and query is None:
+            return drafts.ids(self.member_id)
+        return inbox.conversation_ids(self.member_id, _searched(filter_name), query=query)
 
     def search_count(self, filter_name: str, query: str | None) -> int:
         from app.core import inbox
@@ -167,10 +185,12 @@ class Mailbox:
 
         return QUICK_ACCEPT if response == "accept" else QUICK_DECLINE
 
-    def send(self, handles: list[str], body: str, subject: str | None) -> SendResult:
+    def send(self, handles: list[str], body: str, subject: str | None, *, draft_id: int | None = None,
+             attachments: list[tuple[str, bytes, str]] | None = None) -> SendResult:
         from app.core import messaging
 
-        return messaging.send(self.member_id, handles, body, subject=subject)
+        return messaging.send(self.member_id, handles, body, subject=subject, draft_id=draft_id,
+                              attachments=attachments or ())
 
     def reply(self, conversation_id: int, body: str, *, response: str | None = None) -> SendResult:
         from app.core import messaging
@@ -178,10 +198,29 @@ class Mailbox:
         return messaging.reply(self.member_id, conversation_id, body,
                                accept=response == "accept", decline=response == "decline")
 
-    def save_draft(self, handles: list[str], subject: str, body: str, conversation_id: int | None) -> None:
+    def save_draft(self, handles: list[str], subject: str, body: str, conversation_id: int | None,
+                   draft_id: int | None = None) -> int | None:
+        """Keep what was being written; None when there was nothing to keep (any draft is gone)."""
         from app.core import messaging
 
-        messaging.save_draft(self.member_id, handles, subject, body, conversation_id=conversation_id)
+        return messaging.save_draft(self.member_id, handles, subject, body, conversation_id=conversation_id,
+                                    draft_id=draft_id)
+
+    def draft(self, draft_id: int) -> DraftView:
+        from app.core import messaging
+
+        return messaging.draft(self.member_id, draft_id)
+
+    def reply_draft(self, conversation_id: int) -> DraftView | None:
+        from app.core import messaging
+
+        return messaging.reply_draft(self.member_id, conversation_id)
+
+    def delete_drafts(self, draft_ids: list[int]) -> None:
+        from app.core import messaging
+
+        for draft_id in draft_ids:
+            messaging.delete_draft(draft_id, self.member_id)
 
     def recall(self, message_id: int) -> None:
         from app.core import messaging
@@ -207,6 +246,14 @@ class Mailbox:
 
         return members.search_members(prefix, limit)
 
+    def completions(self, typed: str, limit: int = 6) -> list[tuple[MemberView, str]]:
+        """Members the To field may complete to (people, not the member) and their degree."""
+        from app.core import members
+
+        found = [m for m in members.search_members(typed, limit + 1)
+                 if m.id != self.member_id and m.kind == "person"][:limit]
+        return [(member, members.degree(self.member_id, member.id)) for member in found]
+
     def route_to(self, member_id: int) -> RouteDecision:
         from app.core import routing
 
@@ -225,6 +272,12 @@ class Mailbox:
 
         return moderation.apply(self.member_id, action, conversation_ids)
 
+    def toggle(self, action: str, conversation_ids: list[int]) -> Any:
+        """The action on these conversations if any lacks it, else its reverse; the undo token."""
+        from app.core import moderation
+
+        return moderation.toggle(self.member_id, action, conversation_ids)
+
     def undo(self, token: Any) -> None:
         from app.core import moderation
 
@@ -240,6 +293,30 @@ class Mailbox:
         from app.core import moderation
 
         moderation.report(self.member_id, conversation_id, reason)
+
+    def block_sender(self, conversation_id: int, blocking: bool) -> str:
+        """Block (or unblock) the other side of a conversation; the sentence that says so."""
+        from app.core import moderation
+
+        handle = moderation.sender_handle(self.member_id, conversation_id)
+        if handle is None:
+            return "There is nobody here to block."
+        return self.block(handle, blocking)
+
+    def block(self, handle: str, blocking: bool) -> str:
+        from app.core import members
+
+        person = members.member_view(members.member_by_handle(handle))
+        if blocking:
+            members.block(self.member_id, handle)
+            return f"Blocked {person.name}: no messages either way."
+        members.unblock(self.member_id, handle)
+        return f"Unblocked {person.name}."
+
+    def blocked_members(self) -> list[BlockedMember]:
+        from app.core import members
+
+        return members.blocked_members(self.member_id)
 
     def mark_safe(self, conversation_id: int) -> None:
         from app.core import moderation

@@ -116,6 +116,10 @@ async def report(pilot: Pilot) -> None:
     await press(pilot, "exclamation_mark")
 
 
+async def drafts(pilot: Pilot) -> None:
+    await press(pilot, "0")
+
+
 async def help_keys(pilot: Pilot) -> None:
     await press(pilot, "question_mark")
 
@@ -144,6 +148,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("settings", "Settings", settings),
     Shot("plan-and-credits", "Plan & credits", plan_and_credits),
     Shot("report", "Report", report),
+    Shot("drafts", "Drafts", drafts),
     Shot("help", "Help", help_keys),
     Shot("confirm", "Confirm a plan change", confirm_plan_change),
     Shot("empty-store", "An empty store", inbox, empty_store=True),

@@ -45,7 +45,7 @@ def test_unknown_keys_and_wrong_types_are_one_warning_each_and_the_rest_applies(
     assert out == "Added Maya Chen (me) on Basic (free).\n" and db.exists()
     assert err.splitlines() == [
         f"{config}: 'as' should be text, not a number; it is ignored.",
-        f"{config}: unknown key 'colour' (known keys: db, as, glyphs, list, keys); it is ignored.",
+        f"{config}: unknown key 'colour' (known keys: db, as, glyphs, list, keys, enter-sends); it is ignored.",
         f"{config}: 'keys.archive' should be text or a list of text, not a number; it is ignored.",
     ]
     assert load_config().keys == {"compose": "n"}
@@ -63,3 +63,12 @@ def test_the_screens_read_settings_by_their_names_in_the_file(config):
     config.write_text('as = "maya"\n[keys]\narchive = "a"\n')
     loaded = load_config()
     assert loaded.get("as") == "maya" and loaded.get("keys") == {"archive": "a"} and loaded.get("glyphs") is None
+
+
+def test_enter_sends_is_true_or_false(config, capsys):
+    config.write_text("enter-sends = false\n")
+    assert load_config().get("enter-sends", True) is False
+    config.write_text('enter-sends = "no"\n')
+    loaded = load_config()
+    assert loaded.get("enter-sends", True) is True
+    assert loaded.problems == (f"{config}: 'enter-sends' should be true or false, not text; it is ignored.",)

@@ -192,3 +192,29 @@ def test_mark_safe_removes_the_link_warning(me):
     moderation.mark_safe(me, sent.conversation)
     assert state(me, sent.conversation).marked_safe
     assert not inbox.thread(me, sent.conversation).link_warning
+
+
+def test_u_on_a_selection_marks_all_read_when_any_is_unread_then_all_unread(me, threads):
+    moderation.apply(me, "read", threads[:4])
+    token = moderation.toggle(me, "read", threads)
+    assert token.action == "read" and set(token.conversation_ids) == set(threads[4:])
+    assert inbox.counts(me).unread_by_filter["all"] == 0
+    again = moderation.toggle(me, "read", threads)
+    assert again.action == "unread" and set(again.conversation_ids) == set(threads)
+    assert inbox.counts(me).unread_by_filter["all"] == 6
+
+
+def test_undo_of_mark_read_gives_back_each_conversations_read_state(me, threads):
+    moderation.apply(me, "read", threads[:2])
+    before = {c: flags(me, c) for c in threads}
+    token = moderation.toggle(me, "read", threads)
+    moderation.undo(me, token)
+    assert {c: flags(me, c) for c in threads} == before
+
+
+def test_an_action_that_changes_nothing_leaves_nothing_to_undo(me, threads):
+    moderation.apply(me, "archive", threads[:1])
+    assert moderation.apply(me, "archive", threads[:1]).previous == ()
+    token = moderation.apply(me, "star", threads[:3])
+    assert len(token.previous) == 3
+    assert len(moderation.apply(me, "star", threads[:4]).previous) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core import members, messaging, routing
+from app.core import credits, inbox, members, messaging, routing
 from app.core.errors import Refused
 from app.core.members import add_member, block, connect, update_setting
 
@@ -125,3 +125,31 @@ def test_first_match_wins(store):
 def test_a_member_can_not_message_themselves(store):
     maya = person("maya")
     assert routing.route(maya.id, maya.id).refusal == "You can't message yourself."
+
+
+def test_company_account_cannot_be_sent_an_inmail_or_a_message(store):
+    maya = person("maya", "sales-navigator")
+    summit = person("summit-cloud", kind="company", company="Summit Cloud")
+    connect("maya", "summit-cloud")
+    assert routing.route(maya.id, summit.id).refusal == routing.COMPANY_ACCOUNT
+    for subject in ("A role", None):
+        with pytest.raises(Refused, match="company account can't be messaged"):
+            messaging.send(maya.id, ["summit-cloud"], "Hello Summit", subject=subject)
+    assert credits.balance(maya.id) == 50  # nothing was spent
+
+
+def test_a_block_is_the_reason_given_before_the_company_account_rule(store):
+    maya = person("maya", "sales-navigator")
+    summit = person("summit-cloud", kind="company")
+    block(maya.id, "summit-cloud")
+    assert routing.route(maya.id, summit.id).refusal == routing.CANT_MESSAGE
+
+
+def test_a_company_account_sends_only_sponsored_messages(store):
+    summit = person("summit-cloud", "premium-business", kind="company")
+    ben = person("ben")
+    assert routing.route(summit.id, ben.id).refusal == routing.COMPANY_SENDS_SPONSORED_ONLY
+    with pytest.raises(Refused, match="only sends sponsored messages"):
+        messaging.send(summit.id, ["ben"], "Hello Ben")
+    messaging.send_sponsored(summit.id, "Summit Cloud is hiring")
+    assert [row.kind for row in inbox.page(ben.id, "all", limit=5)] == ["sponsored"]

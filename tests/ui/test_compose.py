@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from textual.worker import WorkerCancelled
 
 from app.core import credits, members, messaging
+from app.core.plans import LIMITS
 from app.core.views import SendResult
 from app.store.models import Message
 from app.ui.mailbox import Mailbox
@@ -134,7 +135,7 @@ async def test_to_completes_member_handles(people):
         await settle(pilot)
         await pilot.press(*"tom", "minus", *"baker", "comma", "space", *"pri")
         await settle(pilot)
-        await pilot.press("right")
+        await pilot.press("tab")
         await settle(pilot)
         assert app.screen.query_one("#to", Input).value == "tom-baker, priya-raman"
         # Two recipients make a group, which is for connections only.
@@ -245,3 +246,86 @@ async def test_two_connections_make_a_free_group(people):
         await type_recipient(pilot, "tom-baker, ana-ruiz")
         assert str(route_line(app).render()) == "Group message · free · 2 members"
         assert str(app.screen.query_one("#who", Static).render()) == "Tom Baker, Ana Ruiz"
+
+
+@pytest.mark.parametrize("typed", ["Kev", "kev", "Osei", "Ghana"])
+async def test_to_completes_by_name_handle_and_company_to_a_real_handle(people, typed):
+    members.add_member("kevin-osei", "Kevin Osei", headline="Ρυθμιστής δικτύων, Ghana Grid",
+                       company="Ghana Grid")
+    app = Host(ComposeScreen(Mailbox(people["maya"])))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*typed)
+        await settle(pilot)
+        choices = app.screen.query_one("#to-choices")
+        shown = str(choices.get_option_at_index(0).prompt)
+        assert shown == "Kevin Osei · @kevin-osei · Ρυθμιστής δικτύων, Ghana Grid · 3rd+"
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.screen.query_one("#to", Input).value == "kevin-osei"
+        assert members.member_by_handle("kevin-osei")
+        # An InMail (Kevin is a stranger): tab went on to the subject.
+        assert app.screen.focused is app.screen.query_one("#subject")
+        assert str(route_line(app).render()) == "InMail · 1 credit · 15 left"
+
+
+async def test_tab_with_a_connection_goes_on_to_the_body(people):
+    app = Host(ComposeScreen(Mailbox(people["maya"])))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Tom")
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.screen.query_one("#to", Input).value == "tom-baker"
+        assert app.screen.focused is app.screen.query_one("#body")
+
+
+async def test_ctrl_o_attaches_a_file_within_the_size_limit(people, tmp_path):
+    small = tmp_path / "σημειώσεις.txt"
+    small.write_text("Καλημέρα")
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as fh:
+        fh.truncate(LIMITS.inmail_attachment_max_bytes + 1)
+    app = Host(ComposeScreen(Mailbox(people["maya"]), to="james-li"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.press(*str(big), "enter")
+        await settle(pilot)
+        error = str(app.screen.query_one("#error").render())
+        assert error == f"The file big.bin is larger than {LIMITS.inmail_attachment_max_bytes:,} bytes."
+        app.screen.query_one("#attach-path", Input).value = str(small)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "σημειώσεις.txt" in str(app.screen.query_one("#attachments").render())
+        app.screen.query_one("#subject", Input).value = "Notes"
+        app.screen.query_one("#body", TextArea).insert("Here they are")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [result] = app.results
+        assert result.route == "inmail"
+        from app.store.models import Attachment
+
+        assert [a.name for a in Attachment.select()] == ["σημειώσεις.txt"]
+
+
+async def test_a_body_from_the_editor_with_escapes_is_drawn_literally(people, monkeypatch, tmp_path):
+    script = tmp_path / "editor.sh"
+    script.write_text("#!/bin/sh\nprintf '\\033[41mred\\033[0m and more' > \"$1\"\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(script))
+    app = Host(ComposeScreen(Mailbox(people["maya"]), to="tom-baker"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        body = app.screen.query_one("#body", TextArea)
+        assert body.text == "\x1b[41mred\x1b[0m and more"
+        line = body.render_line(0)
+        drawn = "".join(segment.text for segment in line)
+        assert "\x1b" not in drawn and drawn.startswith("␛[41mred␛[0m and more")
+        assert line.cell_length == body.size.width
+        assert not any(segment.style and segment.style.bgcolor and segment.style.bgcolor.name == "red"
+                       for segment in line)

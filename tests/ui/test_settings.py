@@ -128,7 +128,7 @@ async def test_help_lists_the_keys_as_the_config_file_set_them(ui_store):
         await pilot.press("question_mark")
         await drawn(pilot)
         assert isinstance(app.screen, HelpScreen)
-        rows = {action: keys for keys, action, _where in app.screen.binding_rows()}
+        rows = {action: keys for keys, action, _where, _id in app.screen.binding_rows()}
         assert rows["Compose"] == "n"
         assert rows["Archive"] == "a"
         assert rows["Settings"] == ","

@@ -7,58 +7,79 @@ cost. Nothing is sent until ctrl+s; escape keeps what was typed as a draft.
 
 from __future__ import annotations
 
-import asyncio
+import mimetypes
 import os
-import shlex
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.binding import Binding
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
-from app.core.errors import ParleyError
+from app.core.errors import BadInput, ParleyError
+from app.files import FileRefused, read_bounded
 from app.core.plans import LIMITS
-from app.core.views import SendResult
+from app.core.views import DraftView, SendResult
 from app.presentation import day, split_handles
 from app.ui.keymap import COMPOSE_BINDINGS
-from app.ui.mailbox import Mailbox, failure_sentence
+from app.ui.editor import EditorFailed, edit_in_editor
+from app.ui.mailbox import Mailbox
 from app.ui.styles import styles_dir
-from app.ui.text import literal
+from app.ui.text import glyphs, human_size, literal
+from app.ui.widgets.text_areas import LiteralTextArea
 from app.ui.widgets.work import RunsWork
+
+def read_attachment(path: str, limit: int) -> tuple[str, bytes, str]:
+    """A file to attach: its name, its bytes (at most ``limit``) and its type."""
+    try:
+        data = read_bounded(path, limit, f"The file {os.path.basename(path)}")
+    except FileRefused as refused:
+        raise BadInput(str(refused)) from None
+    return os.path.basename(path), data, mimetypes.guess_type(path)[0] or "application/octet-stream"
+
 
 ROUTE_NAMES = {"message": "Message", "open-profile": "Open Profile message", "inmail": "InMail"}
 
 
-class MemberSuggester(Suggester):
-    """Completes the handle being typed (the last one after a comma) from the store."""
+class RecipientInput(Input):
+    """The To field: tab takes the highlighted completion and moves on, up/down choose one."""
 
-    def __init__(self, mailbox: Mailbox) -> None:
-        super().__init__(use_cache=True, case_sensitive=True)
-        self.mailbox = mailbox
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "accept_completion", "Take the completion", show=False, priority=True),
+        Binding("down", "choose(1)", show=False),
+        Binding("up", "choose(-1)", show=False),
+    ]
 
-    async def get_suggestion(self, value: str) -> str | None:
-        typed = value.rpartition(",")[2]
-        prefix = typed.lstrip().lstrip("@").lower()
-        if not prefix:
-            return None
-        try:
-            found = await asyncio.to_thread(self.mailbox.search_members, prefix, 10)
-        except Exception as exc:
-            if failure_sentence(exc) is None:
-                raise
-            # A busy store only means no completion this time.
-            return None
-        for member in found:
-            if member.handle.startswith(prefix) and member.handle != prefix:
-                return value + member.handle[len(prefix) :]
-        return None
+    async def action_accept_completion(self) -> None:
+        await self.screen.run_action("accept_completion")
+
+    def action_choose(self, step: int) -> None:
+        choices = self.screen.query_one("#to-choices", OptionList)
+        if choices.option_count:
+            current = choices.highlighted if choices.highlighted is not None else -1
+            choices.highlighted = (current + step) % choices.option_count
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A member the To field may complete to: always an existing handle."""
+
+    handle: str
+    label: str
+
+
+def completions(mailbox: Mailbox, typed: str) -> list[Completion]:
+    """Members whose name, handle or company starts with what is typed, with headline and degree."""
+    found = []
+    for member, degree in mailbox.completions(typed):
+        facts = [member.name, "@" + member.handle]
+        facts += [fact for fact in (member.headline or member.company, degree) if fact]
+        found.append(Completion(member.handle, literal(" · ".join(facts), one_line=True)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -132,14 +153,20 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
     CSS_PATH = styles_dir() / "compose.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*COMPOSE_BINDINGS]
 
-    def __init__(self, mailbox: Mailbox, *, to: str = "", reply_conversation_id: int | None = None) -> None:
+    def __init__(self, mailbox: Mailbox, *, to: str = "", reply_conversation_id: int | None = None,
+                 draft: DraftView | None = None) -> None:
         super().__init__()
         self.mailbox = mailbox
-        self.initial_to = to
+        self.draft = draft  # reopened from Drafts: its fields come back, and sending removes it
+        self.initial_to = ", ".join(draft.to_handles) if draft is not None else to
         self.reply_conversation_id = reply_conversation_id
         self.inmail = False
         self.balance = 0
         self.sending = False
+        self.completions: list[Completion] = []
+        self.attachments: list[tuple[str, bytes, str]] = []
+        self._accepting = False  # the To field is changing because a completion was taken
+        self._advance = False  # move to the next field once the route is known
 
     @property
     def body_limit(self) -> int:
@@ -149,25 +176,32 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
         with Vertical(id="compose"):
             with Horizontal(classes="field"):
                 yield Label("To", classes="field-label")
-                yield Input(
+                yield RecipientInput(
                     self.initial_to,
-                    placeholder="handle, or several separated by commas",
-                    suggester=MemberSuggester(self.mailbox),
+                    placeholder="name, handle or company; several separated by commas",
                     id="to",
                     compact=True,
                     disabled=self.reply_conversation_id is not None,
                 )
+            yield OptionList(id="to-choices", compact=True)
             yield Static("", id="who", markup=False)
             yield Static("", id="route", markup=False)
             with Horizontal(classes="field", id="subject-row"):
                 yield Label("Subject", classes="field-label")
                 yield Input(
+                    self.draft.subject if self.draft is not None else "",
                     placeholder="required for InMail",
                     max_length=LIMITS.subject_max,
                     id="subject",
                     compact=True,
                 )
-            yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+            yield LiteralTextArea(self.draft.body if self.draft is not None else "", id="body", soft_wrap=True,
+                                  show_line_numbers=False)
+            with Horizontal(classes="field", id="attach-row"):
+                yield Label("Attach", classes="field-label")
+                yield Input(placeholder="path of a file (enter attaches, escape closes)", id="attach-path",
+                            compact=True)
+            yield Static("", id="attachments", markup=False)
             with Horizontal(id="meta"):
                 yield Static("", id="credits", markup=False)
                 yield Static("", id="counter")
@@ -181,6 +215,9 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
         box = self.query_one("#compose")
         box.border_title = "Reply" if self.reply_conversation_id else "New message"
         self.query_one("#subject-row").display = False
+        self.query_one("#attach-row").display = False
+        self.query_one("#to-choices").display = False
+        self.query_one("#attachments").display = False
         self.query_one("#error").display = False
         self.update_counter()
         self.load_credits()
@@ -207,6 +244,50 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
             event.stop()
             self.show_error("")
             self.refresh_route(event.value)
+            if event.input.has_focus and not self._accepting:
+                self.complete(event.value.rpartition(",")[2].strip())
+            self._accepting = False
+
+    # ---- completing the To field ------------------------------------------------------
+
+    def complete(self, typed: str) -> None:
+        if not typed.lstrip("@"):
+            self.show_completions([])
+            return
+        mailbox = self.mailbox
+        self.in_thread(lambda: completions(mailbox, typed), then=self.show_completions,
+                       failed=lambda _: self.show_completions([]), group="complete", exclusive=True)
+
+    def show_completions(self, found: list[Completion]) -> None:
+        typed = self.query_one("#to", Input).value.rpartition(",")[2].strip().lstrip("@")
+        if [completion.handle for completion in found] == [typed]:
+            found = []  # already the whole handle: nothing to complete
+        self.completions = found
+        choices = self.query_one("#to-choices", OptionList)
+        choices.clear_options()
+        choices.add_options([Option(completion.label) for completion in found])
+        choices.display = bool(found)
+        if found:
+            choices.highlighted = 0
+
+    def action_accept_completion(self) -> None:
+        """tab in To: the highlighted member's handle replaces what was typed; then the next field."""
+        choices = self.query_one("#to-choices", OptionList)
+        to = self.query_one("#to", Input)
+        index = choices.highlighted
+        if choices.display and index is not None and index < len(self.completions):
+            before, comma, _ = to.value.rpartition(",")
+            self._accepting = True
+            to.value = f"{before}{comma}{' ' if comma else ''}{self.completions[index].handle}"
+            to.cursor_position = len(to.value)
+            self.show_completions([])
+        self._advance = True
+        self.refresh_route(to.value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#to-choices", OptionList).highlighted = event.option_index
+        self.action_accept_completion()
 
     def refresh_route(self, to_text: str) -> None:
         if self.reply_conversation_id is not None:
@@ -226,6 +307,10 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
         self.inmail = preview.inmail
         self.query_one("#subject-row").display = preview.inmail
         self.update_counter()
+        if self._advance:
+            # After a completion is taken: the subject of an InMail, else the body.
+            self._advance = False
+            self.query_one("#subject" if preview.inmail else "#body").focus()
 
     # ---- the body counter -----------------------------------------------------------
 
@@ -261,13 +346,15 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
         self.show_error("")
         subject = self.query_one("#subject", Input).value if self.inmail else None
         mailbox, conversation_id = self.mailbox, self.reply_conversation_id
+        draft_id = self.draft.id if self.draft is not None else None
+        attachments = list(self.attachments)
         handles = split_handles(self.query_one("#to", Input).value)
         body = self.query_one("#body", TextArea).text
 
         def deliver() -> SendResult:
             if conversation_id is not None:
                 return mailbox.reply(conversation_id, body)
-            return mailbox.send(handles, body, subject)
+            return mailbox.send(handles, body, subject, draft_id=draft_id, attachments=attachments)
 
         self.in_thread(deliver, then=self.dismiss, failed=self.send_failed, group="send", exclusive=True)
 
@@ -280,46 +367,71 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
     # ---- leaving with a draft -----------------------------------------------------------
 
     def action_keep_draft(self) -> None:
+        if self.query_one("#attach-row").display:
+            self.close_attach()
+            return
+        if self.query_one("#to-choices").display and self.query_one("#to").has_focus:
+            self.show_completions([])
+            return
         to = self.query_one("#to", Input).value
         subject = self.query_one("#subject", Input).value
         body = self.query_one("#body", TextArea).text
         # Only words are worth keeping: a recipient alone is not a draft.
-        if not (subject.strip() or body.strip()):
+        if not (subject.strip() or body.strip()) and self.draft is None:
             self.dismiss(None)
             return
         mailbox, handles, conversation_id = self.mailbox, split_handles(to), self.reply_conversation_id
-        self.in_thread(lambda: mailbox.save_draft(handles, subject, body, conversation_id),
-                       then=lambda _: self.draft_kept(), failed=self.show_error, group="draft", exclusive=True)
+        draft_id = self.draft.id if self.draft is not None else None
+        self.in_thread(lambda: mailbox.save_draft(handles, subject, body, conversation_id, draft_id),
+                       then=self.draft_kept, failed=self.show_error, group="draft", exclusive=True)
 
-    def draft_kept(self) -> None:
-        self.app.notify("Draft kept.", timeout=3)
+    def draft_kept(self, kept: int | None) -> None:
+        # Emptied, a reopened draft is gone rather than kept blank.
+        self.app.notify("Draft kept: 0 lists your drafts." if kept else "Draft removed.", timeout=3)
         self.dismiss(None)
+
+    # ---- attachments -------------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        self.query_one("#attach-row").display = True
+        self.query_one("#attach-path", Input).focus()
+
+    def close_attach(self) -> None:
+        self.query_one("#attach-row").display = False
+        self.query_one("#attach-path", Input).value = ""
+        self.query_one("#body", TextArea).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "attach-path":
+            return
+        event.stop()
+        path = os.path.expanduser(event.value.strip())
+        if not path:
+            self.close_attach()
+            return
+        # The InMail limit while the route is InMail; the core checks again when sending.
+        limit = LIMITS.inmail_attachment_max_bytes if self.inmail else LIMITS.attachment_max_bytes
+        self.in_thread(lambda: read_attachment(path, limit), then=self.attached, failed=self.show_error,
+                       group="attach", exclusive=True)
+
+    def attached(self, attachment: tuple[str, bytes, str]) -> None:
+        self.attachments.append(attachment)
+        shown = self.query_one("#attachments", Static)
+        shown.update(literal("Attached: " + ", ".join(
+            f"{glyphs().attachment} {name} ({human_size(len(data))})" for name, data, _ in self.attachments),
+            one_line=True))
+        shown.display = True
+        self.show_error("")
+        self.close_attach()
 
     # ---- $EDITOR ---------------------------------------------------------------------
 
     def action_edit_in_editor(self) -> None:
         body = self.query_one("#body", TextArea)
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".txt", prefix="parley-", delete=False, encoding="utf-8"
-        ) as handle:
-            handle.write(body.text)
-            path = Path(handle.name)
         try:
-            with self.app.suspend():
-                subprocess.run([*shlex.split(editor), str(path)], check=False)
-            text = path.read_text(encoding="utf-8")
-        except SuspendNotSupported:
-            self.show_error("This terminal can't hand over to an editor; edit the body here.")
+            body.load_text(edit_in_editor(self.app, body.text))
+        except EditorFailed as failed:
+            self.show_error(str(failed))
             return
-        except (OSError, ValueError) as err:
-            self.show_error(f"Couldn't run the editor {editor!r}: {err}.")
-            return
-        finally:
-            path.unlink(missing_ok=True)
-        # Editors end the file with a newline the user never typed.
-        if text.endswith("\n") and not body.text.endswith("\n"):
-            text = text[:-1]
-        body.load_text(text)
         body.focus()
         self.update_counter()

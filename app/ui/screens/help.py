@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from app.ui.keymap import every_binding
 from app.ui.styles import styles_dir
 
 
@@ -58,26 +59,33 @@ class HelpScreen(ModalScreen[None]):
         dialog.border_title = "Help · keys"
         dialog.border_subtitle = "esc close"
         table = self.query_one("#keys", DataTable)
-        table.add_columns("Key", "Action", "Where")
-        for keys, description, where in self.binding_rows():
-            table.add_row(Text(keys), Text(description), Text(where))
+        table.add_columns("Key", "Action", "Where", "Config id")
+        shown = set()
+        for keys, description, where, binding_id in self.binding_rows():
+            table.add_row(Text(keys), Text(description), Text(where), Text(binding_id))
+            shown.add(binding_id)
+        # Every other id the config's [keys] table knows, with its default keys.
+        for binding_id, keys, description in every_binding():
+            if binding_id not in shown:
+                table.add_row(Text(keys), Text(description), Text("Elsewhere"), Text(binding_id))
         table.focus()
 
-    def binding_rows(self) -> list[tuple[str, str, str]]:
-        """(keys, what they do, where) for each action bound on the screen below."""
+    def binding_rows(self) -> list[tuple[str, str, str, str]]:
+        """(keys, what they do, where, config id) for each action bound on the screen below."""
         stack = self.app.screen_stack
         below = stack[-2] if len(stack) > 1 and stack[-1] is self else self.app.screen
-        grouped: dict[tuple[int, str], tuple[list[str], str, str]] = {}
+        grouped: dict[tuple[int, str], tuple[list[str], str, str, str]] = {}
         for active in below.active_bindings.values():
             binding = active.binding
             description = binding.description or binding.action.replace("_", " ")
             group = grouped.setdefault(
-                (id(active.node), binding.action), ([], description, _where(active.node))
+                (id(active.node), binding.action), ([], description, _where(active.node), binding.id or "")
             )
             display = self.app.get_key_display(binding)
             if display not in group[0]:
                 group[0].append(display)
-        rows = [(", ".join(keys), description, where) for keys, description, where in grouped.values()]
+        rows = [(", ".join(keys), description, where, binding_id)
+                for keys, description, where, binding_id in grouped.values()]
         # The screen's own keys first, the app-wide keys after.
         return sorted(rows, key=lambda row: row[2] == "Everywhere")
 

@@ -10,10 +10,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from app.core.errors import BadInput
-from app.core.views import Counts, CreditsView
+from app.core.views import DRAFTS, Counts, CreditsView
 from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import INBOX_BINDINGS
 from app.ui.mailbox import Mailbox
+from app.ui.undo import TriageSteps, done_sentence
 from app.ui.widgets.conversation_list import ONE_LINE, ConversationList
 from app.ui.widgets.filter_bar import FilterBar
 from app.ui.widgets.search_box import SearchBox
@@ -22,21 +23,6 @@ from app.ui.widgets.work import RunsWork
 
 if TYPE_CHECKING:
     from app.ui.app import ParleyApp
-
-# The sentence for each action done on several conversations at once.
-DONE = {
-    "archive": "Archived", "unarchive": "Moved to the inbox", "delete": "Deleted",
-    "mute": "Muted", "unmute": "Unmuted", "star": "Starred", "unstar": "Unstarred",
-    "read": "Marked read", "unread": "Marked unread", "spam": "Moved to Spam",
-    "not-spam": "Moved out of Spam",
-}
-
-
-def done_sentence(action: str, count: int) -> str:
-    what = "conversation" if count == 1 else "conversations"
-    undo = " (z to undo)" if action in ("archive", "delete") else ""
-    return f"{DONE[action]}: {count} {what}{undo}."
-
 
 class InboxScreen(RunsWork, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [*INBOX_BINDINGS]
@@ -51,6 +37,8 @@ class InboxScreen(RunsWork, Screen):
         self.counts: Counts | None = None
         # Where the cursor stood when a search began: escape puts it back there.
         self._before_search: tuple[int, int | None] = (0, None)
+        self.steps = TriageSteps()
+        self._counts_shown = True
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filters")
@@ -95,7 +83,10 @@ class InboxScreen(RunsWork, Screen):
     # ------------------------------------------------------------------ loading
 
     def refresh_counts(self, *, first: bool = False) -> None:
+        self._counts_shown = False
+
         def shown(counts) -> None:
+            self._counts_shown = True
             self.counts = counts
             self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query, found=self.found)
             if first:
@@ -103,7 +94,11 @@ class InboxScreen(RunsWork, Screen):
             elif self.search_query is None:
                 self.conversations.reload(counts[self.filter_name])
 
-        self.in_thread(self.mailbox.counts, then=shown, group="counts", exclusive=True)
+        def failed(sentence: str) -> None:
+            self._counts_shown = True  # the steps waiting for them go on
+            self.show_failure(sentence)
+
+        self.in_thread(self.mailbox.counts, then=shown, failed=failed, group="counts", exclusive=True)
 
     def refresh_credits(self) -> None:
         self.in_thread(self.mailbox.credits, then=self._show_credits,
@@ -197,7 +192,10 @@ class InboxScreen(RunsWork, Screen):
         self.conversations.open_current()
 
     def on_conversation_list_opened(self, event: ConversationList.Opened) -> None:
-        self.show_in_thread(event.row.id)
+        if event.row.kind == "draft":
+            self.parley.reopen_draft(event.row.id)
+        else:
+            self.show_in_thread(event.row.id)
 
     def _open(self, conversation_id: int, **options) -> None:
         thread = self.parley.thread_screen()
@@ -206,12 +204,14 @@ class InboxScreen(RunsWork, Screen):
 
     def action_reply(self) -> None:
         row = self.conversations.current
-        if row is not None:
+        if row is not None and row.kind == "draft":
+            self.parley.reopen_draft(row.id)
+        elif row is not None:
             self._open(row.id, reply=True)
 
     def action_profile(self) -> None:
         row = self.conversations.current
-        if row is not None:
+        if row is not None and row.kind != "draft":
             self._open(row.id, profile=True)
 
     def on_conversation_list_failed(self, event: ConversationList.Failed) -> None:
@@ -285,13 +285,22 @@ class InboxScreen(RunsWork, Screen):
         self._note_selection()
 
     def action_select_all(self) -> None:
-        mailbox, filter_name, query = self.mailbox, self.conversations.filter_name, self.search_query
+        # A step like the triage keys: a key typed right after it acts on the whole selection.
+        def step(finished) -> None:
+            mailbox, filter_name, query = self.mailbox, self.conversations.filter_name, self.search_query
 
-        def chosen(ids: list[int]) -> None:
-            self.conversations.set_selected(set(ids))
-            self._note_selection()
+            def chosen(ids: list[int]) -> None:
+                self.conversations.set_selected(set(ids))
+                self._note_selection()
+                finished()
 
-        self.in_thread(lambda: mailbox.conversation_ids(filter_name, query), then=chosen)
+            def failed(sentence: str) -> None:
+                self.show_failure(sentence)
+                finished()
+
+            self.in_thread(lambda: mailbox.conversation_ids(filter_name, query), then=chosen, failed=failed)
+
+        self.steps.add(step)
 
     def _note_selection(self) -> None:
         count = len(self.conversations.selected)
@@ -303,44 +312,106 @@ class InboxScreen(RunsWork, Screen):
         row = self.conversations.current
         return [row.id] if row else []
 
-    def _act(self, action: str, ids: list[int] | None = None) -> None:
-        ids = ids if ids is not None else self._targets()
-        if not ids:
+    def _when_shown(self, then) -> None:
+        """Call `then` once the counts and the list show the store as it is now."""
+        if self._counts_shown and not self.conversations.fetching:
+            then()
+        else:
+            self.set_timer(0.02, lambda: self._when_shown(then))
+
+    def _act(self, action: str, *, toggle: bool = False) -> None:
+        """Queue one triage step: it picks its conversations when its turn comes, from the list
+        as the steps before it left it (a burst of keys acts on one row after another)."""
+
+        def step(finished) -> None:
+            ids = self._targets()
+            if not ids:
+                finished()
+            elif self._showing_drafts:
+                self._act_on_drafts(action, ids, finished)
+            else:
+                self._act_on_conversations(action, ids, toggle, finished)
+
+        self.steps.add(step)
+
+    @property
+    def _showing_drafts(self) -> bool:
+        return self.filter_name == DRAFTS and self.search_query is None
+
+    def _act_on_drafts(self, action: str, ids: list[int], finished) -> None:
+        """Drafts are opened or deleted; a deleted draft is gone (it is not a conversation)."""
+        if action != "delete":
+            self.status.show_note("A draft is opened with enter or deleted with d.")
+            finished()
             return
         mailbox = self.mailbox
 
-        def done(token) -> None:
-            if action in ("archive", "delete"):
-                self.parley.remember_undo(action, token, len(ids))
+        def done(_) -> None:
             self.conversations.set_selected(set())
-            self.app.notify(done_sentence(action, len(ids)))
+            self.app.notify("Deleted the draft." if len(ids) == 1 else f"Deleted {len(ids)} drafts.")
             self.refresh_from_store()
+            self._when_shown(finished)
 
-        self.in_thread(lambda: mailbox.apply(action, ids), then=done)
+        def failed(sentence: str) -> None:
+            self.show_failure(sentence)
+            finished()
+
+        self.in_thread(lambda: mailbox.delete_drafts(ids), then=done, failed=failed, group="triage")
+
+    def _act_on_conversations(self, action: str, ids: list[int], toggle: bool, finished) -> None:
+        mailbox = self.mailbox
+        work = (lambda: mailbox.toggle(action, ids)) if toggle else (lambda: mailbox.apply(action, ids))
+
+        def done(token) -> None:
+            changed = self.parley.remember_undo(token)
+            self.conversations.set_selected(set())
+            self.app.notify(done_sentence(token.action, changed))
+            self.refresh_from_store()
+            self._when_shown(finished)
+
+        def failed(sentence: str) -> None:
+            self.show_failure(sentence)
+            finished()
+
+        self.in_thread(work, then=done, failed=failed, group="triage")
 
     def action_archive(self) -> None:
-        row = self.conversations.current
-        unarchive = self.filter_name == "archived" or (
-            not self.conversations.selected and row is not None and row.archived)
-        self._act("unarchive" if unarchive else "archive")
+        if self.filter_name == "archived":
+            self._act("unarchive")
+        else:
+            self._act("archive", toggle=True)
 
     def action_delete(self) -> None:
         self._act("delete")
 
     def action_mute(self) -> None:
-        row = self.conversations.current
-        self._act("unmute" if row is not None and row.muted else "mute")
+        self._act("mute", toggle=True)
 
     def action_star(self) -> None:
-        row = self.conversations.current
-        unstar = self.filter_name == "starred" or (row is not None and row.starred)
-        self._act("unstar" if unstar else "star")
+        if self.filter_name == "starred":
+            self._act("unstar")
+        else:
+            self._act("star", toggle=True)
 
     def action_toggle_read(self) -> None:
-        row = self.conversations.current
-        self._act("read" if row is not None and row.unread else "unread")
+        self._act("read", toggle=True)
+
+    def action_mark_read(self) -> None:
+        self._act("read")
+
+    def action_mark_unread(self) -> None:
+        self._act("unread")
+
+    def action_mark_spam(self) -> None:
+        self._act("spam")
+
+    def action_not_spam(self) -> None:
+        self._act("not-spam")
 
     def action_report(self) -> None:
+        if self._showing_drafts:
+            self._act("spam")
+            return
         row = self.conversations.current
         in_spam = self.filter_name == "spam" or (row is not None and row.spam and not self.conversations.selected)
         if in_spam:
@@ -350,9 +421,20 @@ class InboxScreen(RunsWork, Screen):
         elif row is not None:
             self.parley.report_conversation(row.id, self.refresh_from_store)
 
-    def action_undo(self) -> None:
-        def undone() -> None:
-            self.status.show_note("")
-            self.refresh_from_store()
+    def action_block_sender(self, blocking: bool) -> None:
+        row = self.conversations.current
+        if row is None or row.kind == "draft":
+            return
+        mailbox, conversation_id = self.mailbox, row.id
+        self.in_thread(lambda: mailbox.block_sender(conversation_id, blocking), then=self.status.show_note)
 
-        self.parley.undo_last(undone)
+    def action_undo(self) -> None:
+        def step(finished) -> None:
+            def undone() -> None:
+                self.status.show_note("")
+                self.refresh_from_store()
+                self._when_shown(finished)
+
+            self.parley.undo_last(undone)
+
+        self.steps.add(step)

@@ -27,7 +27,7 @@ from textual.widgets import (
 )
 
 from app.core.plans import PLANS
-from app.core.views import CreditsView, MemberView
+from app.core.views import BlockedMember, CreditsView, MemberView
 from app.presentation import day, minute
 from app.ui.changes import SettingsChanged
 from app.ui.mailbox import Mailbox
@@ -97,16 +97,20 @@ class SettingsScreen(RunsWork, Screen[None]):
         Binding("k,up", "move(-1)", "Up", show=False),
         Binding("t", "show_tab('toggles')", "Toggles"),
         Binding("p", "show_tab('plan')", "Plan & credits"),
+        Binding("b", "show_tab('blocked')", "Blocked members"),
+        Binding("u", "unblock", "Unblock", show=False),
     ]
 
-    def __init__(self, mailbox: Mailbox) -> None:
+    def __init__(self, mailbox: Mailbox, tab: str = "toggles") -> None:
         super().__init__()
         self.mailbox = mailbox
         self.state: SettingsState | None = None
+        self.tab = tab
+        self.blocked: list[BlockedMember] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Settings", id="settings-title", markup=False)
-        with TabbedContent(initial="toggles"):
+        with TabbedContent(initial=self.tab):
             with TabPane("Messages & inbox", id="toggles"):
                 with VerticalScroll(id="toggle-list"):
                     for toggle in TOGGLES:
@@ -131,6 +135,11 @@ class SettingsScreen(RunsWork, Screen[None]):
                         yield Button("Change plan…", id="change-plan", compact=True)
                     yield Label("Ledger, newest first", id="ledger-title")
                     yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+            with TabPane("Blocked members", id="blocked"):
+                with Vertical(id="blocked-page"):
+                    yield Static("", id="blocked-summary", markup=False)
+                    yield DataTable(id="blocked-list", cursor_type="row", zebra_stripes=True)
+                    yield Button("Unblock", id="unblock", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -140,8 +149,15 @@ class SettingsScreen(RunsWork, Screen[None]):
         table.add_column("Kind", key="kind")
         table.add_column("Held", key="balance")
         table.add_column("Reason", key="reason")
+        blocked = self.query_one("#blocked-list", DataTable)
+        blocked.add_column("Name", key="name")
+        blocked.add_column("Handle", key="handle")
+        blocked.add_column("Blocked on", key="since")
         self.load()
         self.load_credits()
+        self.load_blocked()
+        if self.tab != "toggles":
+            self.call_after_refresh(self.action_show_tab, self.tab)
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -182,6 +198,43 @@ class SettingsScreen(RunsWork, Screen[None]):
         for line in reversed(view.ledger):
             when = minute(line.at)
             table.add_row(when, f"{line.amount:+d}", line.kind, str(line.balance), literal_text(line.reason))
+
+    # ---- blocked members -------------------------------------------------------------------
+
+    def load_blocked(self) -> None:
+        self.in_thread(self.mailbox.blocked_members, then=self.show_blocked, group="settings-blocked",
+                       exclusive=True)
+
+    def show_blocked(self, blocked: list[BlockedMember]) -> None:
+        self.blocked = blocked
+        count = len(blocked)
+        self.query_one("#blocked-summary", Static).update(
+            "You have blocked nobody." if not count else
+            f"{count} blocked member{'s' if count != 1 else ''}: no messages either way. u unblocks.")
+        table = self.query_one("#blocked-list", DataTable)
+        table.clear()
+        for entry in blocked:
+            table.add_row(literal_text(entry.member.name), literal_text("@" + entry.member.handle),
+                          day(entry.since))
+        self.query_one("#unblock", Button).display = bool(count)
+
+    @on(Button.Pressed, "#unblock")
+    def _unblock_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_unblock()
+
+    def action_unblock(self) -> None:
+        table = self.query_one("#blocked-list", DataTable)
+        if self.query_one(TabbedContent).active != "blocked" or not self.blocked:
+            return
+        entry = self.blocked[min(table.cursor_row, len(self.blocked) - 1)]
+        mailbox, handle = self.mailbox, entry.member.handle
+
+        def done(sentence: str) -> None:
+            self.app.notify(sentence)
+            self.load_blocked()
+
+        self.in_thread(lambda: mailbox.block(handle, False), then=done, group="settings-blocked")
 
     # ---- toggles --------------------------------------------------------------------------
 
@@ -274,7 +327,7 @@ class SettingsScreen(RunsWork, Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         # Focus follows to the page shown, never left on a control now hidden.
-        first = "#plan-choice" if tab == "plan" else f"#set-{TOGGLES[0].key}"
+        first = {"plan": "#plan-choice", "blocked": "#blocked-list"}.get(tab, f"#set-{TOGGLES[0].key}")
         self.query_one(first).focus()
 
     def action_back(self) -> None:

@@ -12,16 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Input, Static, TextArea
 
+from app.core.plans import LIMITS
 from app.core.views import MessageView as MessageRecord
-from app.core.views import ThreadView
+from app.core.views import DraftView, ThreadView
 from app.ui.changes import StoreChanged
-from app.ui.keymap import REPLY_BINDINGS, THREAD_BINDINGS
+from app.ui.editor import EditorFailed, edit_in_editor
+from app.ui.keymap import THREAD_BINDINGS
 from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
+from app.ui.undo import TriageSteps, done_sentence
 from app.ui.widgets.message_view import PAGE_SIZE, MessageView
 from app.ui.widgets.profile_panel import ProfilePanel
+from app.ui.widgets.text_areas import ReplyBox
 from app.ui.widgets.work import RunsWork
 
 if TYPE_CHECKING:
@@ -31,13 +35,6 @@ BANNER = "This message may contain unwanted or harmful content."
 # How many of the newest loaded messages are refetched when the conversation changes:
 # enough to catch a recall within its window and any "Seen" moving.
 TAIL = 50
-
-
-class ReplyBox(Input):
-    BINDINGS: ClassVar[list[BindingType]] = [*REPLY_BINDINGS]
-
-    def action_send(self) -> None:
-        self.post_message(self.Submitted(self, self.value))
 
 
 class ThreadScreen(RunsWork, Screen):
@@ -54,10 +51,14 @@ class ThreadScreen(RunsWork, Screen):
         self._want_profile = False
         self._loading_older = False
         self._saving: list[int] = []
+        self._reply_draft = False  # the reply box holds this conversation's draft
+        self.steps = TriageSteps()
 
     def show_conversation(self, conversation_id: int, *, reply: bool = False, profile: bool = False) -> None:
         """Show another conversation. One thread screen serves every conversation, so
         opening one costs a query, not building the screen's widgets again."""
+        if self.conversation_id != conversation_id:
+            self.keep_reply()
         self.conversation_id = conversation_id
         self.view = None
         self.response = None
@@ -83,8 +84,11 @@ class ThreadScreen(RunsWork, Screen):
         # Focus must not select the text: a quick reply is there to be edited, not replaced.
         yield Input(id="save-path", compact=True, select_on_focus=False,
                     placeholder="Save to… (enter saves, escape cancels)")
-        yield ReplyBox(id="reply", compact=True, select_on_focus=False,
-                       placeholder="Write a reply… (enter or ctrl+s sends, r to focus)")
+        enter_sends = bool(self.parley.config.get("enter-sends", True))
+        yield ReplyBox(id="reply", enter_sends=enter_sends, placeholder=(
+            "Write a reply… (enter or ctrl+s sends, ctrl+j new line, r to focus)" if enter_sends
+            else "Write a reply… (ctrl+s sends, r to focus)"))
+        yield Static("", id="reply-counter", markup=False)
         yield Static("", id="thread-error", markup=False)
         yield Footer()
 
@@ -114,6 +118,7 @@ class ThreadScreen(RunsWork, Screen):
             self.remove_class(state)
         self.query_one("#thread-title", Static).update("")
         self.query_one("#reply", ReplyBox).value = ""
+        self._reply_draft = False
         self.query_one(ProfilePanel).remove_class("-open")
         self.message_view.set_messages([], has_older=False)
         self.message_view.focus()
@@ -134,13 +139,14 @@ class ThreadScreen(RunsWork, Screen):
             view = mailbox.thread(conversation_id)
             newest = mailbox.messages(conversation_id, limit=PAGE_SIZE)
             mailbox.mark_read(conversation_id)
-            return view, newest
+            return view, newest, mailbox.reply_draft(conversation_id)
 
         def shown(result) -> None:
             if conversation_id != self.conversation_id:
                 return  # the screen has moved on to another conversation
-            view, newest = result
+            view, newest, draft = result
             self.show_header(view)
+            self.bring_back_reply(draft)
             self.message_view.set_messages(newest, has_older=view.message_count > len(newest))
 
         self.in_thread(fetch, then=shown, failed=self._gone(conversation_id), group="thread-load",
@@ -242,8 +248,53 @@ class ThreadScreen(RunsWork, Screen):
         self.response = response
         box = self.query_one("#reply", ReplyBox)
         box.value = self.mailbox.quick_reply_text(response)
-        box.cursor_position = len(box.value)
         box.focus()
+
+    def bring_back_reply(self, draft: DraftView | None) -> None:
+        """The reply left half-written here comes back in the box."""
+        box = self.query_one("#reply", ReplyBox)
+        if draft is None or box.text.strip():
+            return
+        self._reply_draft = True
+        box.value = draft.body
+        self.update_reply_counter()
+
+    def keep_reply(self) -> None:
+        """Leaving the conversation: a half-written reply is kept as its draft (and one line says so)."""
+        if self.conversation_id is None or not self.is_mounted:
+            return
+        box = self.query_one("#reply", ReplyBox)
+        text, had_draft = box.text, self._reply_draft
+        if not text.strip() and not had_draft:
+            return
+        mailbox, conversation_id = self.mailbox, self.conversation_id
+        box.value = ""
+        self._reply_draft = False
+        note = "Your reply is kept as a draft (0 lists drafts)." if text.strip() else "The reply's draft is removed."
+        def kept(_) -> None:
+            self.app.notify(note, timeout=3)
+            self.app.post_message(StoreChanged({conversation_id}))  # the Drafts count moved
+
+        self.parley.in_thread(lambda: mailbox.save_draft([], "", text, conversation_id), then=kept,
+                              group="reply-draft")
+
+    def update_reply_counter(self) -> None:
+        used = len(self.query_one("#reply", ReplyBox).text)
+        limit = self.reply_limit
+        counter = self.query_one("#reply-counter", Static)
+        counter.update(f"{used:,} / {limit:,}")
+        counter.display = bool(used)
+        counter.set_class(used > limit, "-over")
+
+    @property
+    def reply_limit(self) -> int:
+        """What a reply here may hold: an InMail's limit while the reply would be one (the
+        sender writing again before an answer), a message's otherwise."""
+        view = self.view
+        if (view is not None and view.inmail_status == "pending"
+                and view.inmail_sender_id == self.mailbox.member_id):
+            return LIMITS.inmail_body_max
+        return LIMITS.message_body_max
 
     @on(Button.Pressed, "#quick-accept")
     def _accept_pressed(self) -> None:
@@ -253,22 +304,33 @@ class ThreadScreen(RunsWork, Screen):
     def _decline_pressed(self) -> None:
         self.action_quick_reply("decline")
 
-    @on(Input.Changed, "#reply")
-    def _reply_changed(self, event: Input.Changed) -> None:
-        if not event.value.strip():
+    @on(TextArea.Changed, "#reply")
+    def _reply_changed(self, event: TextArea.Changed) -> None:
+        if not event.text_area.text.strip():
             self.response = None
         self.show_error(None)
+        self.update_reply_counter()
 
-    @on(Input.Submitted, "#reply")
-    def _send(self, event: Input.Submitted) -> None:
+    @on(ReplyBox.EditRequested)
+    def _edit_reply(self, event: ReplyBox.EditRequested) -> None:
+        box = self.query_one("#reply", ReplyBox)
+        try:
+            box.value = edit_in_editor(self.app, box.text)
+        except EditorFailed as failed:
+            self.show_error(str(failed))
+        box.focus()
+
+    @on(ReplyBox.Submitted)
+    def _send(self, event: ReplyBox.Submitted) -> None:
         event.stop()
         body = event.value
         mailbox, conversation_id, response = self.mailbox, self.shown_id, self.response
+        # The box empties at once, so what is typed while the reply goes out is kept.
+        box = self.query_one("#reply", ReplyBox)
+        box.value = ""
 
         def sent(result) -> None:
-            self.response = None
-            box = self.query_one("#reply", ReplyBox)
-            box.value = ""
+            self._reply_draft = False  # sending removed the draft
             note = "Sent."
             if response == "accept":
                 note = "Accepted: your reply was sent."
@@ -277,9 +339,17 @@ class ThreadScreen(RunsWork, Screen):
             self.app.notify(note)
             self.refresh_tail()
 
+        def failed(sentence: str) -> None:
+            if conversation_id == self.conversation_id and not box.text:
+                with box.prevent(TextArea.Changed):  # the error stays until the reply is edited
+                    box.value = body  # back as it was, to be put right
+                self.response = response
+                self.update_reply_counter()
+            self.show_error(sentence)
+
         self.in_thread(
             lambda: mailbox.reply(conversation_id, body, response=response),
-            then=sent, failed=self.show_error, group="send", exclusive=True,
+            then=sent, failed=failed, group="send",
         )
 
     def show_error(self, sentence: str | None) -> None:
@@ -289,15 +359,17 @@ class ThreadScreen(RunsWork, Screen):
     # ------------------------------------------------------------------ attachments
 
     def _attachment_message(self) -> MessageRecord | None:
+        """The highlighted message's attachments: never another message's."""
         current = self.message_view.current
-        if current is not None and current.attachments:
-            return current
+        if current is not None:
+            return current if current.attachments else None
         return next((m for m in reversed(self.message_view.messages) if m.attachments), None)
 
     def action_save_attachment(self) -> None:
         message = self._attachment_message()
         if message is None:
-            self.app.notify("No attachments in this conversation.")
+            self.app.notify("This message has no attachment." if self.message_view.current is not None
+                            else "No attachments in this conversation.")
             return
         self._saving = [attachment.id for attachment in message.attachments]
         path = self.query_one("#save-path", Input)
@@ -371,6 +443,7 @@ class ThreadScreen(RunsWork, Screen):
 
     def dismiss_thread(self) -> None:
         if self.app.screen is self:
+            self.keep_reply()
             self.app.pop_screen()
 
     def _profile_member_id(self) -> int | None:
@@ -425,37 +498,100 @@ class ThreadScreen(RunsWork, Screen):
 
         self.in_thread(lambda: mailbox.recall(target.id), then=recalled)
 
-    def _act(self, action: str, *, leave: bool = False) -> None:
-        mailbox, conversation_id = self.mailbox, self.shown_id
+    def _act(self, action: str, *, leave: bool = False, toggle: bool = False) -> None:
+        """Queue one triage step on this conversation; each waits for the one before it."""
 
-        def done(token) -> None:
-            if action in ("archive", "delete"):
-                self.parley.remember_undo(action, token, 1)
-            from app.ui.screens.inbox import done_sentence
+        def step(finished) -> None:
+            if self.app.screen is not self or self.conversation_id is None:
+                finished()  # a step before this one left the thread
+                return
+            mailbox, conversation_id = self.mailbox, self.shown_id
+            work = (lambda: mailbox.toggle(action, [conversation_id])) if toggle else (
+                lambda: mailbox.apply(action, [conversation_id]))
 
-            if leave:
-                self.dismiss_thread()
-            else:
-                self.refresh_tail()
-            self.app.notify(done_sentence(action, 1))
+            def done(token) -> None:
+                changed = self.parley.remember_undo(token)
+                # Archiving leaves the thread; taking it out of the archive stays. The notice
+                # comes after, so that it lands on the screen the user is left on.
+                if leave and token.action in ("archive", "delete", "unread"):
+                    self.dismiss_thread()
+                else:
+                    self.refresh_tail()
+                self.app.notify(done_sentence(token.action, changed))
+                finished()
 
-        self.in_thread(lambda: mailbox.apply(action, [conversation_id]), then=done)
+            def failed(sentence: str) -> None:
+                self.show_failure(sentence)
+                finished()
+
+            self.in_thread(work, then=done, failed=failed, group="triage")
+
+        self.steps.add(step)
 
     def action_archive(self) -> None:
-        archived = self.view is not None and self.view.archived
-        self._act("unarchive" if archived else "archive", leave=not archived)
+        self._act("archive", leave=True, toggle=True)
 
     def action_delete(self) -> None:
         self._act("delete", leave=True)
 
     def action_mute(self) -> None:
-        self._act("unmute" if self.view is not None and self.view.muted else "mute")
+        self._act("mute", toggle=True)
 
     def action_star(self) -> None:
-        self._act("unstar" if self.view is not None and self.view.starred else "star")
+        self._act("star", toggle=True)
 
     def action_toggle_read(self) -> None:
         self._act("unread", leave=True)
+
+    def action_mark_read(self) -> None:
+        self._act("read")
+
+    def action_mark_unread(self) -> None:
+        self._act("unread", leave=True)
+
+    def action_block_sender(self, blocking: bool) -> None:
+        """Block (or unblock) the member the profile panel shows, else the other side."""
+        member_id = self._profile_member_id()
+        if member_id is None:
+            self.app.notify("There is nobody here to block.")
+            return
+        mailbox = self.mailbox
+
+        def block() -> str:
+            return mailbox.block(mailbox.profile(member_id).member.handle, blocking)
+
+        self.in_thread(block, then=self._blocked)
+
+    def action_toggle_block(self) -> None:
+        member_id = self._profile_member_id()
+        if member_id is None:
+            self.app.notify("There is nobody here to block.")
+            return
+        mailbox = self.mailbox
+
+        def toggle() -> str:
+            facts = mailbox.profile(member_id)
+            return mailbox.block(facts.member.handle, not facts.blocked)
+
+        self.in_thread(toggle, then=self._blocked)
+
+    def _blocked(self, sentence: str) -> None:
+        self.app.notify(sentence)
+        panel = self.query_one(ProfilePanel)
+        if panel.has_class("-open") and panel.facts is not None:
+            mailbox, member_id = self.mailbox, panel.facts.member.id
+            self.in_thread(lambda: mailbox.profile(member_id), then=panel.show_facts, group="profile",
+                           exclusive=True)
+
+    def action_mark_spam(self) -> None:
+        self._act("spam")
+
+    def action_not_spam(self) -> None:
+        # Mark safe: out of Spam, or, for a conversation with the link banner, its links trusted.
+        if self.view is not None and self.view.link_warning and not self.view.spam:
+            self._banner_safe()
+        else:
+            self._act("not-spam")
 
     def action_report(self) -> None:
         if self.view is not None and self.view.spam:
@@ -464,7 +600,15 @@ class ThreadScreen(RunsWork, Screen):
         self.parley.report_conversation(self.shown_id, self.dismiss_thread)
 
     def action_undo(self) -> None:
-        self.parley.undo_last(self.refresh_tail)
+        def step(finished) -> None:
+            def undone() -> None:
+                if self.app.screen is self:
+                    self.refresh_tail()
+                finished()
+
+            self.parley.undo_last(undone)
+
+        self.steps.add(step)
 
     @on(Button.Pressed, "#banner-report")
     def _banner_report(self) -> None:

@@ -162,6 +162,11 @@ class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=Fa
         return rows[offset]
 
     @property
+    def fetching(self) -> bool:
+        """Rows asked for have not arrived yet."""
+        return bool(self._pending)
+
+    @property
     def current(self) -> ConversationRow | None:
         if self.total == 0:
             return None

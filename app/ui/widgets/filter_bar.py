@@ -12,7 +12,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from app.core.views import FILTER_LABELS, FILTERS, Counts
+from app.core.views import FILTER_LABELS, LISTS, Counts
 from app.ui.text import literal
 
 SHORTEST_LABEL = 1  # the key already names the filter; its first letter is a reminder
@@ -85,7 +85,7 @@ class FilterBar(Widget):
         """(key number, filter) pairs shown; Focused and Other merge into All when off."""
         return [
             (number, name)
-            for number, name in enumerate(FILTERS, 1)
+            for number, name in enumerate(LISTS, 1)
             if self.focused_inbox or name not in ("focused", "other")
         ]
 

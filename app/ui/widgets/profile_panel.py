@@ -51,5 +51,8 @@ class ProfilePanel(Widget):
                 text.append(" · " + literal(other.name, one_line=True) + "\n")
             if count > SHARED_SHOWN:
                 text.append(f"   and {count - SHARED_SHOWN} more\n", dim)
+        if self.facts.degree != "you":
+            text.append("\nBlocked: no messages either way · b unblocks" if self.facts.blocked
+                        else "\nb blocks this member", dim)
         text.rstrip()
         return text
