@@ -12,6 +12,10 @@ def import_linkedin(args) -> int:
     from app.cli.progress import ImportProgress
     from app.interchange.linkedin.linkedin import import_linkedin as run_import
 
+    from app.interchange.linkedin.archive import LinkedInExport
+
+    # A path that is no export is refused before the store is opened (or made).
+    LinkedInExport(args.path).close()
     if args.dry_run:
         return _dry_run(args)
     open_store(args)
