@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from linkedin_samples import HEADER_2018, HEADER_2021, HEADER_2023, HEADER_2024, csv_text
+from linkedin_samples import HEADER_2018, HEADER_2023, HEADER_2024, csv_text
 from real_shapes import ANA, BEN, BEN_NAME, CY, DEE, DEE_NAME, PROFILE_ANA, ZOE, ZOE_NAME, drafts, seen
 
 from app.cli.run import main
