@@ -107,6 +107,17 @@ def test_an_empty_folder_is_a_draft_only_when_the_owner_wrote_it(store, export):
     assert found["c2"]["messages"] == [(DEE_NAME, "message", "Hello from Verde")]
 
 
+def test_draft_columns_left_empty_by_a_spreadsheet_fall_back_to_the_owner_rule(store, export):
+    rows = [
+        ["c1", "", "Ana Ruiz", ANA, "Cy Park", CY, "2024-06-02 09:00:00 UTC", "", "Unsent note", "", "", ""],
+        ["c2", "", "Dee Lin", DEE, "Ana Ruiz", ANA, "2024-06-03 09:00:00 UTC", "", "Hello", "", "", ""],
+        ["c3", "", "Cy Park", CY, "Ana Ruiz", ANA, "2024-06-04 09:00:00 UTC", "", "Marked", "", "No", "No"],
+    ]
+    import_linkedin(export().add("Profile.csv", PROFILE_ANA).add("messages.csv", csv_text(HEADER_2024, rows)).folder())
+    assert drafts() == ["Unsent note"]
+    assert [m[2] for c in ("c2", "c3") for m in seen()[c]["messages"]] == ["Hello", "Marked"]
+
+
 def test_the_owner_found_from_the_rows_still_makes_their_empty_folder_rows_drafts(store, export):
     rows = [
         ["c1", "", "Ana Ruiz", ANA, "Cy Park", CY, "2023-06-02 09:00:00 UTC", "", "Unsent note", ""],
@@ -127,6 +138,7 @@ def test_2018_replies_in_other_languages_join_their_conversation(store, export):
     ]
     summary = import_linkedin(export().add("messages.csv", csv_text(HEADER_2018, rows)).folder())
     assert summary.conversations == 1 and summary.messages == 4
+    assert "messages.csv (2018 layout, 4 rows)" in summary.describe()
     assert "the sender of the rows marked outgoing (DIRECTION)" in summary.describe()
 
 

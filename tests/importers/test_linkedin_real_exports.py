@@ -96,6 +96,21 @@ def test_without_recipient_urls_a_bare_comma_separates_people_and_credentials_st
     assert [m[2] for m in found["g2"]["messages"]] == ["Встречаемся в восемь?", "好的，八点见"]
 
 
+def test_a_name_seen_as_a_sender_elsewhere_in_the_file_is_kept_whole_in_to(store, export):
+    lucia = "García,Lucía"  # as some people write their name: family name first
+    rows = [
+        ["g3", "Porto trip", "Cy Park", CY, f"Ana Ruiz,{lucia}", "2021-07-02 10:00:00 UTC", "", "Train at 9.", "INBOX"],
+        ["g3", "Porto trip", lucia, "https://www.linkedin.com/in/lucia-g", "Ana Ruiz,Cy Park",
+         "2021-07-01 10:00:00 UTC", "", "¿Vamos a Oporto?", "INBOX"],
+    ]
+    summary = import_linkedin(export().add("Profile.csv", PROFILE_ANA)
+                              .add("messages.csv", csv_text(HEADER_2021, rows)).folder())
+
+    assert seen()["g3"]["others"] == ["Cy Park", lucia]
+    assert summary.members == 3
+    assert not Member.select().where(Member.name.in_(["García", "Lucía"])).exists()
+
+
 # --- 3. spreadsheet-mangled Connections.csv ------------------------------------------------
 
 CONNECTIONS_RESAVED = (

@@ -148,6 +148,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         self.owner_keys: set[str] = set()
         self.canon: dict[str, str] = {}
         self.known_names: set[str] = set()  # name keys seen as a sender or a connection
+        self.name_splits: dict[tuple[str, str], tuple[str, ...]] = {}  # TO cells cut into several names
         self.unsure_senders: Counter = Counter()  # senders of rows with an empty FOLDER, taken as messages
         self.identities: dict[str, _Identity] = {}
         self.urls_by_name: dict[str, set[str]] = {}
@@ -171,7 +172,6 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         self._row_memo: dict[tuple, tuple] = {}
         self._memo_conversation: str | None = None
         self._version = ""
-        self._draft_columns = False
         self._ties_backwards = False  # whether same-second rows of newest-first conversations take ids backwards
         # Whether the messages come oldest first, so that ids in file order follow their time,
         # or newest first (LinkedIn's order), so that ids counting down do.

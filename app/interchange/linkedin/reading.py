@@ -157,6 +157,7 @@ class Reading:
     owner_keys: set[str]
     canon: dict[str, str]
     known_names: set[str]
+    name_splits: dict[tuple[str, str], tuple[str, ...]]
     unsure_senders: Counter[str]
     connections: list[tuple[str, datetime]]
     invited: list[str]
@@ -171,7 +172,6 @@ class Reading:
     _memo_conversation: str | None
     _previous_at: datetime | None
     _version: str
-    _draft_columns: bool
 
     # The importer's other steps this pass calls: whom the owner is expected to be before the
     # rows, who it is once they are read, and which conversations are ads.
@@ -191,9 +191,13 @@ class Reading:
         self._expect_owner()
         self._read_messages()
         self._choose_owner()
-        if any(self._is_owner(sender) for sender in self.unsure_senders):
-            # Rows with an empty FOLDER were taken for others' messages before the owner was
-            # known; some are the owner's drafts after all: read the messages again, knowing.
+        resplit = self._names_split_otherwise()
+        if resplit or any(self._is_owner(sender) for sender in self.unsure_senders):
+            # Read before all of the export was: some rows with an empty FOLDER are the owner's
+            # drafts after all, or some TO cells are cut otherwise by the names the rest of the
+            # export shows. Read the messages again, knowing.
+            for cell in resplit:
+                del self.recipient_keys[cell]
             self._forget_messages()
             self._read_messages()
         self._find_sponsors()
@@ -207,7 +211,15 @@ class Reading:
             report.conversations = len(threads)
             self.summary.rows_read += report.rows
 
+    def _names_split_otherwise(self) -> list[tuple[str, str]]:
+        """The TO cells (with their URL cells) that the names known now cut into other people."""
+        return [cell for cell, names in self.name_splits.items()
+                if tuple(split_names(cell[0], None, self.known_names)) != names]
+
     def _forget_messages(self) -> None:
+        self.name_splits.clear()
+        self._row_memo.clear()
+        self._memo_conversation = None
         self.threads.clear()
         self.owner_votes.clear()
         self.unsure_senders.clear()
@@ -341,7 +353,6 @@ class Reading:
             header = read_header(it, rows)
             version = message_version(header, file.name)
             self._version = version.name
-            self._draft_columns = "is message draft" in version.columns
             if report is not None:
                 report.layout = f"{version.name} layout" + (f", {_how_read(rows)}" if _how_read(rows) else "")
             extract = message_extractor(header)
@@ -372,6 +383,9 @@ class Reading:
                     if report is not None:
                         self.summary.skip(report, SKIP_DATE if at is None else SKIP_TOO_LONG, rows.line)
                     continue
+                if report is not None and not done and version is MESSAGE_VERSIONS[0] and date.strip()[:4].isdigit():
+                    # The oldest header, with the ISO dates LinkedIn wrote under it from 2019.
+                    report.layout = report.layout.replace("2018 layout", "2019 layout")
                 yield rows.line, fields, at, stamp
                 done += 1
                 if progress is not None and done % PROGRESS_EVERY == 0:
@@ -415,8 +429,6 @@ class Reading:
         cached = self.person_keys.get((name, url))
         if cached is None:
             cached = self.person_keys[(name, url)] = self._person(name, url)
-            if name:
-                self.known_names.add(name_key(name))
         return cached
 
     def _recipients(self, names: str, urls: str) -> tuple[str, ...]:
@@ -428,6 +440,8 @@ class Reading:
         person = self._known_person
         if not url_list:
             keys = tuple(person(n, "") for n in name_list)
+            if len(name_list) > 1:
+                self.name_splits[(names, urls)] = tuple(name_list)
         elif len(name_list) == len(url_list):
             keys = tuple(person(n, u) for n, u in zip(name_list, url_list))
         else:
@@ -470,17 +484,19 @@ class Reading:
             title.strip() == SPONSORED_TITLE or (named and self._version != MESSAGE_VERSIONS[0].name)
         )
         sender = self._sender(from_name, from_url, sponsored and named)
+        if named:
+            self.known_names.add(name_key(from_name))  # a whole name, for cutting TO cells
         recipients = self._recipients(to_names, to_urls)
         key = self._conversation_key(conversation_id, sender, recipients, subject)
         known = self._row_memo[people] = (sponsored, sender, recipients, key)
         return known
 
     def is_draft(self, fields: tuple, sender: str) -> bool:
-        """A draft: marked so where the layout has draft columns; else a row with an empty
+        """A draft: marked so where the row fills the draft columns; else a row with an empty
         FOLDER that the owner wrote (from anyone else it is an incoming message)."""
+        if _marks_drafts(fields):
+            return is_yes(fields[11]) or is_yes(fields[12])
         folder = fields[9]
-        if self._draft_columns:
-            return is_yes(fields[11]) or is_yes(fields[12]) or not folder or folder.isspace()
         return (not folder or folder.isspace()) and self._is_owner(sender)
 
     def _gather(self, number: int, line: int, fields: tuple, at: datetime, report: FileReport) -> str:
@@ -506,12 +522,13 @@ class Reading:
                 self.owner_votes[sender] += 1
             elif len(recipients) == 1:
                 self.owner_votes[recipients[0]] += 1
+        marked = _marks_drafts(fields)
         if self.is_draft(fields, sender):
             thread.drafts += 1
-            if self._draft_columns:
+            if marked:
                 self.owner_votes[sender] += 1
             return key
-        if not folder and not self._draft_columns:
+        if not folder and not marked:
             self.unsure_senders[sender] += 1
         thread.count += 1
         report.imported += 1
@@ -573,6 +590,12 @@ class Reading:
         if key not in self.identities:
             self.identities[key] = _Identity(HIDDEN_MEMBER, "", "anonymous")
         return key
+
+
+def _marks_drafts(fields: tuple) -> bool:
+    """Whether the row says in its draft columns whether it is a draft (the 2024 layout does;
+    older layouts have no such columns, and a file saved again may leave them empty)."""
+    return bool(fields[11].strip() or fields[12].strip())
 
 
 _LINK = re.compile(r"https?://[^\s\"'<>)]+")

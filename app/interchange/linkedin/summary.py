@@ -80,10 +80,6 @@ class ImportSummary:
         report.skip(reason, line)
 
     @property
-    def files(self) -> list[str]:
-        return [report.describe().rstrip(".") for report in self.reports]
-
-    @property
     def rows_skipped(self) -> int:
         return sum(self.skipped.values())
 
