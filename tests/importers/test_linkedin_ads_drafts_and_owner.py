@@ -249,3 +249,28 @@ def test_export_then_import_into_an_empty_store_gives_the_same_conversations(tmp
 
     assert seen() == before
     assert Conversation.select().count() == len(before) == 7
+
+
+def test_the_summary_lists_each_file_with_what_it_added_and_skipped_by_line(store, export):
+    rows = sponsored_rows() + [
+        ["p1", "", "Dee Lin", DEE, "Ana Ruiz", ANA, "2024-05-06 09:00:00 UTC", "", "Coffee at 5% off? Fine.",
+         "INBOX", "No", "No"],
+        ["p2", "", "Dee Lin", DEE, "Ana Ruiz", ANA, "last Tuesday", "", "When?", "INBOX", "No", "No"],
+        ["p3", "", "Ana Ruiz", ANA, "Dee Lin", DEE, "2024-05-07 09:00:00 UTC", "", "Draft", "", "Yes", "No"],
+    ]
+    connections = ("First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+                   f"Dee,Lin,{DEE},,Verde,Architect,01 Jan 2020\r\n"
+                   ",,,,,,01 Jan 2020\r\n")
+    path = (export().add("Profile.csv", PROFILE_ANA).add("Connections.csv", connections)
+            .add("messages.csv", csv_text(HEADER_2024, rows)).folder())
+    lines = import_linkedin(path).describe().splitlines()
+    assert lines[:6] == [
+        "Read export:",
+        "  Profile.csv (1 row).",
+        "  Connections.csv (2 rows): 1 connection added; skipped 1 row: connections without a name or profile URL "
+        "(1); first at line 3.",
+        "  messages.csv (2024 layout, 10 rows): 7 messages and 1 draft added in 6 conversations; skipped 2 rows: "
+        "messages whose DATE is not a date (1) and rows repeated in the export (1); first at line 9, line 10.",
+        "The export's owner (you, \"me\"): Ana Ruiz, from Profile.csv.",
+        "Added 5 conversations, 7 messages, 1 draft, 6 members and 1 connection.",
+    ]

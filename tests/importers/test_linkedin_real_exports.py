@@ -137,7 +137,7 @@ def test_spreadsheet_dates_are_read_and_an_unreadable_one_is_skipped_by_its_line
              for c in Connection.select().where(Connection.member == Member.get(Member.handle == "me"))}
     assert dates == {BEN_NAME: "2023-04-23", DEE_NAME: "2023-04-23", ZOE_NAME: "2023-04-23"}
     assert summary.skipped == {"connections whose Connected On is not a date": 1}
-    assert ("Connections.csv (4 rows): 3 connections imported; skipped 1 row: connections whose Connected On "
+    assert ("Connections.csv (4 rows): 3 connections added; skipped 1 row: connections whose Connected On "
             "is not a date (1); first at line 8.") in summary.describe()
 
 

@@ -161,7 +161,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         self.owner_headline = ""
         self.owner_location = ""
         self.profile_name = ""
-        self.connections: list[tuple[str, datetime]] = []
+        self.connections: list[tuple[str, datetime, FileReport]] = []  # (key, date, its file's report)
         self.invited: list[str] = []
         self.member_of: dict[str, int] = {}
         self.handle_of: dict[int, str] = {}
@@ -339,10 +339,12 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
             tuples(Connection.select(Connection.other, Connection.connected_at).where(Connection.member == me))
         }
         rows = []
-        for key, at in self.connections:
+        for key, at, report in self.connections:
             other = self.member_of[key]
             if other == me or other in self.my_connections:
+                report.already += 1
                 continue
+            report.imported += 1
             self.my_connections[other] = at
             rows.append({"member": me, "other": other, "connected_at": at})
             rows.append({"member": other, "other": me, "connected_at": at})
@@ -456,9 +458,10 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
                                       if t.conversation_id is not None}) as index:
             span = _Span(index.add) if counting_down else None
             written = span.add if span is not None else index.add
+            reports = iter(r for r in self.summary.reports if r.noun == "message")
             for event, value in events:
                 if event == "drafts":
-                    self._flush_drafts(value)
+                    self._flush_drafts(value, next(reports))
                     continue
                 if staging is not None:
                     staging.add(value)
@@ -521,7 +524,11 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
 
     def _take_report(self, report: tuple) -> None:
         summary = self.summary
-        threads, summary.skipped, summary.already_imported, summary.without_text, summary.reports = report
+        threads, summary.skipped, summary.already_imported, summary.without_text, reports = report
+        for mine, theirs in zip(summary.reports, reports):
+            if mine.noun == "message":
+                mine.imported, mine.already = theirs.imported, theirs.already
+                mine.skipped, mine.first_skipped = theirs.skipped, theirs.first_skipped
         for key, (added, max_id, first_id, last_at, last_body) in threads.items():
             thread = self.threads[key]
             thread.added, thread.max_id, thread.first_id = added, max_id, first_id
@@ -632,6 +639,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         if external_id in thread.stored:
             self.summary.already_imported += 1
             report.imported -= 1
+            report.already += 1
             return True
         return False
 
@@ -641,7 +649,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         return {"FIRSTNAME": first, "LASTNAME": last, "FULLNAME": f"{first} {last}".strip(),
                 "NAME": f"{first} {last}".strip(), "LOCATION": self.owner_location}
 
-    def _flush_drafts(self, drafts: list[tuple]) -> None:
+    def _flush_drafts(self, drafts: list[tuple], report: FileReport) -> None:
         if not drafts:
             return
         wanted = [d[-1] for d in drafts]
@@ -655,3 +663,4 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         insert_rows(Draft, ("member", "conversation", "to_handles", "subject", "body", "updated_at",
                              "external_id"), rows)
         self.summary.drafts += len(rows)
+        report.drafts += len(rows)

@@ -159,7 +159,7 @@ class Reading:
     known_names: set[str]
     name_splits: dict[tuple[str, str], tuple[str, ...]]
     unsure_senders: Counter[str]
-    connections: list[tuple[str, datetime]]
+    connections: list[tuple[str, datetime, FileReport]]
     invited: list[str]
     owner_first: str
     owner_last: str
@@ -289,9 +289,8 @@ class Reading:
                 identity = self.identities[key]
                 identity.company = identity.company or company
                 identity.position = identity.position or row[cols["position"]].strip()
-                self.connections.append((key, at))
+                self.connections.append((key, at, report))
                 self.known_names.add(name_key(name))
-                report.imported += 1
         finally:
             rows.close()
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from app.interchange.linkedin.people import HIDDEN_MEMBER, SPONSORED_TITLE, company_key
 from app.interchange.linkedin.reading import _Identity, _Thread
+from app.interchange.linkedin.summary import FileReport
 
 # Hosts of links that say nothing of who sponsors an ad.
 _NOT_SPONSORS = ("linkedin.com", "lnkd.in", "bit.ly", "goo.gl", "t.co", "ow.ly")
@@ -37,7 +38,7 @@ class Sponsors:
 
     identities: dict[str, _Identity]
     threads: dict[str, _Thread]
-    connections: list[tuple[str, datetime]]
+    connections: list[tuple[str, datetime, FileReport]]
     invited: list[str]
     canon: dict[str, str]
 
@@ -45,7 +46,7 @@ class Sponsors:
 
     def _find_sponsors(self) -> None:
         canonical = self.canon.get
-        connected = {canonical(key, key) for key, _at in self.connections}
+        connected = {canonical(key, key) for key, _at, _report in self.connections}
         unnamed = 0
         for thread in self.threads.values():
             if not thread.count:
@@ -102,7 +103,7 @@ class Sponsors:
     def _forget_unused(self) -> None:
         """People met only as the senders of ads are no members of their own."""
         used = {k for thread in self.threads.values() for k in thread.participants}
-        used |= {key for key, _at in self.connections} | set(self.invited)
+        used |= {key for key, _at, _report in self.connections} | set(self.invited)
         canonical = self.canon.get
         used |= {canonical(k, k) for k in used}
         for key in [k for k in self.identities if k not in used and canonical(k, k) not in used]:

@@ -21,7 +21,9 @@ class FileReport:
     name: str
     layout: str = ""  # "2024 layout", "UTF-16, tab-separated"…: how the file was read
     rows: int = 0
-    imported: int = 0
+    imported: int = 0  # rows added to the store
+    already: int = 0  # rows the store had before
+    drafts: int = 0
     noun: str = "row"  # what an imported row became: "message", "connection"
     conversations: int = 0
     skipped: Counter = field(default_factory=Counter)
@@ -34,15 +36,19 @@ class FileReport:
 
     def describe(self) -> str:
         how = ", ".join(part for part in (self.layout, counted(self.rows, "row")) if part)
-        parts = [f"{counted(self.imported, self.noun)} imported"] if self.noun != "row" else []
-        if self.conversations:
-            parts.append(f"in {counted(self.conversations, 'conversation')}")
-        text = f"{self.name} ({how})" + (": " + " ".join(parts) if parts else "")
+        text = f"{self.name} ({how})"
+        if self.noun != "row":
+            added = counted(self.imported, self.noun) + (f" and {counted(self.drafts, 'draft')}" if self.drafts else "")
+            text += f": {added} added"
+            if self.conversations:
+                text += f" in {counted(self.conversations, 'conversation')}"
+            if self.already:
+                text += f"; {self.already:,} already in the store"
         if self.skipped:
             reasons = _join([f"{reason} ({n:,})" for reason, n in sorted(self.skipped.items())])
             text += f"; skipped {counted(sum(self.skipped.values()), 'row')}: {reasons}"
             if self.first_skipped:
-                text += "; first at " + ", ".join(f"line {line}" for line, _ in self.first_skipped)
+                text += "; first at " + ", ".join(f"line {line}" for line, _ in sorted(self.first_skipped))
         return text + "."
 
 
