@@ -274,3 +274,19 @@ def test_the_summary_lists_each_file_with_what_it_added_and_skipped_by_line(stor
         "The export's owner (you, \"me\"): Ana Ruiz, from Profile.csv.",
         "Added 5 conversations, 7 messages, 1 draft, 6 members and 1 connection.",
     ]
+
+
+def test_ads_from_linkedin_member_that_name_no_sponsor_each_get_a_sender_of_their_own(store, export):
+    def ad(cid: str, day: str, text: str) -> list[str]:
+        return [cid, "Sponsored Conversation", "LinkedIn Member", "", "Ana Ruiz", ANA, f"2024-07-{day} 09:00:00 UTC",
+                "", text, "INBOX", "No", "No"]
+
+    rows = [ad("a1", "01", "<p>%FIRSTNAME%, a webinar on Tuesday?</p>"), ad("a2", "02", "<p>Grow your team &amp; more</p>"),
+            ad("a3", "03", "<p>Spring sale on <a href='https://www.kafe-roasters.example/sale'>coffee</a></p>")]
+    import_linkedin(export().add("Profile.csv", PROFILE_ANA).add("messages.csv", csv_text(HEADER_2024, rows)).folder())
+
+    found = seen()
+    assert [found[c]["messages"][0][0] for c in ("a1", "a2", "a3")] == ["Sponsor 1", "Sponsor 2", "Kafe Roasters"]
+    assert found["a1"]["messages"][0][2] == "Ana, a webinar on Tuesday?"
+    assert sorted(m.name for m in Member.select().where(Member.kind == "company")) == \
+        ["Kafe Roasters", "Sponsor 1", "Sponsor 2"]

@@ -591,19 +591,20 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
             if thread.sponsor and not system and member_of.get(sender) != me:
                 sender = thread.sponsor
             sender_id = None if system else member_of.get(sender)
-            if not content or content.isspace():
-                kind = "system" if system else "message"
-                content = NO_TEXT
-                self.summary.without_text += 1
-            elif system:
+            if system:
                 kind = "system"
             elif thread.kind == "sponsored" and sender_id != me:
                 kind = "sponsored"
-                content = fill_placeholders(html_to_text(content), profile)
+                content = html_to_text(content)
             elif thread.kind in ("inmail", "open_profile") and thread.first_row == (number, line):
                 kind = thread.kind
             else:
                 kind = "message"
+            if thread.sponsor:
+                content = fill_placeholders(content, profile)  # in an ad, no mail-merge field is shown raw
+            if not content or content.isspace():
+                content = NO_TEXT
+                self.summary.without_text += 1
             message_id = next(ids)
             if backwards and thread.direction < 1:
                 message_id = -message_id  # same-second rows: the later in the file is the older

@@ -493,6 +493,8 @@ class Reading:
     def is_draft(self, fields: tuple, sender: str) -> bool:
         """A draft: marked so where the row fills the draft columns; else a row with an empty
         FOLDER that the owner wrote (from anyone else it is an incoming message)."""
+        if fields[11] == "No" and fields[12] == "No":
+            return False  # LinkedIn's usual row, answered without looking further
         if _marks_drafts(fields):
             return is_yes(fields[11]) or is_yes(fields[12])
         folder = fields[9]
@@ -521,13 +523,12 @@ class Reading:
                 self.owner_votes[sender] += 1
             elif len(recipients) == 1:
                 self.owner_votes[recipients[0]] += 1
-        marked = _marks_drafts(fields)
         if self.is_draft(fields, sender):
             thread.drafts += 1
-            if marked:
+            if _marks_drafts(fields):
                 self.owner_votes[sender] += 1
             return key
-        if not folder and not marked:
+        if not folder and not _marks_drafts(fields):
             self.unsure_senders[sender] += 1
         thread.count += 1
         report.imported += 1
