@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from linkedin_samples import HEADER_2018, HEADER_2023, HEADER_2024, csv_text
 from real_shapes import ANA, BEN, BEN_NAME, CY, DEE, DEE_NAME, PROFILE_ANA, ZOE, ZOE_NAME, drafts, seen
 
 from app.cli.run import main
+from app.core.errors import BadInput
 from app.interchange.export import export as export_csv
 from app.interchange.linkedin.linkedin import import_linkedin
 from app.store.db import open_store
@@ -290,3 +293,10 @@ def test_ads_from_linkedin_member_that_name_no_sponsor_each_get_a_sender_of_thei
     assert found["a1"]["messages"][0][2] == "Ana, a webinar on Tuesday?"
     assert sorted(m.name for m in Member.select().where(Member.kind == "company")) == \
         ["Kafe Roasters", "Sponsor 1", "Sponsor 2"]
+
+
+def test_an_owner_option_naming_no_one_in_the_export_is_refused_and_nothing_written(store, export):
+    rows = [["c1", "", "Cy Park", CY, "Ana Ruiz", ANA, "2024-06-01 09:00:00 UTC", "", "Hi Ana", "INBOX", "No", "No"]]
+    with pytest.raises(BadInput, match="--owner: no one called 'Zoë Grant' takes part in this export's conversations."):
+        import_linkedin(export().add("messages.csv", csv_text(HEADER_2024, rows)).folder(), owner="Zoë Grant")
+    assert Member.select().count() == 0
