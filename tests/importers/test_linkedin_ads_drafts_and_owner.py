@@ -196,12 +196,16 @@ def test_coach_and_learning_messages_are_named_as_not_imported_with_why(store, e
 # --- the owner, the summary, --dry-run -------------------------------------------------------------
 
 def test_owner_option_overrides_profile_and_the_summary_says_so(store, export):
-    rows = [["c1", "", "Cy Park", CY, "Ana Ruiz", ANA, "2024-06-01 09:00:00 UTC", "", "Hi Ana", "INBOX", "No", "No"]]
-    path = export().add("messages.csv", csv_text(HEADER_2024, rows)).folder()
+    rows = [["c1", "", "Cy Park", CY, "Ana Ruiz", ANA, "2024-06-01 09:00:00 UTC", "", "Hi Ana", "INBOX", "No", "No"],
+            ["a1", "Sponsored Conversation", "LinkedIn Member", "", "Cy Park", CY, "2024-06-02 09:00:00 UTC", "",
+             "<p>Hello %FIRSTNAME%!</p>", "INBOX", "No", "No"]]
+    path = export().add("Profile.csv", PROFILE_ANA).add("messages.csv", csv_text(HEADER_2024, rows)).folder()
     summary = import_linkedin(path, owner="Cy Park")
-    assert Member.get(Member.handle == "me").name == "Cy Park"
+    me = Member.get(Member.handle == "me")
+    assert (me.name, me.headline) == ("Cy Park", "")  # nothing of Ana's profile
     assert 'The export\'s owner (you, "me"): Cy Park, as --owner names.' in summary.describe()
     assert seen()["c1"]["others"] == ["Ana Ruiz"]
+    assert seen()["a1"]["messages"][0][2] == "Hello Cy!"
 
 
 def test_the_summary_says_the_profile_chose_the_owner(store, export):

@@ -236,8 +236,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         fills: list[tuple[int, dict]] = []
         me_identity = next((self.identities[k] for k in owner if k in self.identities), None)
         me_url = next((self.identities[k].url for k in owner if k in self.identities and self.identities[k].url), "")
-        me_name = (self.profile_name if not self.owner_name else "") or (me_identity.name if me_identity else "") \
-            or self.owner_name or "Me"
+        me_name = self.profile_name or (me_identity.name if me_identity else "") or self.owner_name or "Me"
         if not (self.owner_first or self.owner_last):
             # Without Profile.csv, mail-merge fields take the first name the messages show.
             self.owner_first, _, self.owner_last = me_name.partition(" ")

@@ -30,6 +30,10 @@ class OwnerChoice:
     canon: dict[str, str]
     owner_name: str
     profile_name: str
+    owner_first: str
+    owner_last: str
+    owner_headline: str
+    owner_location: str
 
     def _expected_owner(self) -> list[tuple[str, str]]:
         """The names (as keys) the owner is expected to have before the rows are read, and how each is known."""
@@ -80,6 +84,9 @@ class OwnerChoice:
         self._owner_is({key}, how.format(n=n, total=len(self.threads)))
 
     def _owner_is(self, keys: set[str], how: str) -> None:
+        if how == BY_OPTION and name_key(self.owner_name) != name_key(self.profile_name):
+            # Profile.csv is someone else's: none of it is the owner's.
+            self.profile_name = self.owner_first = self.owner_last = self.owner_headline = self.owner_location = ""
         self.owner_keys = keys
         self.owner_names = set()
         self.summary.owner_chosen = how
