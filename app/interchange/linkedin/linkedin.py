@@ -149,7 +149,8 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         self.canon: dict[str, str] = {}
         self.known_names: set[str] = set()  # name keys seen as a sender or a connection
         self.name_splits: dict[tuple[str, str], tuple[str, ...]] = {}  # TO cells cut into several names
-        self.unsure_senders: Counter = Counter()  # senders of rows with an empty FOLDER, taken as messages
+        # Senders of rows with an empty FOLDER and no draft marks, and whether they were taken for the owner.
+        self.unsure_senders: dict[str, bool] = {}
         self.identities: dict[str, _Identity] = {}
         self.urls_by_name: dict[str, set[str]] = {}
         self.threads: dict[str, _Thread] = {}

@@ -158,7 +158,7 @@ class Reading:
     canon: dict[str, str]
     known_names: set[str]
     name_splits: dict[tuple[str, str], tuple[str, ...]]
-    unsure_senders: Counter[str]
+    unsure_senders: dict[str, bool]
     connections: list[tuple[str, datetime, FileReport]]
     invited: list[str]
     owner_first: str
@@ -192,7 +192,7 @@ class Reading:
         self._read_messages()
         self._choose_owner()
         resplit = self._names_split_otherwise()
-        if resplit or any(self._is_owner(sender) for sender in self.unsure_senders):
+        if resplit or any(self._is_owner(sender) != taken for sender, taken in self.unsure_senders.items()):
             # Read before all of the export was: some rows with an empty FOLDER are the owner's
             # drafts after all, or some TO cells are cut otherwise by the names the rest of the
             # export shows. Read the messages again, knowing.
@@ -523,13 +523,14 @@ class Reading:
                 self.owner_votes[sender] += 1
             elif len(recipients) == 1:
                 self.owner_votes[recipients[0]] += 1
-        if self.is_draft(fields, sender):
+        draft = self.is_draft(fields, sender)
+        if not folder and not _marks_drafts(fields):
+            self.unsure_senders[sender] = draft
+        if draft:
             thread.drafts += 1
             if _marks_drafts(fields):
                 self.owner_votes[sender] += 1
             return key
-        if not folder and not _marks_drafts(fields):
-            self.unsure_senders[sender] += 1
         thread.count += 1
         report.imported += 1
         previous = self._previous_at
