@@ -13,7 +13,7 @@ import operator
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import IO, Callable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 from app.core.errors import BadInput
 from app.interchange.spreadsheet import GUARD, unguard
@@ -162,6 +162,19 @@ def _encoding(raw: IO[bytes]) -> str:
     return "utf-16" if start in _UTF16_BOMS else "utf-8-sig"
 
 
+def _separator(text: Iterable[str], seen: list[str] | None = None) -> str:
+    """A tab when one of the first lines holds tabs between fields, else a comma; ``seen``
+    keeps the lines read."""
+    for number, line in enumerate(text, 1):
+        if seen is not None:
+            seen.append(line)
+        if line.count("\t") >= 2:
+            return "\t"
+        if number >= SNIFF_LINES:
+            break
+    return ","
+
+
 class CsvRows:
     """Rows of one CSV file with the line each starts on, decoding errors as sentences.
 
@@ -181,14 +194,18 @@ class CsvRows:
         self.line = 0  # the line the last row returned starts on
 
     def _start(self) -> Iterator[list[str]]:
-        """The reader, its separator chosen from the first lines (read once, then given again)."""
-        first: list[str] = []
-        for line in self._text:
-            first.append(line)
-            if len(first) >= SNIFF_LINES or line.count("\t") >= 2:
-                break
-        self.delimiter = "\t" if any(line.count("\t") >= 2 for line in first) else ","
-        reader = csv.reader(itertools.chain(first, self._text), delimiter=self.delimiter, strict=True)
+        """The reader, its separator chosen from the first lines: read from a second opening of
+        the file where there is one (the rows then come straight from the file), else read
+        here and given to the reader again."""
+        if self._reopen is not None:
+            with self._reopen() as raw, io.TextIOWrapper(raw, encoding=self.encoding, newline="") as text:
+                self.delimiter = _separator(text)
+            lines: Iterable[str] = self._text
+        else:
+            first: list[str] = []
+            self.delimiter = _separator(self._text, first)
+            lines = itertools.chain(first, self._text)
+        reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
         self._line_num = lambda: reader.line_num
         return reader
 

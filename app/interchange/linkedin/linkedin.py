@@ -170,6 +170,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         self.me_id = 0
         self.my_connections: dict[int, datetime] = {}
         self.message_files: list[ExportFile] = export.messages()
+        self._drafts_read = 0
         self._row_memo: dict[tuple, tuple] = {}
         self._memo_conversation: str | None = None
         self._version = ""
@@ -580,12 +581,19 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
             external_id = thread.id_prefix + blake(
                 f"{key}\x1f{stamp}\x1f{from_name}\x1f{content}".encode("utf-8"), digest_size=12
             ).hexdigest()
-            if self.is_draft(fields, sender):
+            if (fields[11] != "No" or fields[12] != "No") and self.is_draft(fields, sender):
                 to = [member_of.get("a:" + key if r == ANONYMOUS_PLACEHOLDER else r, me) for r in recipients]
                 drafts.append((thread.conversation_id, ",".join(self.handle_of[m] for m in to if m != me),
                                subject.strip()[:300], content, at, "d:" + external_id))
                 continue
-            if self._skipped_again(thread, external_id, report, line):
+            repeated = external_id in thread.known
+            thread.rows_left -= 1
+            if thread.rows_left:
+                thread.known.add(external_id)
+            else:
+                thread.known.clear()  # the conversation's last row: its keys are needed no more
+            if repeated or external_id in thread.stored:
+                self._skipped_again(repeated, report, line)
                 continue
             system = not from_name or from_name.isspace() or is_system_text(content)
             if thread.sponsor and not system and member_of.get(sender) != me:
@@ -624,25 +632,14 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         if pending:
             yield pending
 
-    def _skipped_again(self, thread: _Thread, external_id: str, report: FileReport, line: int) -> bool:
-        """Whether a row is one the store has (already imported) or this export had before (a
-        row repeated in the file), noting which."""
-        repeated = external_id in thread.known
-        thread.rows_left -= 1
-        if thread.rows_left:
-            thread.known.add(external_id)
-        else:
-            thread.known.clear()  # the conversation's last row: its keys are needed no more
+    def _skipped_again(self, repeated: bool, report: FileReport, line: int) -> None:
+        """Notes a row left out: repeated in the file, or else one the store had before."""
+        report.imported -= 1
         if repeated:
             self.summary.skip(report, SKIP_DUPLICATE, line)
-            report.imported -= 1
-            return True
-        if external_id in thread.stored:
+        else:
             self.summary.already_imported += 1
-            report.imported -= 1
             report.already += 1
-            return True
-        return False
 
     def _profile_fields(self) -> dict[str, str]:
         """The owner's profile as mail-merge fields fill from it."""

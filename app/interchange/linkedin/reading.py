@@ -168,6 +168,7 @@ class Reading:
     profile_name: str
     in_time_order: bool
     newest_first: bool
+    _drafts_read: int  # drafts in the messages file being read
     _row_memo: dict[tuple, tuple]
     _memo_conversation: str | None
     _previous_at: datetime | None
@@ -206,9 +207,13 @@ class Reading:
         for number, file in enumerate(self.message_files):
             report = self.summary.report(file.name, noun="message")
             threads: set[str] = set()
+            rows = self._drafts_read = 0
             for line, fields, at, _stamp in self._message_rows(file, "Reading", report):
-                threads.add(self._gather(number, line, fields, at, report))
+                threads.add(self._gather(number, line, fields, at))
+                rows += 1
             report.conversations = len(threads)
+            report.imported = rows - self._drafts_read
+            report.rows = rows + sum(report.skipped.values())
             self.summary.rows_read += report.rows
 
     def _names_split_otherwise(self) -> list[tuple[str, str]]:
@@ -357,6 +362,7 @@ class Reading:
             extract = message_extractor(header)
             width = len(header)
             done = 0
+            oldest_header = version is MESSAGE_VERSIONS[0]
             for row in it:
                 if len(row) != width:
                     if not any(cell.strip() for cell in row):
@@ -368,8 +374,6 @@ class Reading:
                     del row[width:]
                 row.append("")
                 fields = extract(row)
-                if report is not None:
-                    report.rows += 1
                 date = fields[6]
                 if len(date) == 23 and date[10] == " " and date.endswith(" UTC"):
                     # LinkedIn's usual form: its first 19 characters are the stored text.
@@ -382,9 +386,11 @@ class Reading:
                     if report is not None:
                         self.summary.skip(report, SKIP_DATE if at is None else SKIP_TOO_LONG, rows.line)
                     continue
-                if report is not None and not done and version is MESSAGE_VERSIONS[0] and date.strip()[:4].isdigit():
-                    # The oldest header, with the ISO dates LinkedIn wrote under it from 2019.
-                    report.layout = report.layout.replace("2018 layout", "2019 layout")
+                if oldest_header:
+                    oldest_header = False
+                    if report is not None and date.strip()[:4].isdigit():
+                        # The oldest header, with the ISO dates LinkedIn wrote under it from 2019.
+                        report.layout = report.layout.replace("2018 layout", "2019 layout")
                 yield rows.line, fields, at, stamp
                 done += 1
                 if progress is not None and done % PROGRESS_EVERY == 0:
@@ -500,7 +506,7 @@ class Reading:
         folder = fields[9]
         return (not folder or folder.isspace()) and self._is_owner(sender)
 
-    def _gather(self, number: int, line: int, fields: tuple, at: datetime, report: FileReport) -> str:
+    def _gather(self, number: int, line: int, fields: tuple, at: datetime) -> str:
         sponsored, sender, recipients, key = self._row_people(fields)
         thread = self.threads.get(key)
         if thread is None:
@@ -515,7 +521,7 @@ class Reading:
         if sender == ANONYMOUS_PLACEHOLDER:
             sender = self._anonymous(key)
         (_id, title, from_name, _url, _to, _urls, _date, subject, content, folder, direction,
-         _message_draft, _conversation_draft) = fields
+         message_draft, conversation_draft) = fields
         if folder not in FOLDER_NAMES:
             folder = folder.strip().upper()
         if direction:
@@ -523,16 +529,17 @@ class Reading:
                 self.owner_votes[sender] += 1
             elif len(recipients) == 1:
                 self.owner_votes[recipients[0]] += 1
-        draft = self.is_draft(fields, sender)
-        if not folder and not _marks_drafts(fields):
-            self.unsure_senders[sender] = draft
-        if draft:
-            thread.drafts += 1
-            if _marks_drafts(fields):
-                self.owner_votes[sender] += 1
-            return key
+        if message_draft != "No" or conversation_draft != "No":  # not LinkedIn's usual row: look closer
+            draft, marked = self.is_draft(fields, sender), _marks_drafts(fields)
+            if not folder and not marked:
+                self.unsure_senders[sender] = draft
+            if draft:
+                thread.drafts += 1
+                self._drafts_read += 1
+                if marked:
+                    self.owner_votes[sender] += 1
+                return key
         thread.count += 1
-        report.imported += 1
         previous = self._previous_at
         if previous is not None and at != previous:
             if at < previous:
@@ -556,11 +563,11 @@ class Reading:
         box = FOLDER_BOXES.get(folder)
         if box is not None and (thread.box_at is None or at >= thread.box_at):
             thread.box, thread.box_at = box, at
-        if sponsored or has_placeholder(content):
+        if sponsored or ("%" in content and has_placeholder(content)):
             thread.sponsored = True
             if sponsored and not thread.sponsor_hint and sender.startswith("c:"):
                 thread.sponsor_hint = self.identities[sender].name
-        if not thread.html and looks_like_html(content):
+        if not thread.html and ("<" in content or "&" in content) and looks_like_html(content):
             thread.html = True
         if not thread.links and "http" in content:
             thread.links = _LINK.findall(content)[:1]
