@@ -424,7 +424,10 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         for conversation_id, external_id in rows_where_in(Message, ("conversation", "external_id"), "conversation",
                                                           list(adding_to)):
             if external_id is not None:
-                adding_to[conversation_id].stored.add(external_id)
+                thread = adding_to[conversation_id]
+                if not isinstance(thread.stored, set):
+                    thread.stored = set()
+                thread.stored.add(external_id)
 
     def _write_all_messages(self, threads: list[_Thread], adding: int) -> None:
         """Write the export's new messages with ids that follow their time.

@@ -125,7 +125,7 @@ class _Thread:
         self.first_id: int | None = None
         self.id_prefix = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
         self.known: set[str] = set()  # external ids of its messages met in this export
-        self.stored: set[str] = set()  # external ids of its messages stored before
+        self.stored: set[str] | frozenset[str] = frozenset()  # external ids of its messages stored before
         self.rows_left = 0  # its message rows still to write
         self.previous_at: datetime | None = None
         # 1 when the export lists its rows oldest first, -1 newest first, 0 when it cannot tell;
@@ -135,7 +135,7 @@ class _Thread:
         self.html = False  # a row from someone else carries HTML markup or entities
         self.sponsor = ""  # a sponsored conversation's sender, as a company key
         self.sponsor_hint = ""  # a name for the sponsor from a sender or the title
-        self.links: list[str] = []  # the first link of a sponsored row, to name its sponsor
+        self.links: tuple[str, ...] = ()  # its first link, to name its sponsor if it is an ad
 
 
 class Reading:
@@ -570,7 +570,7 @@ class Reading:
         if not thread.html and ("<" in content or "&" in content) and looks_like_html(content):
             thread.html = True
         if not thread.links and "http" in content:
-            thread.links = _LINK.findall(content)[:1]
+            thread.links = tuple(_LINK.findall(content)[:1])
         if not from_name or from_name.isspace():
             return key
         if is_system_text(content):
