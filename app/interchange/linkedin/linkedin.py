@@ -7,9 +7,12 @@ second pass writes the messages in batches, each batch's full-text rows made by
 the store beside the reading (app.store.bulk). In a large import the second
 reading, which turns rows into the message table's rows, is done by a forked
 copy of this process (app.interchange.linkedin.forked) while this one writes. Everything
-is written in one transaction, so a bad row anywhere leaves the store as it was. The
-first pass lives in .reading, each member's view of the conversations (by the
-delivery rules) in .filing, and the closing note in .summary.
+is written in one transaction, so a damaged file anywhere leaves the store as it was; a
+row with an odd value (a date that is no date) is left out and reported by its line. The
+first pass lives in .reading, the choice of the export's owner in .owner, the ads and
+their senders in .sponsors, message text (HTML, mail-merge fields) in .text, each
+member's view of the conversations (by the delivery rules) in .filing, and the closing
+note in .summary.
 
 Rows are written straight into the tables, not sent: an archive holds what
 already happened, so no route is taken and no credit moves.
