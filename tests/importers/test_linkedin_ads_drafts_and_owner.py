@@ -62,7 +62,7 @@ def test_ads_are_sponsored_in_other_with_readable_text_and_no_raw_placeholders(s
         ("Ana Ruiz", "message", "Tell me more"),
         ("Northwind Cloud", "sponsored", "Here is the case study & a trial."),
     ]
-    assert found["s2"]["messages"] == [("Sponsor 1", "sponsored", "Dear Ana Ruiz, as a your role you will like this.")]
+    assert found["s2"]["messages"] == [("Sponsor 1", "sponsored", "Dear Ana Ruiz, as a professional you will like this.")]
     assert found["s3"]["messages"][0] == ("Tern Bikes", "sponsored", "Ride to work, Ana? See the range (https://tern.example)")
     bodies = " ".join(m.body for m in Message.select())
     assert "%" not in bodies.replace("30%", "").replace("5%", "") and "<" not in bodies
