@@ -620,7 +620,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
                 content = NO_TEXT
                 self.summary.without_text += 1
             message_id = next(ids)
-            if backwards and thread.direction < 1:
+            if backwards and thread.ties and thread.direction < 1:
                 message_id = -message_id  # same-second rows: the later in the file is the older
             pending.append((message_id, thread.conversation_id, sender_id, kind,
                             subject.strip()[:300] if subject else "", content, stamp, _has_links(content), "",
