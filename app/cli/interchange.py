@@ -10,9 +10,8 @@ from app.cli.session import acting_member, open_store
 
 def import_linkedin(args) -> int:
     from app.cli.progress import ImportProgress
-    from app.interchange.linkedin.linkedin import import_linkedin as run_import
-
     from app.interchange.linkedin.archive import LinkedInExport
+    from app.interchange.linkedin.linkedin import import_linkedin as run_import
 
     # A path that is no export is refused before the store is opened (or made).
     LinkedInExport(args.path).close()
@@ -32,6 +31,7 @@ def _dry_run(args) -> int:
     import tempfile
     from pathlib import Path
 
+    from app.cli.progress import ImportProgress
     from app.interchange.linkedin.linkedin import import_linkedin as run_import
     from app.store.db import open_store as open_
     from app.store.target import is_postgres_url
@@ -40,7 +40,8 @@ def _dry_run(args) -> int:
         exists = is_postgres_url(args.target) or Path(args.target).expanduser().exists()
         store = open_(args.target if exists else str(Path(scratch) / "store.db"), create=not exists)
         try:
-            summary = run_import(args.path, owner=args.owner or "", dry_run=True)
+            with ImportProgress(unguarded(sys.stderr)) as progress:
+                summary = run_import(args.path, progress=progress, owner=args.owner or "", dry_run=True)
         finally:
             store.close()
     print(summary.describe())
