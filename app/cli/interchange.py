@@ -10,12 +10,40 @@ from app.cli.session import acting_member, open_store
 
 def import_linkedin(args) -> int:
     from app.cli.progress import ImportProgress
+    from app.interchange.linkedin.archive import LinkedInExport
     from app.interchange.linkedin.linkedin import import_linkedin as run_import
 
+    # A path that is no export is refused before the store is opened (or made).
+    LinkedInExport(args.path).close()
+    if args.dry_run:
+        return _dry_run(args)
     open_store(args)
     # The progress bar moves the cursor on purpose; its words are Parley's own.
     with ImportProgress(unguarded(sys.stderr)) as progress:
-        summary = run_import(args.path, progress=progress)
+        summary = run_import(args.path, progress=progress, owner=args.owner or "")
+    print(summary.describe())
+    return EXIT_OK
+
+
+def _dry_run(args) -> int:
+    """The import done and reported, then rolled back. A store that does not exist yet is
+    not made: the import runs on an empty store of its own, dropped after."""
+    import tempfile
+    from pathlib import Path
+
+    from app.cli.progress import ImportProgress
+    from app.interchange.linkedin.linkedin import import_linkedin as run_import
+    from app.store.db import open_store as open_
+    from app.store.target import is_postgres_url
+
+    with tempfile.TemporaryDirectory(prefix="parley-dry-run-") as scratch:
+        exists = is_postgres_url(args.target) or Path(args.target).expanduser().exists()
+        store = open_(args.target if exists else str(Path(scratch) / "store.db"), create=not exists)
+        try:
+            with ImportProgress(unguarded(sys.stderr)) as progress:
+                summary = run_import(args.path, progress=progress, owner=args.owner or "", dry_run=True)
+        finally:
+            store.close()
     print(summary.describe())
     return EXIT_OK
 

@@ -250,6 +250,8 @@ def build_parser() -> Parser:
     sub = command("linkedin", Handler("interchange", "import_linkedin", creates=True),
                   "import a LinkedIn data export (.zip or folder)", import_commands)
     sub.add_argument("path", metavar="PATH")
+    sub.add_argument("--owner", metavar="NAME", help="whose export it is, by the name in it")
+    sub.add_argument("--dry-run", action="store_true", help="read it all and print the summary; write nothing")
 
     sub = command("export", Handler("interchange", "export"), "export the acting member's conversations")
     sub.add_argument("--format", required=True, choices=("json", "csv"))

@@ -48,12 +48,14 @@ def test_a_wrong_header_is_refused_before_anything_is_written(store, export):
     assert row_counts() == before
 
 
-def test_a_bad_date_names_the_file_line_and_value(imported_once, export):
+def test_a_row_whose_date_is_no_date_is_skipped_and_reported_by_its_line(imported_once, export):
     rows = MESSAGES_2024 + [["2-x", "", "Ana Silva", "", "Robin Vale", ROBIN, "2024-13-01", "", "Hi", "INBOX",
                              "No", "No"]]
     path = export("bad").add("messages.csv", messages_2024(rows)).folder()
-    assert bad_import(path) == "messages.csv line 17: the DATE '2024-13-01' is not a date."
-    assert row_counts() == imported_once
+    summary = import_linkedin(path)
+    assert summary.skipped == {"messages whose DATE is not a date": 1}
+    assert "skipped 1 row: messages whose DATE is not a date (1); first at line 17." in summary.describe()
+    assert row_counts()["Message"] == imported_once["Message"]
 
 
 def test_a_short_row_is_an_error(store, export):
@@ -62,11 +64,12 @@ def test_a_short_row_is_an_error(store, export):
         "messages.csv line 2: the row has 5 fields; the header has 12."
 
 
-def test_a_bad_connections_date_is_an_error(store, export):
+def test_a_connection_whose_date_is_no_date_is_skipped_and_the_rest_imported(store, export):
     text = CONNECTIONS_CSV.replace("16 Dec 2024", "yesterday")
-    assert bad_import(export().add("Connections.csv", text).folder()) == \
-        "Connections.csv line 5: the Connected On date 'yesterday' is not a date."
-    assert row_counts()["Member"] == 0
+    summary = import_linkedin(export().add("Connections.csv", text).add("messages.csv", messages_2024()).folder())
+    assert summary.skipped["connections whose Connected On is not a date"] == 1
+    assert summary.connections == 2
+    assert "first at line 5, line 8" in summary.describe()
 
 
 def test_not_an_export(store, tmp_path):
@@ -126,17 +129,17 @@ def test_a_newer_export_keeps_triage_done_in_parley(imported_once, robin_export)
     assert ConversationState.get((ConversationState.conversation == lunch) & (ConversationState.member == me)).starred
 
 
-def test_repeated_rows_and_rows_without_text_are_skipped_with_reasons(store, export):
+def test_a_repeated_row_is_skipped_and_a_row_without_text_kept_with_a_note(store, export):
     row = ["2-x", "", "Ana Silva", "https://www.linkedin.com/in/ana-silva-01", "Robin Vale", ROBIN,
            "2024-01-01 10:00:00 UTC", "", "Twice", "INBOX", "No", "No"]
-    empty = row[:8] + ["", "INBOX", "No", "No"]
+    empty = row[:6] + ["2024-01-01 10:05:00 UTC", "", "", "INBOX", "No", "No"]
     path = export().add("Profile.csv", PROFILE_CSV).add("messages.csv", csv_text(HEADER_2024, [row, row, empty])).folder()
     summary = import_linkedin(path)
-    assert summary.messages == 1
-    assert summary.skipped == {"rows repeated in the export": 1,
-                               "messages with no text (attachments are not in the export)": 1}
-    assert "Skipped 2 rows: messages with no text (attachments are not in the export) (1) and " \
-        "rows repeated in the export (1)." in summary.describe()
+    assert summary.messages == 2 and summary.without_text == 1
+    assert summary.skipped == {"rows repeated in the export": 1}
+    assert "skipped 1 row: rows repeated in the export (1); first at line 3." in summary.describe()
+    assert [m.body for m in Message.select().order_by(Message.sent_at)] == \
+        ["Twice", "(no text: an attachment or shared item)"]
 
 
 def test_a_file_that_is_not_utf8_is_an_error(store, export):

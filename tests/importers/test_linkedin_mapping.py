@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from linkedin_samples import CONNECTIONS_OLD_CSV, HEADER_2024, PROFILE_CSV, ROBIN, csv_text
+from linkedin_samples import ANA, CONNECTIONS_OLD_CSV, HEADER_2024, PROFILE_CSV, ROBIN, csv_text
 
 from app.core import inbox
 from app.interchange.linkedin.linkedin import import_linkedin
@@ -78,9 +78,12 @@ def test_connections_with_their_dates_after_the_notes_preamble(robin):
 
 
 def test_old_connections_file_without_urls(store, export):
-    summary = import_linkedin(export().add("Profile.csv", PROFILE_CSV).add("Connections.csv", CONNECTIONS_OLD_CSV).folder())
+    messages = csv_text(HEADER_2024, [["2-a", "", "Ana Silva", ANA, "Robin Vale", ROBIN, "2019-12-20 10:00:00 UTC", "",
+                                       "Hello", "INBOX", "No", "No"]])
+    summary = import_linkedin(export().add("Profile.csv", PROFILE_CSV).add("Connections.csv", CONNECTIONS_OLD_CSV)
+                              .add("messages.csv", messages).folder())
     assert summary.connections == 1
-    assert Member.get(Member.handle == "ana-silva").company == "Fjord Labs"
+    assert Member.get(Member.name == "Ana Silva").company == "Fjord Labs"
 
 
 def test_a_connection_without_a_name_is_skipped_and_reported(store, robin_export):

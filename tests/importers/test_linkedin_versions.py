@@ -70,8 +70,9 @@ def test_2019_upper_case_iso_dates_and_direction(store, export):
         ["Robin Vale", "Ana Silva", "2019-05-01 11:30:00 UTC", "", "Yes", "OUTGOING", "INBOX"],
         ["Chidi Nwosu", "Robin Vale", "2019-06-02T08:00:00+02:00", "", "Hello from Lagos", "INCOMING", "ARCHIVE"],
     ])
-    import_linkedin(export().add("messages.csv", messages).folder())
+    summary = import_linkedin(export().add("messages.csv", messages).folder())
 
+    assert "messages.csv (2019 layout, 3 rows)" in summary.describe()
     found = threads()
     assert found["Lunch, then?"]["messages"][1][:2] == ("me", datetime(2019, 5, 1, 11, 30))
     assert found["Hello from Lagos"]["messages"][0][1] == datetime(2019, 6, 2, 6, 0)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import operator
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import IO, Callable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 from app.core.errors import BadInput
 from app.interchange.spreadsheet import GUARD, unguard
@@ -150,16 +151,63 @@ def message_extractor(header: list[str]) -> Callable[[list[str]], tuple]:
     return extract
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SNIFF_LINES = 10  # lines looked at for the separator: a Connections.csv preamble comes first
+
+
+def _encoding(raw: IO[bytes]) -> str:
+    """UTF-16 when the file starts with its byte-order mark, else UTF-8 (with or without one)."""
+    peek = getattr(raw, "peek", None)
+    start = peek(2)[:2] if peek is not None else b""
+    return "utf-16" if start in _UTF16_BOMS else "utf-8-sig"
+
+
+def _separator(text: Iterable[str], seen: list[str] | None = None) -> str:
+    """A tab when one of the first lines holds tabs between fields, else a comma; ``seen``
+    keeps the lines read."""
+    for number, line in enumerate(text, 1):
+        if seen is not None:
+            seen.append(line)
+        if line.count("\t") >= 2:
+            return "\t"
+        if number >= SNIFF_LINES:
+            break
+    return ","
+
+
 class CsvRows:
-    """Rows of one CSV file with the line each starts on, decoding errors as sentences."""
+    """Rows of one CSV file with the line each starts on, decoding errors as sentences.
+
+    The file may be UTF-8 (with or without a byte-order mark) or UTF-16 with one, and
+    separated by commas or by tabs (as spreadsheets save "Unicode text").
+    """
 
     def __init__(self, raw: IO[bytes], file: str, reopen: Callable[[], IO[bytes]] | None = None) -> None:
         self.file = file
         self._raw = raw
         self._reopen = reopen
-        self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        self._reader = csv.reader(self._text, strict=True)
+        self.encoding = _encoding(raw)
+        self._text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+        self._reader: Iterator[list[str]] | None = None
+        self._line_num: Callable[[], int] = lambda: 0
+        self.delimiter = ","
         self.line = 0  # the line the last row returned starts on
+
+    def _start(self) -> Iterator[list[str]]:
+        """The reader, its separator chosen from the first lines: read from a second opening of
+        the file where there is one (the rows then come straight from the file), else read
+        here and given to the reader again."""
+        if self._reopen is not None:
+            with self._reopen() as raw, io.TextIOWrapper(raw, encoding=self.encoding, newline="") as text:
+                self.delimiter = _separator(text)
+            lines: Iterable[str] = self._text
+        else:
+            first: list[str] = []
+            self.delimiter = _separator(self._text, first)
+            lines = itertools.chain(first, self._text)
+        reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+        self._line_num = lambda: reader.line_num
+        return reader
 
     def position(self) -> int:
         """Bytes read from the file so far (for progress)."""
@@ -169,9 +217,12 @@ class CsvRows:
             return 0
 
     def __iter__(self) -> Iterator[list[str]]:
-        reader = self._reader
+        try:
+            reader = self._reader = self._reader or self._start()
+        except UnicodeDecodeError:
+            raise ArchiveError(self.file, self._not_text(), self._undecodable_line()) from None
         while True:
-            start = reader.line_num + 1
+            start = self._line_num() + 1
             try:
                 row = next(reader)
             except StopIteration:
@@ -183,15 +234,18 @@ class CsvRows:
                     raise ArchiveError(self.file, "the file ends inside a quoted field.", start) from None
                 raise ArchiveError(self.file, f"the quoting is broken ({exc}).", start) from None
             except UnicodeDecodeError:
-                raise ArchiveError(self.file, "the file is not UTF-8 text.", self._undecodable_line()) from None
+                raise ArchiveError(self.file, self._not_text(), self._undecodable_line()) from None
             except (zipfile.BadZipFile, EOFError):
                 raise ArchiveError(self.file, "the file is damaged inside the .zip.", start) from None
             self.line = start
             yield row
 
+    def _not_text(self) -> str:
+        return "the file is not UTF-16 text." if self.encoding == "utf-16" else "the file is not UTF-8 text."
+
     def _undecodable_line(self) -> int | None:
         """The first line that is not UTF-8 (text is decoded ahead in blocks, so look again)."""
-        if self._reopen is None:
+        if self._reopen is None or self.encoding == "utf-16":
             return None
         with self._reopen() as raw:
             for number, line in enumerate(raw, 1):
@@ -236,10 +290,15 @@ _CLOCK_FORMATS = (
     "%m/%d/%y %I:%M %p",
     "%m/%d/%Y %I:%M %p",
     "%m/%d/%y, %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%y %H:%M",
     "%m/%d/%Y",
     "%m/%d/%y",
 )
-_DAY_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y")
+# As LinkedIn writes a day (16 Dec 2024), and as a spreadsheet saves it again (16-Dec-24, 2024/12/16).
+_DAY_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %y",
+                "%d-%B-%Y", "%b %d %Y", "%Y/%m/%d", "%d.%m.%Y", "%d.%m.%y")
 
 
 def parse_date(text: str) -> datetime | None:
@@ -253,7 +312,7 @@ def parse_date(text: str) -> datetime | None:
             return None
     if value.endswith(" UTC"):
         value = value[:-4].rstrip()
-    if value[:4].isdigit():
+    if value[:4].isdigit() and value[4:5] == "-":
         if value.endswith(("Z", "z")):
             value = value[:-1] + "+00:00"
         try:

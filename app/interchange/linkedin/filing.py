@@ -104,7 +104,7 @@ class Filing:
         """Who has a view of the conversation: a sponsoring company has none of its own."""
         if thread.kind != "sponsored":
             return thread.member_ids
-        return [m for m in thread.member_ids if m == self.me_id or m != self.member_of.get(thread.first_sender)]
+        return [m for m in thread.member_ids if m == self.me_id or m != self.member_of.get(thread.sponsor)]
 
     def _answered(self, thread: _Thread, member: int) -> bool:
         """Whether the member had written before the latest message from the others came (true

@@ -7,9 +7,12 @@ second pass writes the messages in batches, each batch's full-text rows made by
 the store beside the reading (app.store.bulk). In a large import the second
 reading, which turns rows into the message table's rows, is done by a forked
 copy of this process (app.interchange.linkedin.forked) while this one writes. Everything
-is written in one transaction, so a bad row anywhere leaves the store as it was. The
-first pass lives in .reading, each member's view of the conversations (by the
-delivery rules) in .filing, and the closing note in .summary.
+is written in one transaction, so a damaged file anywhere leaves the store as it was; a
+row with an odd value (a date that is no date) is left out and reported by its line. The
+first pass lives in .reading, the choice of the export's owner in .owner, the ads and
+their senders in .sponsors, message text (HTML, mail-merge fields) in .text, each
+member's view of the conversations (by the delivery rules) in .filing, and the closing
+note in .summary.
 
 Rows are written straight into the tables, not sent: an archive holds what
 already happened, so no route is taken and no credit moves.
@@ -28,33 +31,25 @@ from typing import Any, Callable, Iterator
 
 from app.core import clock
 from app.core.delivery import has_links
-from app.core.plans import BASIC, LIMITS
+from app.core.plans import BASIC
 from app.interchange.linkedin.ids import kind_from_conversation_id
 from app.interchange.linkedin.archive import ExportFile, LinkedInExport
-from app.interchange.linkedin.csv_versions import is_yes
 from app.interchange.linkedin.filing import Filing
 from app.interchange.linkedin.forked import Forked, can_fork
+from app.interchange.linkedin.owner import ME, OwnerChoice
 from app.interchange.linkedin.people import (
     ANONYMOUS_PLACEHOLDER,
     anonymous_handle,
     canonical_url,
-    fill_placeholders,
     handle_base,
-    html_to_text,
-    is_system_text,
     name_key,
     unique_handle,
-    url_key,
 )
 from app.interchange.linkedin.progress import Progress
 from app.interchange.linkedin.reading import Reading, _Identity, _Thread
-from app.interchange.linkedin.summary import (
-    PROGRESS_EVERY,
-    SKIP_DUPLICATE,
-    SKIP_EMPTY,
-    SKIP_TOO_LONG,
-    ImportSummary,
-)
+from app.interchange.linkedin.sponsors import Sponsors
+from app.interchange.linkedin.summary import PROGRESS_EVERY, SKIP_DUPLICATE, FileReport, ImportSummary
+from app.interchange.linkedin.text import NO_TEXT, fill_placeholders, html_to_text, is_system_text
 from app.store import backend
 from app.store.bulk import MessageIndex, TimeOrderedInsert, indexes_rebuilt, insert_rows, rows_where_in, take_ids
 from app.store.db import retrying, write
@@ -71,7 +66,6 @@ from app.store.models import (
 )
 from app.store.search import refresh_people
 
-ME = "me"
 CHUNK = 5000
 SETTLING = "Adding members and conversations"  # the stages of a long import that count nothing
 FINISHING = "Finishing the search index and conversations"
@@ -83,15 +77,29 @@ def _has_links(text: str) -> bool:
     return (":/" in text or "w." in text or "W." in text) and has_links(text)
 
 
-def import_linkedin(path: str | Path, *, progress: Progress | None = None,
-                    now: datetime | None = None) -> ImportSummary:
-    """Import the export at ``path`` (a .zip, a folder, or a messages.csv) as member "me"."""
+class _DryRun(Exception):
+    """Leaves a dry run's transaction, rolling back all it wrote."""
+
+
+def import_linkedin(path: str | Path, *, progress: Progress | None = None, now: datetime | None = None,
+                    owner: str = "", dry_run: bool = False) -> ImportSummary:
+    """Import the export at ``path`` (a .zip, a folder, or a messages.csv) as member "me".
+
+    ``owner``: the name of the export's owner, over what the export says. ``dry_run``:
+    do it all and report it, then roll it back: the store is left as it was."""
     started = time.monotonic()
     export = LinkedInExport(path)
     try:
-        importer = _Importer(export, progress, now or clock.now())
+        importer = _Importer(export, progress, now or clock.now(), owner)
+        importer.summary.dry_run = dry_run
         importer.read()
-        retrying(importer.write)
+        if dry_run:
+            try:
+                retrying(importer.rehearse)
+            except _DryRun:
+                pass
+        else:
+            retrying(importer.write)
     finally:
         export.close()
     summary = importer.summary
@@ -131,12 +139,21 @@ SETTINGS_COLUMNS = ("member", "allow_inmail", "allow_open_profile", "allow_spons
                     "read_receipts", "notifications")
 MESSAGE_COLUMNS = ("id", "conversation", "sender", "kind", "subject", "body", "sent_at", "has_links",
                    "body_hash", "external_id")
-class _Importer(Reading, Filing):
-    def __init__(self, export: LinkedInExport, progress: Progress | None, now: datetime) -> None:
+class _Importer(Reading, OwnerChoice, Sponsors, Filing):
+    def __init__(self, export: LinkedInExport, progress: Progress | None, now: datetime, owner: str = "") -> None:
         self.export = export
         self.progress = progress
         self.now = now
-        self.summary = ImportSummary(source=export.path.name, links=list(export.links))
+        self.summary = ImportSummary(source=export.path.name, links=list(export.links),
+                                     not_imported=list(export.not_imported))
+        self.owner_name = " ".join(owner.split())
+        self.owner_names: set[str] = set()
+        self.owner_keys: set[str] = set()
+        self.canon: dict[str, str] = {}
+        self.known_names: set[str] = set()  # name keys seen as a sender or a connection
+        self.name_splits: dict[tuple[str, str], tuple[str, ...]] = {}  # TO cells cut into several names
+        # Senders of rows with an empty FOLDER and no draft marks, and whether they were taken for the owner.
+        self.unsure_senders: dict[str, bool] = {}
         self.identities: dict[str, _Identity] = {}
         self.urls_by_name: dict[str, set[str]] = {}
         self.threads: dict[str, _Thread] = {}
@@ -148,7 +165,7 @@ class _Importer(Reading, Filing):
         self.owner_headline = ""
         self.owner_location = ""
         self.profile_name = ""
-        self.connections: list[tuple[str, datetime]] = []
+        self.connections: list[tuple[str, datetime, FileReport]] = []  # (key, date, its file's report)
         self.invited: list[str] = []
         self.member_of: dict[str, int] = {}
         self.handle_of: dict[int, str] = {}
@@ -156,9 +173,11 @@ class _Importer(Reading, Filing):
         self.me_id = 0
         self.my_connections: dict[int, datetime] = {}
         self.message_files: list[ExportFile] = export.messages()
+        self._drafts_read = 0
         self._row_memo: dict[tuple, tuple] = {}
         self._memo_conversation: str | None = None
         self._version = ""
+        self._ties_backwards = False  # whether same-second rows of newest-first conversations take ids backwards
         # Whether the messages come oldest first, so that ids in file order follow their time,
         # or newest first (LinkedIn's order), so that ids counting down do.
         self.in_time_order = True
@@ -167,61 +186,39 @@ class _Importer(Reading, Filing):
 
     # --- writing: one transaction ---------------------------------------------------------
 
+    def rehearse(self) -> None:
+        """``write``, rolled back at its end: what it would add is counted, nothing is kept."""
+        with write(bulk=True):
+            self._write()
+            raise _DryRun
+
     def write(self) -> None:
         with write(bulk=True):
-            self._stage(SETTLING)
-            self._resolve_members()
-            self._write_connections()
-            self._write_conversations()
-            self._recall_stored_messages()
-            threads = [t for t in self.threads.values() if t.count]
-            for thread in threads:
-                thread.rows_left = thread.count
-            adding = sum(t.count for t in threads)
-            with indexes_rebuilt(Message, adding):
-                self._write_all_messages(threads, adding)
-            self._finish_conversations()
-            refresh_people([t.conversation_id for t in threads if t.conversation_id is not None])
+            self._write()
+
+    def _write(self) -> None:
+        self._stage(SETTLING)
+        self._resolve_members()
+        self._write_connections()
+        self._write_conversations()
+        self._recall_stored_messages()
+        threads = [t for t in self.threads.values() if t.count]
+        for thread in threads:
+            thread.rows_left = thread.count
+        adding = sum(t.count for t in threads)
+        with indexes_rebuilt(Message, adding):
+            self._write_all_messages(threads, adding)
+        self._finish_conversations()
+        refresh_people([t.conversation_id for t in threads if t.conversation_id is not None])
 
     def _stage(self, name: str) -> None:
         """A stage of a long import that counts nothing but takes seconds, for the progress line."""
         if self.progress is not None and self.summary.rows_read >= PROGRESS_EVERY:
             self.progress(name, None, None)
 
-    def _owner_keys(self, canon: dict[str, str]) -> set[str]:
-        """The canonical keys of the export's owner: named by Profile.csv, else the member
-        "me" already is, else whoever takes part in the most conversations."""
-        def canonical(key: str) -> str:
-            return canon.get(key, key)
-
-        in_threads = {canonical(k) for thread in self.threads.values() for k in thread.participants}
-        candidates = []
-        if self.owner_first or self.owner_last:
-            candidates.append(name_key(f"{self.owner_first} {self.owner_last}"))
-        me = Member.get_or_none(Member.handle == ME)
-        if me is not None:
-            if me.profile_url:
-                candidates.append(url_key(canonical_url(me.profile_url)))
-            candidates.append(name_key(me.name))
-        for key in candidates:
-            keys = {canonical(key)} | {canonical(u) for u in self.urls_by_name.get(key, ())}
-            if keys & in_threads or not self.threads:
-                return keys
-        people = lambda k: k.startswith(("u:", "n:"))  # noqa: E731
-        votes = Counter({canonical(k): n for k, n in self.owner_votes.items() if people(k)})
-        if not votes:
-            for thread in self.threads.values():
-                votes.update({canonical(k) for k in thread.participants if people(k)})
-        if not votes:
-            return set()
-        return {votes.most_common(1)[0][0]}
-
     def _resolve_members(self) -> None:
-        canon: dict[str, str] = {}
-        for key, urls in self.urls_by_name.items():
-            if len(urls) == 1:
-                canon[key] = next(iter(urls))
-        owner = self._owner_keys(canon)
+        canon = self.canon
+        owner = self.owner_keys
 
         existing_by_url: dict[str, int] = {}
         existing_by_name: dict[tuple[str, str], int] = {}
@@ -244,7 +241,7 @@ class _Importer(Reading, Filing):
         fills: list[tuple[int, dict]] = []
         me_identity = next((self.identities[k] for k in owner if k in self.identities), None)
         me_url = next((self.identities[k].url for k in owner if k in self.identities and self.identities[k].url), "")
-        me_name = f"{self.owner_first} {self.owner_last}".strip() or (me_identity.name if me_identity else "") or "Me"
+        me_name = self.profile_name or (me_identity.name if me_identity else "") or self.owner_name or "Me"
         if not (self.owner_first or self.owner_last):
             # Without Profile.csv, mail-merge fields take the first name the messages show.
             self.owner_first, _, self.owner_last = me_name.partition(" ")
@@ -255,8 +252,8 @@ class _Importer(Reading, Filing):
                 updates["headline"] = self.owner_headline
             if self.owner_location:
                 updates["location"] = self.owner_location
-            if self.profile_name:
-                updates["name"] = self.profile_name
+            if self.profile_name or self.owner_name:
+                updates["name"] = me_name
             if me_url and not blanks[self.me_id][0]:
                 updates["profile_url"] = me_url
             if updates:
@@ -346,10 +343,12 @@ class _Importer(Reading, Filing):
             tuples(Connection.select(Connection.other, Connection.connected_at).where(Connection.member == me))
         }
         rows = []
-        for key, at in self.connections:
+        for key, at, report in self.connections:
             other = self.member_of[key]
             if other == me or other in self.my_connections:
+                report.already += 1
                 continue
+            report.imported += 1
             self.my_connections[other] = at
             rows.append({"member": me, "other": other, "connected_at": at})
             rows.append({"member": other, "other": me, "connected_at": at})
@@ -391,7 +390,7 @@ class _Importer(Reading, Filing):
                 # LinkedIn's title for the group, else its members' names, as a group started here.
                 title = thread.title or ", ".join(sorted(self.name_of[m][0] for m in thread.member_ids))
             elif thread.kind == "sponsored":
-                title = self.name_of[self.member_of[thread.first_sender]][0] if thread.first_sender else ""
+                title = self.name_of[self.member_of[thread.sponsor]][0] if thread.sponsor else ""
             else:
                 title = ""
             rows.append((conversation_id, thread.kind, title[:300], thread.subject[:300],
@@ -412,8 +411,9 @@ class _Importer(Reading, Filing):
             return "group"
         if len(others) == 1 and thread.inmail_like and thread.first_at is not None:
             connected_at = self.my_connections.get(others[0])
-            # InMail is what LinkedIn sends to someone who is not (yet) a connection.
-            if connected_at is None or connected_at > thread.first_at:
+            # InMail is what LinkedIn sends to someone who is not (yet) a connection. Connections
+            # are dated by the day: one made the day of the message may well have followed it.
+            if connected_at is None or connected_at.date() >= thread.first_at.date():
                 return "inmail"
         return "direct"
 
@@ -427,7 +427,10 @@ class _Importer(Reading, Filing):
         for conversation_id, external_id in rows_where_in(Message, ("conversation", "external_id"), "conversation",
                                                           list(adding_to)):
             if external_id is not None:
-                adding_to[conversation_id].known.add(external_id)
+                thread = adding_to[conversation_id]
+                if not isinstance(thread.stored, set):
+                    thread.stored = set()
+                thread.stored.add(external_id)
 
     def _write_all_messages(self, threads: list[_Thread], adding: int) -> None:
         """Write the export's new messages with ids that follow their time.
@@ -440,14 +443,21 @@ class _Importer(Reading, Filing):
         everywhere.
         """
         staging = None
-        counting_down = not self.in_time_order and self.newest_first
-        if self.in_time_order:
+        # Messages of the same second follow the order of their conversation in the file: read
+        # backwards where it lists them newest first (as LinkedIn does, and as is assumed when
+        # a conversation cannot tell). Ids in the order read, or counting down, keep that
+        # only when every conversation with such ties runs the same way as the whole file.
+        tied = {t.direction == 1 for t in threads if t.ties}
+        in_time_order = self.in_time_order and not tied - {True}
+        counting_down = not in_time_order and self.newest_first and not tied - {False}
+        if in_time_order:
             ids: Iterator[int] = iter(take_ids(Message, adding))
         elif counting_down:
             ids = iter(reversed(take_ids(Message, adding)))
         else:
             staging = TimeOrderedInsert(Message, MESSAGE_COLUMNS[1:], "sent_at")
             ids = itertools.count(1)  # the order read, which breaks ties in time
+        self._ties_backwards = staging is not None
         # A copy to make the rows is forked, if they are many, before the index's thread starts:
         # a fork wants no other thread running.
         with self._rows_made(ids, adding) as events, \
@@ -455,9 +465,10 @@ class _Importer(Reading, Filing):
                                       if t.conversation_id is not None}) as index:
             span = _Span(index.add) if counting_down else None
             written = span.add if span is not None else index.add
+            reports = iter(r for r in self.summary.reports if r.noun == "message")
             for event, value in events:
                 if event == "drafts":
-                    self._flush_drafts(value)
+                    self._flush_drafts(value, next(reports))
                     continue
                 if staging is not None:
                     staging.add(value)
@@ -515,10 +526,16 @@ class _Importer(Reading, Filing):
         """What making the rows learnt, for the process that writes them."""
         threads = {key: (t.added, t.max_id, t.first_id, t.new_last_at, t.new_last_body)
                    for key, t in self.threads.items() if t.added}
-        return threads, self.summary.skipped, self.summary.already_imported
+        summary = self.summary
+        return threads, summary.skipped, summary.already_imported, summary.without_text, summary.reports
 
     def _take_report(self, report: tuple) -> None:
-        threads, self.summary.skipped, self.summary.already_imported = report
+        summary = self.summary
+        threads, summary.skipped, summary.already_imported, summary.without_text, reports = report
+        for mine, theirs in zip(summary.reports, reports):
+            if mine.noun == "message":
+                mine.imported, mine.already = theirs.imported, theirs.already
+                mine.skipped, mine.first_skipped = theirs.skipped, theirs.first_skipped
         for key, (added, max_id, first_id, last_at, last_body) in threads.items():
             thread = self.threads[key]
             thread.added, thread.max_id, thread.first_id = added, max_id, first_id
@@ -553,30 +570,27 @@ class _Importer(Reading, Filing):
                          drafts: list[tuple]) -> Iterator[list[tuple]]:
         """Rows for the message table, CHUNK at a time, leaving out those already stored or repeated."""
         pending: list[tuple] = []
-        first_name, last_name = self.owner_first, self.owner_last
+        profile = self._profile_fields()
         member_of = self.member_of
+        me = self.me_id
         threads = self.threads
         blake = hashlib.blake2b
+        report = next(r for r in self.summary.reports if r.name == file.name and r.noun == "message")
+        backwards = self._ties_backwards
         for line, fields, at, stamp in self._message_rows(file, "Importing"):
-            sponsored, sender, recipients, key = self._row_people(fields)
+            _sponsored, sender, recipients, key = self._row_people(fields)
             thread = threads[key]
-            (_id, _title, from_name, _url, _to, _urls, _date, subject, content, folder, _direction,
-             message_draft, conversation_draft) = fields
+            (_id, _title, from_name, _url, _to, _urls, _date, subject, content, _folder, _direction,
+             _message_draft, _conversation_draft) = fields
             if sender == ANONYMOUS_PLACEHOLDER:
                 sender = "a:" + key
             external_id = thread.id_prefix + blake(
                 f"{key}\x1f{stamp}\x1f{from_name}\x1f{content}".encode("utf-8"), digest_size=12
             ).hexdigest()
-            if is_yes(message_draft) or is_yes(conversation_draft) or not folder or folder.isspace():
-                to = [member_of["a:" + key if r == ANONYMOUS_PLACEHOLDER else r] for r in recipients]
-                drafts.append((thread.conversation_id, ",".join(self.handle_of[m] for m in to if m != self.me_id),
+            if (fields[11] != "No" or fields[12] != "No") and self.is_draft(fields, sender):
+                to = [member_of.get("a:" + key if r == ANONYMOUS_PLACEHOLDER else r, me) for r in recipients]
+                drafts.append((thread.conversation_id, ",".join(self.handle_of[m] for m in to if m != me),
                                subject.strip()[:300], content, at, "d:" + external_id))
-                continue
-            if not content or content.isspace():
-                self.summary.skipped[SKIP_EMPTY] += 1
-                continue
-            if len(content) > LIMITS.message_body_max:
-                self.summary.skipped[SKIP_TOO_LONG] += 1
                 continue
             repeated = external_id in thread.known
             thread.rows_left -= 1
@@ -584,24 +598,30 @@ class _Importer(Reading, Filing):
                 thread.known.add(external_id)
             else:
                 thread.known.clear()  # the conversation's last row: its keys are needed no more
-            if repeated:
-                if thread.is_new:
-                    self.summary.skipped[SKIP_DUPLICATE] += 1
-                else:
-                    self.summary.already_imported += 1
+            if repeated or external_id in thread.stored:
+                self._skipped_again(repeated, report, line)
                 continue
             system = not from_name or from_name.isspace() or is_system_text(content)
+            if thread.sponsor and not system and member_of.get(sender) != me:
+                sender = thread.sponsor
             sender_id = None if system else member_of.get(sender)
             if system:
                 kind = "system"
-            elif thread.kind == "sponsored" and sponsored:
+            elif thread.kind == "sponsored" and sender_id != me:
                 kind = "sponsored"
-                content = fill_placeholders(html_to_text(content), first_name, last_name)
+                content = html_to_text(content)
             elif thread.kind in ("inmail", "open_profile") and thread.first_row == (number, line):
                 kind = thread.kind
             else:
                 kind = "message"
+            if thread.sponsor:
+                content = fill_placeholders(content, profile)  # in an ad, no mail-merge field is shown raw
+            if not content or content.isspace():
+                content = NO_TEXT
+                self.summary.without_text += 1
             message_id = next(ids)
+            if backwards and thread.ties and thread.direction < 1:
+                message_id = -message_id  # same-second rows: the later in the file is the older
             pending.append((message_id, thread.conversation_id, sender_id, kind,
                             subject.strip()[:300] if subject else "", content, stamp, _has_links(content), "",
                             external_id))
@@ -618,7 +638,22 @@ class _Importer(Reading, Filing):
         if pending:
             yield pending
 
-    def _flush_drafts(self, drafts: list[tuple]) -> None:
+    def _skipped_again(self, repeated: bool, report: FileReport, line: int) -> None:
+        """Notes a row left out: repeated in the file, or else one the store had before."""
+        report.imported -= 1
+        if repeated:
+            self.summary.skip(report, SKIP_DUPLICATE, line)
+        else:
+            self.summary.already_imported += 1
+            report.already += 1
+
+    def _profile_fields(self) -> dict[str, str]:
+        """The owner's profile as mail-merge fields fill from it."""
+        first, last = self.owner_first, self.owner_last
+        return {"FIRSTNAME": first, "LASTNAME": last, "FULLNAME": f"{first} {last}".strip(),
+                "NAME": f"{first} {last}".strip(), "LOCATION": self.owner_location}
+
+    def _flush_drafts(self, drafts: list[tuple], report: FileReport) -> None:
         if not drafts:
             return
         wanted = [d[-1] for d in drafts]
@@ -632,3 +667,4 @@ class _Importer(Reading, Filing):
         insert_rows(Draft, ("member", "conversation", "to_handles", "subject", "body", "updated_at",
                              "external_id"), rows)
         self.summary.drafts += len(rows)
+        report.drafts += len(rows)

@@ -9,7 +9,6 @@ anonymous member per conversation).
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -55,31 +54,91 @@ def split_urls(text: str) -> list[str]:
     return [canonical_url(part) for part in re.split(r"[;,]", text) if part.strip()]
 
 
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "mba", "cpa", "pmp", "esq", "msc", "bsc", "ma", "ba"}
+# Credentials and suffixes that follow a name after a comma: "Ben Okafor, MBA,PMP" is one person.
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "mba", "cpa", "pmp", "esq", "msc", "bsc", "ma", "ba",
+             "leed", "cfa", "cissp", "ceng", "dds", "rn", "pe", "shrm-cp", "shrm-scp", "acca", "aca", "frsa"}
 
 
-def _is_name_suffix(part: str) -> bool:
-    bare = part.replace(".", "").strip()
-    return " " not in bare and (bare.lower() in _SUFFIXES or (bare.isupper() and len(bare) <= 5))
+def is_credential(part: str) -> bool:
+    """Whether a piece of a TO cell reads as credentials ("PMP", "LEED AP", "CPA (Inactive)"),
+    not as someone's name."""
+    words = [w.replace(".", "") for w in part.split() if not w.startswith("(") and not w.endswith(")")]
+    return bool(words) and all(
+        w[:1].isalpha() and (w.lower() in _SUFFIXES or (w.isupper() and len(w) <= 6)) for w in words
+    )
 
 
-def split_names(text: str, expected: int | None = None) -> list[str]:
-    """Names from a TO cell: separated by ``;`` or ``,``, keeping "Jane Smith, MBA" whole."""
+def _pieces(text: str) -> list[str]:
+    """A TO cell cut at each bare comma (no space after it, not inside parentheses)."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0 and text[i + 1:i + 2] not in (" ", "\t", "\xa0"):
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def split_names(text: str, expected: int | None = None, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The people of a TO cell, separated by ``;`` or by a bare comma.
+
+    A comma followed by a space, a comma inside parentheses, or a bare comma before a
+    credential ("MBA,PMP") belongs to a name. ``expected`` (the number of profile URLs,
+    when the file gives them) is how many people there are; ``known`` (names as
+    ``name_key`` gives them, seen elsewhere in the export) are preferred whole.
+    """
     text = text.strip()
     if not text:
         return []
     if expected == 1:
         return [text]
-    separator = ";" if ";" in text else ","
-    names: list[str] = []
-    for part in (p.strip() for p in text.split(separator)):
-        if not part:
-            continue
-        if names and separator == "," and _is_name_suffix(part):
-            names[-1] += ", " + part
-        else:
-            names.append(part)
-    return names
+    if ";" in text:
+        parts = [p.strip() for p in text.split(";") if p.strip()]
+        if expected is None or len(parts) == expected:
+            return parts
+        text = ",".join(parts)
+    pieces = _pieces(text)
+    if expected is not None and expected >= len(pieces):
+        return pieces
+    return _grouped(pieces, expected, known)
+
+
+def _grouped(pieces: list[str], expected: int | None, known: frozenset[str] | set[str]) -> list[str]:
+    """The pieces joined into names: the grouping that reads best, into ``expected`` names if given."""
+    count = len(pieces)
+
+    def score(first: int, last: int) -> int:
+        name = ",".join(pieces[first:last])
+        if name_key(name) in known:
+            return 4
+        if last - first == 1:
+            return 1 if not is_credential(pieces[first]) else -1
+        return 1 if all(is_credential(p) for p in pieces[first + 1:last]) else -3
+
+    # best[i][k]: the best score of the first i pieces made into k names, and where its last name starts.
+    limit = expected if expected is not None else count
+    best: list[dict[int, tuple[int, int]]] = [{} for _ in range(count + 1)]
+    best[0][0] = (0, 0)
+    for end in range(1, count + 1):
+        for start in range(end):
+            for names, (total, _) in best[start].items():
+                if names + 1 > limit:
+                    continue
+                candidate = total + score(start, end)
+                if names + 1 not in best[end] or candidate > best[end][names + 1][0]:
+                    best[end][names + 1] = (candidate, start)
+    names = expected if expected in best[count] else max(best[count], key=lambda k: (best[count][k][0], k))
+    out = []
+    end = count
+    while end:
+        start = best[end][names][1]
+        out.append(",".join(pieces[start:end]))
+        end, names = start, names - 1
+    return out[::-1]
 
 
 def _slug(text: str) -> str:
@@ -112,65 +171,3 @@ def unique_handle(base: str, taken: set[str]) -> str:
 def anonymous_handle(conversation_key: str) -> str:
     digest = hashlib.blake2b(conversation_key.encode("utf-8"), digest_size=5).hexdigest()
     return f"linkedin-member-{digest}"
-
-
-# --- message text -------------------------------------------------------------------------
-
-_SYSTEM_EXACT = {
-    "message request accepted",
-    "you accepted the message request",
-    "this message has been deleted.",
-}
-_SYSTEM_PATTERN = re.compile(
-    r"^.{1,200} (left|joined|was added to|was removed from) the conversation\.?$", re.DOTALL
-)
-
-
-_SYSTEM_EXACT_LONGEST = max(len(text) for text in _SYSTEM_EXACT)
-
-
-def is_system_text(content: str) -> bool:
-    # System lines are short, and the longer ones end with "conversation": most
-    # messages are ruled out by their length or their last characters alone.
-    if len(content) > 240:
-        return False
-    if (len(content) > _SYSTEM_EXACT_LONGEST and "conversation" not in content[-40:]
-            and not content[0].isspace() and not content[-1].isspace()):
-        return False
-    text = content.strip()
-    return text.lower() in _SYSTEM_EXACT or (
-        text.endswith(("conversation", "conversation.")) and bool(_SYSTEM_PATTERN.match(text))
-    )
-
-
-_LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&[a-zA-Z]+;|&#\d+;")
-_DROP_BLOCKS = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_LINE_BREAKS = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*(p|div|h[1-6]|li|tr|table|ul|ol)\s*>", re.IGNORECASE)
-_LIST_ITEMS = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
-_LINKS = re.compile(r"<\s*a\b[^>]*href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)<\s*/\s*a\s*>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]*>")
-
-
-def html_to_text(content: str) -> str:
-    """Sponsored messages arrive as HTML; keep their words, links and paragraph breaks."""
-    if not _LOOKS_LIKE_HTML.search(content):
-        return content
-    text = _DROP_BLOCKS.sub("", content)
-    text = _LINKS.sub(lambda m: m.group(2) if m.group(1) in m.group(2) else f"{m.group(2)} ({m.group(1)})", text)
-    text = text.replace("\r\n", " ").replace("\n", " ")
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _LIST_ITEMS.sub("• ", text)
-    text = html.unescape(_TAGS.sub("", text)).replace("\xa0", " ")
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def fill_placeholders(text: str, first_name: str, last_name: str) -> str:
-    """LinkedIn's mail-merge fields, filled with the export owner's name."""
-    if "%" not in text:
-        return text
-    return (
-        text.replace("%FIRSTNAME%", first_name or "there")
-        .replace("%LASTNAME%", last_name)
-        .replace("%FULLNAME%", f"{first_name} {last_name}".strip() or "there")
-    )

@@ -6,10 +6,50 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 PROGRESS_EVERY = 5000
-SKIP_EMPTY = "messages with no text (attachments are not in the export)"
+FIRST_SKIPPED = 5  # skipped rows shown by their line, for each file
 SKIP_DUPLICATE = "rows repeated in the export"
 SKIP_CONNECTION = "connections without a name or profile URL"
+SKIP_CONNECTION_DATE = "connections whose Connected On is not a date"
+SKIP_DATE = "messages whose DATE is not a date"
 SKIP_TOO_LONG = "messages longer than a message may be"
+
+
+@dataclass
+class FileReport:
+    """What one file of the export gave: its rows, what became of them, and why rows were skipped."""
+
+    name: str
+    layout: str = ""  # "2024 layout", "UTF-16, tab-separated"…: how the file was read
+    rows: int = 0
+    imported: int = 0  # rows added to the store
+    already: int = 0  # rows the store had before
+    drafts: int = 0
+    noun: str = "row"  # what an imported row became: "message", "connection"
+    conversations: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    first_skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+    def skip(self, reason: str, line: int | None) -> None:
+        self.skipped[reason] += 1
+        if line is not None and len(self.first_skipped) < FIRST_SKIPPED:
+            self.first_skipped.append((line, reason))
+
+    def describe(self) -> str:
+        how = ", ".join(part for part in (self.layout, counted(self.rows, "row")) if part)
+        text = f"{self.name} ({how})"
+        if self.noun != "row":
+            added = counted(self.imported, self.noun) + (f" and {counted(self.drafts, 'draft')}" if self.drafts else "")
+            text += f": {added} added"
+            if self.conversations:
+                text += f" in {counted(self.conversations, 'conversation')}"
+            if self.already:
+                text += f"; {self.already:,} already in the store"
+        if self.skipped:
+            reasons = _join([f"{reason} ({n:,})" for reason, n in sorted(self.skipped.items())])
+            text += f"; skipped {counted(sum(self.skipped.values()), 'row')}: {reasons}"
+            if self.first_skipped:
+                text += "; first at " + ", ".join(f"line {line}" for line, _ in sorted(self.first_skipped))
+        return text + "."
 
 
 @dataclass
@@ -17,10 +57,15 @@ class ImportSummary:
     """What an import read and added; ``describe()`` is the closing note for the user."""
 
     source: str
-    files: list[str] = field(default_factory=list)
+    reports: list[FileReport] = field(default_factory=list)
+    not_imported: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    owner: str = ""
+    owner_chosen: str = ""  # how the owner was chosen, in words
+    dry_run: bool = False
     conversations: int = 0
     conversations_updated: int = 0
     messages: int = 0
+    without_text: int = 0  # messages whose row had no text: an attachment or shared item
     drafts: int = 0
     members: int = 0
     connections: int = 0
@@ -31,6 +76,15 @@ class ImportSummary:
     links: list[str] = field(default_factory=list)  # symbolic links left unread
     seconds: float = 0.0
 
+    def report(self, name: str, **values) -> FileReport:
+        made = FileReport(name, **values)
+        self.reports.append(made)
+        return made
+
+    def skip(self, report: FileReport, reason: str, line: int | None) -> None:
+        self.skipped[reason] += 1
+        report.skip(reason, line)
+
     @property
     def rows_skipped(self) -> int:
         return sum(self.skipped.values())
@@ -40,7 +94,12 @@ class ImportSummary:
         return self.rows_read / self.seconds if self.seconds > 0 else 0.0
 
     def describe(self) -> str:
-        lines = [f"Read {', '.join(self.files)} from {self.source}."]
+        lines = [f"Read {self.source}:"]
+        lines += [f"  {report.describe()}" for report in self.reports]
+        for name, why in self.not_imported:
+            lines.append(f"  {name}: not imported, {why}.")
+        if self.owner:
+            lines.append(f"The export's owner (you, \"me\"): {self.owner}, {self.owner_chosen}.")
         added = [
             counted(self.conversations, "conversation"),
             counted(self.messages, "message"),
@@ -48,10 +107,14 @@ class ImportSummary:
             counted(self.members, "member"),
             counted(self.connections, "connection"),
         ]
+        verb = "Would add" if self.dry_run else "Added"
         if any((self.conversations, self.messages, self.drafts, self.members, self.connections)):
-            lines.append(f"Added {_join(added)}.")
+            lines.append(f"{verb} {_join(added)}.")
         else:
             lines.append("Nothing new: everything in this export is already in the store.")
+        if self.without_text:
+            lines.append(f"{counted(self.without_text, 'message')} had no text in the export (an attachment or "
+                         "shared item): each is kept at its time with a note saying so.")
         if self.conversations_updated:
             lines.append(f"{counted(self.conversations_updated, 'conversation')} already here got new messages.")
         if self.already_imported:
@@ -67,6 +130,8 @@ class ImportSummary:
         if self.seconds > 0 and self.rows_read >= PROGRESS_EVERY:
             lines.append(f"{self.rows_read:,} message rows in {self.seconds:.1f} s "
                          f"({self.messages_per_second:,.0f} rows/s).")
+        if self.dry_run:
+            lines.append("Dry run: nothing was written.")
         return "\n".join(lines)
 
 
