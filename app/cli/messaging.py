@@ -67,6 +67,12 @@ def _sent(args, result: SendResult, done: str) -> int:
 
 
 def send(args) -> int:
+    if args.template is not None:
+        from app.cli.social import send_template
+
+        attachments = [read_attachment(name) for name in args.attach]
+        open_store(args)
+        return send_template(args, acting_member(args), attachments)
     body = args.body if args.body is not None else read_body_file(args.body_file)
     attachments = [read_attachment(name) for name in args.attach]
     open_store(args)
