@@ -10,7 +10,7 @@ from app.cli.render import EXIT_OK, literal, one_line, print_json, print_table, 
 from app.cli.session import acting_member, open_store
 from app.core import invitations, templates
 from app.core.views import InvitationView, TemplateView
-from app.presentation import json_text, plural, short_time
+from app.presentation import json_text, short_time
 
 # How often watch looks at the change feed: well inside the two seconds news may take.
 WATCH_EVERY = 0.5
@@ -113,22 +113,6 @@ def template_remove(args) -> int:
 def _template_json(template: TemplateView) -> dict:
     return {"name": template.name, "subject": template.subject, "body": template.body,
             "updated_at": utc(template.updated_at)}
-
-
-def send_template(args, me, attachments) -> int:
-    """send --template NAME: one message per recipient, each filled for them."""
-    sent = templates.send_filled(me.id, args.to, args.template, subject=args.subject, attachments=attachments)
-    if wants_json(args):
-        print_json([{"to": recipient.handle, "conversation": result.conversation, "message": result.message,
-                     "route": result.route, "credits_left": result.credits_left} for recipient, result in sent])
-        return EXIT_OK
-    for recipient, result in sent:
-        print(f"Sent {literal(args.template)} to {literal(recipient.name)} "
-              f"(conversation {result.conversation}, message {result.message}).")
-    inmails = [result for _, result in sent if result.route == "inmail"]
-    if inmails:
-        print(f"{plural(inmails[-1].credits_left, 'InMail credit')} left.")
-    return EXIT_OK
 
 
 # ---- watch -------------------------------------------------------------------------------------------
