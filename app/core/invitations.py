@@ -107,12 +107,28 @@ def pending_count(member_id: int) -> int:
 
 def pending_between(member_id: int, other_id: int) -> str | None:
     """Which way an invitation is pending between the two (``sent`` by the member or
-    ``received``), or None: the profile panel offers Connect only when there is none."""
+    ``received``), or None."""
     if _pending(member_id, other_id) is not None:
         return SENT
     if _pending(other_id, member_id) is not None:
         return RECEIVED
     return None
+
+
+POSSIBLE = "possible"
+
+
+def invitation_state(member_id: int, other_id: int) -> str | None:
+    """What the profile panel and Compose offer: an invitation ``sent`` or ``received`` and
+    waiting, one that is ``possible`` to send now, or None (connected, blocked, a company…)."""
+    waiting = pending_between(member_id, other_id)
+    if waiting is not None:
+        return waiting
+    try:
+        _check_can_invite(member_by_id(member_id), member_by_id(other_id))
+    except Refused:
+        return None
+    return POSSIBLE
 
 
 def _pending(sender_id: int, recipient_id: int) -> Invitation | None:

@@ -170,6 +170,7 @@ class ProfileFacts:
     member: MemberView
     degree: str  # "1st" | "2nd" | "3rd+" | "you"
     shared: tuple[MemberView, ...]
+    invitation: str | None = None  # "sent" | "received" | "possible" (to send now) | None
 
 
 @dataclass(frozen=True)

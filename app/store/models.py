@@ -25,6 +25,7 @@ from peewee import (
     IntegerField,
     Model,
     SmallIntegerField,
+    SQL,
     TextField,
 )
 
@@ -81,7 +82,8 @@ class MemberSettings(BaseModel):
     focused_inbox = BooleanField(default=True)
     read_receipts = BooleanField(default=True)
     notifications = BooleanField(default=True)
-    desktop_notifications = BooleanField(default=False)
+    # With a default in the table too: the bulk writers leave it out of their inserts.
+    desktop_notifications = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class Connection(BaseModel):

@@ -29,6 +29,8 @@ APP_BINDINGS: list[Binding] = [
     bind("question_mark", "help", "Help", "help", key_display="?"),
     bind("comma", "settings", "Settings", "settings", show=False, key_display=","),
     bind("c", "compose", "Compose", "compose"),
+    bind("i", "invitations", "Invitations", "invitations", show=False),
+    bind("o", "open_news", "Open the newest message", "open-news", show=False),
     bind("ctrl+p", "command_palette", "Commands", "command-palette", show=False),
 ]
 
@@ -77,6 +79,8 @@ THREAD_BINDINGS: list[Binding] = [
     bind("R", "recall", "Recall message", "recall", show=False),
     bind("y", "quick_reply('accept')", "Yes, interested", "accept", show=False),
     bind("n", "quick_reply('decline')", "No thanks", "decline", show=False),
+    bind("C", "connect", "Connect", "connect", show=False),
+    bind("ctrl+t", "template", "Insert a template", "insert-template", show=False, priority=True),
     *CONVERSATION_BINDINGS,
 ]
 
@@ -91,6 +95,8 @@ COMPOSE_BINDINGS: list[Binding] = [
     bind("ctrl+s", "send", "Send", "send"),
     bind("escape", "keep_draft", "Close, keep draft", "back"),
     bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-in-editor", priority=True),
+    bind("ctrl+t", "template", "Insert a template", "insert-template", priority=True),
+    bind("ctrl+g", "invite", "Invite to connect", "invite", priority=True),
 ]
 
 ALL_BINDINGS: list[Binding] = [

@@ -21,6 +21,7 @@ from app.ui.keymap import REPLY_BINDINGS, THREAD_BINDINGS
 from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
 from app.ui.widgets.message_view import PAGE_SIZE, MessageView
+from app.ui.screens.thread_social import ThreadSocial
 from app.ui.widgets.profile_panel import ProfilePanel
 from app.ui.widgets.work import RunsWork
 
@@ -40,7 +41,7 @@ class ReplyBox(Input):
         self.post_message(self.Submitted(self, self.value))
 
 
-class ThreadScreen(RunsWork, Screen):
+class ThreadScreen(ThreadSocial, RunsWork, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [*THREAD_BINDINGS]
 
     def __init__(self, mailbox: Mailbox) -> None:
@@ -83,6 +84,7 @@ class ThreadScreen(RunsWork, Screen):
         # Focus must not select the text: a quick reply is there to be edited, not replaced.
         yield Input(id="save-path", compact=True, select_on_focus=False,
                     placeholder="Save to… (enter saves, escape cancels)")
+        yield Static("", id="typing", markup=False)
         yield ReplyBox(id="reply", compact=True, select_on_focus=False,
                        placeholder="Write a reply… (enter or ctrl+s sends, r to focus)")
         yield Static("", id="thread-error", markup=False)
@@ -115,6 +117,7 @@ class ThreadScreen(RunsWork, Screen):
         self.message_view.set_messages([], has_older=False)
         self.message_view.focus()
         self.load()
+        self.start_typing()
         want_profile = self._want_profile
         if self._want_reply:
             self.action_reply()
@@ -254,6 +257,7 @@ class ThreadScreen(RunsWork, Screen):
         if not event.value.strip():
             self.response = None
         self.show_error(None)
+        self.typing_key(event.value)
 
     @on(Input.Submitted, "#reply")
     def _send(self, event: Input.Submitted) -> None:
@@ -263,6 +267,7 @@ class ThreadScreen(RunsWork, Screen):
 
         def sent(result) -> None:
             self.response = None
+            self.typing_stopped()
             box = self.query_one("#reply", ReplyBox)
             box.value = ""
             note = "Sent."
@@ -342,7 +347,19 @@ class ThreadScreen(RunsWork, Screen):
         if self.app.screen is self:
             self.app.pop_screen()
 
-    def _profile_member_id(self) -> int | None:
+    def on_screen_suspend(self) -> None:
+        self.end_typing()
+
+    def reply_text(self) -> str:
+        return self.query_one("#reply", ReplyBox).value
+
+    def set_reply_text(self, text: str) -> None:
+        box = self.query_one("#reply", ReplyBox)
+        box.value = text
+        box.cursor_position = len(text)
+        box.focus()
+
+    def profile_member_id(self) -> int | None:
         current = self.message_view.current
         if current is not None and current.sender_id and current.sender_id != self.mailbox.member_id:
             return current.sender_id
@@ -358,7 +375,7 @@ class ThreadScreen(RunsWork, Screen):
             return
         self._want_profile = False
         panel.add_class("-open")
-        member_id = self._profile_member_id()
+        member_id = self.profile_member_id()
         if member_id is None:
             if self.view is None:
                 self._want_profile = True  # the header is still loading: show it then

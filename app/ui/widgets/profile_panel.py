@@ -9,6 +9,11 @@ from app.core.views import ProfileFacts
 from app.ui.text import literal
 
 SHARED_SHOWN = 8
+INVITATION_LINES = {
+    "possible": "C  Connect with a note",
+    "sent": "Invitation sent, waiting for an answer",
+    "received": "Invited you to connect: i to answer",
+}
 
 
 class ProfilePanel(Widget):
@@ -51,5 +56,8 @@ class ProfilePanel(Widget):
                 text.append(" · " + literal(other.name, one_line=True) + "\n")
             if count > SHARED_SHOWN:
                 text.append(f"   and {count - SHARED_SHOWN} more\n", dim)
+        offer = INVITATION_LINES.get(self.facts.invitation or "")
+        if offer:
+            text.append("\n\n" + offer, dim)
         text.rstrip()
         return text

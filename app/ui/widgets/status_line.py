@@ -1,4 +1,5 @@
-"""The status line: acting member, plan and InMail credits, and what just happened."""
+"""The status line: acting member, plan and InMail credits, invitations waiting, and what
+just happened."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ class StatusLine(Widget):
         super().__init__(id=id)
         self.member = member
         self.credits: CreditsView | None = None
+        self.invitations = 0  # waiting for the member's answer
         self.note = ""
 
-    def show_credits(self, credits: CreditsView) -> None:
+    def show_credits(self, credits: CreditsView, *, invitations: int = 0) -> None:
         self.credits = credits
+        self.invitations = invitations
         self.refresh()
 
     def show_note(self, note: str) -> None:
@@ -47,6 +50,8 @@ class StatusLine(Widget):
         credits = self.credits_text()
         if credits:
             text.append(f" · {credits}")
+        if self.invitations:
+            text.append(f" · {self.invitations} invitation{'s' if self.invitations != 1 else ''} (i)")
         if not self.note:
             return text
         # What just happened matters more than the credits: the member and credits give way.
