@@ -8,7 +8,7 @@ import sys
 
 from app.cli.render import EXIT_OK, literal, print_json, wants_json
 from app.cli.session import acting_member, open_store
-from app.core import messaging
+from app.core import messaging, templates
 from app.core.errors import BadInput
 from app.core.inbox import thread
 from app.core.plans import LIMITS
@@ -67,6 +67,10 @@ def _sent(args, result: SendResult, done: str) -> int:
 
 
 def send(args) -> int:
+    if args.template is not None:
+        attachments = [read_attachment(name) for name in args.attach]
+        open_store(args)
+        return send_template(args, acting_member(args), attachments)
     body = args.body if args.body is not None else read_body_file(args.body_file)
     attachments = [read_attachment(name) for name in args.attach]
     open_store(args)
@@ -94,4 +98,20 @@ def recall(args) -> int:
         print_json({"recalled": args.message})
     else:
         print(f"Recalled message {args.message}: both sides now see \"This message was deleted.\"")
+    return EXIT_OK
+
+
+def send_template(args, me, attachments) -> int:
+    """send --template NAME: one message per recipient, each filled for them."""
+    sent = templates.send_filled(me.id, args.to, args.template, subject=args.subject, attachments=attachments)
+    if wants_json(args):
+        print_json([{"to": recipient.handle, "conversation": result.conversation, "message": result.message,
+                     "route": result.route, "credits_left": result.credits_left} for recipient, result in sent])
+        return EXIT_OK
+    for recipient, result in sent:
+        print(f"Sent {literal(args.template)} to {literal(recipient.name)} "
+              f"(conversation {result.conversation}, message {result.message}).")
+    inmails = [result for _, result in sent if result.route == "inmail"]
+    if inmails:
+        print(f"{plural(inmails[-1].credits_left, 'InMail credit')} left.")
     return EXIT_OK

@@ -194,7 +194,7 @@ def build_parser() -> Parser:
                   "show the acting member's settings, or one of them, or change one")
     sub.add_argument("key", metavar="KEY", nargs="?",
                      help="allow-inmail, allow-open-profile, allow-sponsored, focused-inbox, "
-                          "read-receipts, notifications or open-profile")
+                          "read-receipts, notifications, desktop-notifications or open-profile")
     sub.add_argument("value", metavar="VALUE", nargs="?", type=switch, help="on/off, true/false, yes/no")
 
     sub = command("send", Handler("messaging", "send"), "send a message, an Open Profile message or an InMail")
@@ -204,6 +204,8 @@ def build_parser() -> Parser:
     body = sub.add_mutually_exclusive_group(required=True)
     body.add_argument("--body", metavar="TEXT", action=TextValue)
     body.add_argument("--body-file", metavar="FILE", help="read the body from FILE ('-' for standard input)")
+    body.add_argument("--template", metavar="NAME",
+                      help="a saved reply, filled for each recipient and sent to each on their own")
     sub.add_argument("--attach", metavar="FILE", action="append", default=[], help="attach a file (repeatable)")
 
     sub = command("reply", Handler("messaging", "reply"), "reply to a conversation, or accept or decline an InMail")
@@ -261,6 +263,35 @@ def build_parser() -> Parser:
     sub = command("bench", Handler("launch", "bench", creates=True), "measure Parley on a large synthetic store")
     sub.add_argument("--messages", type=count, default=1_000_000, metavar="N")
 
+    sub = command("invite", Handler("social", "invite"), "invite a member to connect, with an optional note")
+    sub.add_argument("handle", metavar="HANDLE")
+    sub.add_argument("--note", metavar="TEXT", help="at most 300 characters")
+    sub = command("invitations", Handler("social", "list_invitations"),
+                  "pending invitations: received, or with --sent those you sent")
+    sub.add_argument("--sent", action="store_true")
+    for name, text in (("accept", "accept a member's invitation: you are connected"),
+                       ("ignore", "ignore a member's invitation"),
+                       ("withdraw", "take back your invitation to a member")):
+        sub = command(name, Handler("social", "answer"), text)
+        sub.add_argument("handle", metavar="HANDLE")
+        sub.set_defaults(answer=name)
+
+    template_commands = family("template", "saved replies with placeholders", "template commands")
+    sub = command("add", Handler("social", "template_add"),
+                  "save a template ({first_name} {last_name} {name} {company} {position} {my_first_name})",
+                  template_commands)
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("--subject", metavar="TEXT")
+    body = sub.add_mutually_exclusive_group(required=True)
+    body.add_argument("--body", metavar="TEXT")
+    body.add_argument("--body-file", metavar="FILE", help="read the body from FILE ('-' for standard input)")
+    command("list", Handler("social", "template_list"), "list your templates", template_commands)
+    sub = command("remove", Handler("social", "template_remove"), "remove a template", template_commands)
+    sub.add_argument("name", metavar="NAME")
+
+    command("watch", Handler("social", "watch"),
+            "print each new message, read, archive… of your inbox as it happens, until Ctrl-C")
+
     sub = command("completion", Handler("completion", "completion", store=False),
                   "print a shell completion script (bash, zsh or fish)")
     sub.add_argument("shell", choices=SHELLS, metavar="SHELL", help=", ".join(SHELLS))
@@ -270,7 +301,7 @@ def build_parser() -> Parser:
 # Options whose value is free text: a value such as "-budget" (search: exclude a word)
 # must not be taken for an option, so it is joined to its option before parsing.
 TEXT_OPTIONS = ("--search", "--body", "--subject", "--name", "--headline", "--company", "--position",
-                "--location", "--reason")
+                "--location", "--reason", "--note", "--template")
 
 
 def join_text_options(argv: Sequence[str]) -> list[str]:

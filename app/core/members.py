@@ -13,7 +13,7 @@ from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS
 from app.core.views import BlockedMember, MemberView, ProfileFacts
 from app.store.db import write
-from app.store.models import Block, Connection, ConversationState, Member, MemberSettings, tuples
+from app.store.models import Block, Connection, ConversationState, Invitation, Member, MemberSettings, tuples
 
 HANDLE_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MEMBER_KINDS = ("person", "company", "anonymous")
@@ -26,6 +26,7 @@ SETTING_FIELDS: dict[str, str] = {
     "focused-inbox": "focused_inbox",
     "read-receipts": "read_receipts",
     "notifications": "notifications",
+    "desktop-notifications": "desktop_notifications",
 }
 OPEN_PROFILE = "open-profile"
 OPEN_PROFILE_NEEDS_PREMIUM = "Open Profile needs a Premium plan."
@@ -139,18 +140,29 @@ def connect(a_handle: str, b_handle: str, now: datetime | None = None) -> None:
     if a.id == b.id:
         raise BadInput("A member can't connect to themselves.")
     with write():
-        if is_connected(a.id, b.id):
-            return
-        Connection.insert_many(
-            [
-                {"member": a.id, "other": b.id, "connected_at": at},
-                {"member": b.id, "other": a.id, "connected_at": at},
-            ]
-        ).execute()
-        ConversationState.update(connected=True).where(
-            ((ConversationState.member == a.id) & (ConversationState.peer == b.id))
-            | ((ConversationState.member == b.id) & (ConversationState.peer == a.id))
-        ).execute()
+        connect_ids(a.id, b.id, at)
+
+
+def connect_ids(a_id: int, b_id: int, at: datetime) -> None:
+    """Connect two members inside the caller's write; connecting twice changes nothing."""
+    if is_connected(a_id, b_id):
+        return
+    # However they came to be connected, an invitation still waiting between them is answered.
+    Invitation.update(status="accepted", answered_at=at).where(
+        (Invitation.status == "pending")
+        & (((Invitation.sender == a_id) & (Invitation.recipient == b_id))
+           | ((Invitation.sender == b_id) & (Invitation.recipient == a_id)))
+    ).execute()
+    Connection.insert_many(
+        [
+            {"member": a_id, "other": b_id, "connected_at": at},
+            {"member": b_id, "other": a_id, "connected_at": at},
+        ]
+    ).execute()
+    ConversationState.update(connected=True).where(
+        ((ConversationState.member == a_id) & (ConversationState.peer == b_id))
+        | ((ConversationState.member == b_id) & (ConversationState.peer == a_id))
+    ).execute()
 
 
 def set_plan(handle: str, plan_name: str, now: datetime | None = None):
@@ -196,6 +208,12 @@ def block(member_id: int, handle: str) -> None:
     with write():
         if not Block.select().where((Block.blocker == member_id) & (Block.blocked == other.id)).exists():
             Block.create(blocker=member_id, blocked=other.id, at=at)
+        # A block ends what was waiting between them: the blocker's invitation is taken back,
+        # the other's is ignored.
+        for sender, recipient, status in ((member_id, other.id, "withdrawn"), (other.id, member_id, "ignored")):
+            Invitation.update(status=status, answered_at=at).where(
+                (Invitation.sender == sender) & (Invitation.recipient == recipient) & (Invitation.status == "pending")
+            ).execute()
 
 
 def unblock(member_id: int, handle: str) -> None:

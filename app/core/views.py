@@ -55,6 +55,28 @@ class MemberView:
 
 
 @dataclass(frozen=True)
+class InvitationView:
+    """A connection request as one side sees it: ``handle`` and ``name`` are the other member's."""
+
+    id: int
+    handle: str
+    name: str
+    headline: str
+    note: str
+    sent_at: datetime
+    direction: str  # received | sent
+    status: str = "pending"
+
+
+@dataclass(frozen=True)
+class TemplateView:
+    name: str
+    subject: str
+    body: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class RouteDecision:
     """What sending to a recipient would do (SPEC §2), before anything is sent."""
 
@@ -156,6 +178,7 @@ class ProfileFacts:
     degree: str  # "1st" | "2nd" | "3rd+" | "you"
     shared: tuple[MemberView, ...]
     blocked: bool = False  # the viewer has blocked this member
+    invitation: str | None = None  # "sent" | "received" | "possible" (to send now) | None
 
 
 @dataclass(frozen=True)

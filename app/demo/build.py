@@ -20,7 +20,18 @@ from functools import partial
 from typing import Callable
 
 from app.core import clock
-from app.demo.cast import COMPANY, CONNECTIONS, DEMO_NOW, HEADLINES, ME, OPEN_PROFILE_ON, PEOPLE, SEED
+from app.demo.cast import (
+    COMPANY,
+    CONNECTIONS,
+    DEMO_NOW,
+    HEADLINES,
+    INVITATIONS,
+    ME,
+    OPEN_PROFILE_ON,
+    PEOPLE,
+    SEED,
+    TEMPLATES,
+)
 from app.demo.stories import ACCEPT, ATTACHMENTS, DECLINE, LONG, Line, Story, delay, instant, long_message, stories
 
 @dataclass(order=True)
@@ -103,6 +114,7 @@ class _Demo:
         self.sponsored(datetime(2026, 2, 24, 15, 0))
         self.others_talk()
         self.timeline.add(datetime(2026, 3, 1, 21, 40), self.compose_draft)
+        self.invitations_and_templates()
 
     # -- members and the graph
 
@@ -188,6 +200,17 @@ class _Demo:
 
         save_draft(self.ids[ME], ["hannah-cole"], "", "Hannah, loved your talk on survival models. Would you "
                    "walk our team through", now=at)
+
+    def invitations_and_templates(self) -> None:
+        """Two invitations waiting for Maya's answer, one of hers waiting, and her saved replies."""
+        from app.core.invitations import invite
+        from app.core.templates import add
+
+        for at, sender, recipient, note in INVITATIONS:
+            self.timeline.add(at, lambda when, s=sender, r=recipient, n=note: invite(self.ids[s], r, n, now=when))
+        for name, subject, body in TEMPLATES:
+            self.timeline.add(datetime(2026, 2, 2, 8, 0),
+                              lambda when, n=name, sj=subject, b=body: add(self.ids[ME], n, b, subject=sj, now=when))
 
     def _author(self, story: Story, who: str) -> str:
         return {"me": ME, "them": story.others[0]}.get(who, who)

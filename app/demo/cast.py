@@ -172,3 +172,22 @@ CONNECTIONS: tuple[tuple[str, str], ...] = tuple(
     }.items()
     for b in others.split()
 )
+
+# Connection requests: (when, from, to, note). Two wait for Maya's answer; one of hers waits.
+INVITATIONS: tuple[tuple[datetime, str, str, str], ...] = (
+    (datetime(2026, 2, 27, 16, 20), "mei-tanaka", ME,
+     "Loved your talk on streaming joins at DataCouncil. Would be great to stay in touch!"),
+    (datetime(2026, 3, 1, 11, 5), "farah-haddad", ME, ""),
+    (datetime(2026, 2, 28, 9, 45), ME, "chloe-evans",
+     "Chloe, your write-up on data contracts was excellent. Let's connect."),
+)
+
+# Maya's saved replies: (name, subject, body).
+TEMPLATES: tuple[tuple[str, str, str], ...] = (
+    ("intro-call", "Data roles at {company}? A quick chat",
+     "Hi {first_name},\n\nI lead data engineering at Northwind Analytics and we are hiring. Would you be "
+     "open to a 20-minute call next week?\n\nBest,\n{my_first_name}"),
+    ("thanks", "", "Thank you, {first_name}! I'll get back to you by Friday."),
+    ("not-now", "", "Hi {first_name}, thanks for thinking of me. I'm not looking right now, but let's keep "
+     "in touch."),
+)

@@ -37,6 +37,28 @@ class ChangeFeed(ABC):
         """Let go of the feed's own connection."""
 
 
+class Signals(ABC):
+    """Passing signals between the processes open on one store ("Ben is typing…"): nothing
+    durable is written, and nothing is left behind once they stop.
+
+    A signal is (kind, conversation, member), on or off. ``heard`` answers, for one
+    conversation, when each signal still on was last sent, on this process's monotonic
+    clock, so that a reader judges its age without trusting any other clock.
+    """
+
+    @abstractmethod
+    def send(self, kind: str, conversation_id: int, member_id: int, on: bool = True) -> None:
+        """Signal (or stop signalling) ``kind`` for the member in the conversation."""
+
+    @abstractmethod
+    def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
+        """{(kind, member): when it was last sent, on time.monotonic()} for signals still on."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop every signal this object sent, and let go of what it holds."""
+
+
 class MessageIndex(ABC):
     """Full-text rows for messages written in bulk, made from the stored messages.
 
@@ -179,6 +201,10 @@ class Backend(ABC):
     @abstractmethod
     def change_feed(self) -> ChangeFeed:
         """A watcher's own connection to the change feed."""
+
+    @abstractmethod
+    def signals(self) -> Signals:
+        """A process's own way of sending and hearing signals on this store."""
 
 
 _current: Backend | None = None

@@ -5,7 +5,7 @@ since their last look (``app.store.live``). The rows are written by triggers on
 the tables that screens show, declared once here and made by each backend, so
 that no write can forget to note itself: a member's view of a conversation, a
 conversation or message that everyone in it sees, the ledger behind a balance,
-a member's profile, settings, connections and blocks. An update that leaves a
+a member's profile, settings, connections, blocks and invitations. An update that leaves a
 row as it was notes nothing.
 
 A bulk load pauses the triggers for its transaction and notes one change for
@@ -54,6 +54,7 @@ SOURCES = (
     Source("member_settings", ("INSERT", "UPDATE"), "member", ("member_id",), None),
     Source("connection", ("INSERT", "DELETE"), "member", ("member_id",), None),
     Source("block", ("INSERT", "DELETE"), "member", ("blocker_id", "blocked_id"), None),
+    Source("invitation", ("INSERT", "UPDATE"), "member", ("sender_id", "recipient_id"), None),
 )
 
 # The one change a bulk load notes: everything, for everyone.

@@ -19,10 +19,10 @@ from peewee import Database, OperationalError
 
 from app.store import backend as backends
 from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
-from app.store.models import ALL_MODELS, Meta, Withheld, database
+from app.store.models import ALL_MODELS, Invitation, Meta, Template, Withheld, database
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APP_MARK = "parley"
 
 
@@ -138,8 +138,20 @@ def _withheld_messages(store: Store) -> None:
         'JOIN "conversation_state" s ON s."conversation_id" = m."conversation_id" AND s."member_id" <> m."sender_id" '
         'JOIN "block" b ON b."at" <= m."sent_at" AND ('
         '(b."blocker_id" = s."member_id" AND b."blocked_id" = m."sender_id") OR '
-        '(b."blocker_id" = m."sender_id" AND b."blocked_id" = s."member_id"))'
+        '(b."blocker_id" = m."sender_id" AND b."blocked_id" = s."member_id")) '
+        "ON CONFLICT DO NOTHING"
     )
+
+
+def _invitations_and_templates(store: Store) -> None:
+    """Schema step 7: connection requests, saved replies, the desktop notifications setting,
+    and the change feed made again so that invitations wake open screens."""
+    store.db.create_tables([Invitation, Template])
+    if "desktop_notifications" not in {column.name for column in store.db.get_columns("member_settings")}:
+        store.db.execute_sql(
+            'ALTER TABLE "member_settings" ADD COLUMN "desktop_notifications" BOOLEAN NOT NULL DEFAULT FALSE'
+        )
+    store.backend.create_change_feed()
 
 
 # Each step takes the store from version N-1 to N inside one transaction.
@@ -151,6 +163,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     # The full-text index made again with the words of app.store.words, on both backends.
     5: lambda store: store.backend.rebuild_search_index(),
     6: _withheld_messages,
+    7: _invitations_and_templates,
 }
 
 

@@ -25,6 +25,7 @@ from peewee import (
     IntegerField,
     Model,
     SmallIntegerField,
+    SQL,
     TextField,
 )
 
@@ -81,6 +82,8 @@ class MemberSettings(BaseModel):
     focused_inbox = BooleanField(default=True)
     read_receipts = BooleanField(default=True)
     notifications = BooleanField(default=True)
+    # With a default in the table too: the bulk writers leave it out of their inserts.
+    desktop_notifications = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class Connection(BaseModel):
@@ -105,6 +108,38 @@ class Block(BaseModel):
 
     class Meta:
         indexes = ((("blocker", "blocked"), True), (("blocked", "blocker"), False))
+
+
+class Invitation(BaseModel):
+    """A connection request: pending until its recipient accepts or ignores it, or its sender
+    withdraws it. Answered ones are kept, with when."""
+
+    sender = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    sender_id: int
+    recipient = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    recipient_id: int
+    note = TextField(default="")
+    sent_at = DateTimeField()
+    status = CharField(max_length=10, default="pending")  # pending | accepted | ignored | withdrawn
+    answered_at = DateTimeField(null=True)
+    external_id = CharField(max_length=200, null=True, unique=True)
+
+    class Meta:
+        indexes = ((("recipient", "status", "sent_at"), False), (("sender", "status", "sent_at"), False))
+
+
+class Template(BaseModel):
+    """A member's saved reply: a name, an optional subject and a body with placeholders."""
+
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    member_id: int
+    name = CharField(max_length=100)
+    subject = CharField(max_length=200, default="")
+    body = TextField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("member", "name"), True),)
 
 
 class Conversation(BaseModel):
@@ -347,6 +382,8 @@ ALL_MODELS = [
     MemberSettings,
     Connection,
     Block,
+    Invitation,
+    Template,
     Conversation,
     ConversationState,
     Message,

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from app.ui.screens.thread import ThreadScreen
 
 POLL_SECONDS = 0.5
+# A new message's notice keeps this much of its preview, so that "o opens it" stays in sight.
+NEWS_PREVIEW = 40
 EXIT_ON_FIRST_PAINT = "PARLEY_EXIT_ON_FIRST_PAINT"
 
 # What a newcomer can do first: every one of these commands creates a store.
@@ -112,6 +114,7 @@ class ParleyApp(RunsWork, App):
         self.live = live
         self.exit_on_first_paint = exit_on_first_paint
         self.undo_history = UndoHistory()
+        self.newest_news: int | None = None  # the conversation of the newest message notice (o opens it)
         self._stop_watching = threading.Event()
         use_glyphs(choose_glyphs(self.config.get("glyphs")))
 
@@ -140,7 +143,10 @@ class ParleyApp(RunsWork, App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a member (an empty store) there is nobody to compose or configure for.
-        if action in ("compose", "settings", "plan_and_credits", "blocked_members") and self.mailbox is None:
+        needs_member = ("compose", "settings", "plan_and_credits", "blocked_members", "invitations")
+        if action in needs_member and self.mailbox is None:
+            return False
+        if action == "open_news" and self.newest_news is None:
             return False
         return True
 
@@ -225,14 +231,62 @@ class ParleyApp(RunsWork, App):
         showing_thread = self.is_screen_installed("thread") and self.screen is self.get_screen("thread")
         open_thread = self.thread_screen().conversation_id if showing_thread else None
         news = [row for row in event.news if row.id != open_thread]
+        if news:
+            self.newest_news = news[0].id
         if news and self.settings.get("notifications", True):
             from app.ui.text import literal
 
             # One notice for the lot: the newest conversation, and how many more there are.
             row = news[0]
             more = f" (+{len(news) - 1} more)" if len(news) > 1 else ""
-            self.notify(literal(row.preview, one_line=True) + more, title=literal(row.title, one_line=True))
+            preview = literal(row.preview, one_line=True)
+            if len(preview) > NEWS_PREVIEW:
+                preview = preview[:NEWS_PREVIEW - 1] + "…"
+            self.notify(f"{preview}{more} · o opens it", title=literal(row.title, one_line=True))
             self.bell()
+        if news and self.settings.get("desktop-notifications", False):
+            self.notify_desktop(news[0].title, news[0].preview)
+
+    def notify_desktop(self, title: str, body: str) -> None:
+        """A desktop notification, through the terminal (off by default; never for muted ones,
+        which are not news)."""
+        from app.ui.desktop import notification
+
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(notification(title, body))
+
+    def action_open_news(self) -> None:
+        """Open the conversation of the newest message notice."""
+        if self.newest_news is None or self.mailbox is None:
+            return
+        conversation_id, self.newest_news = self.newest_news, None
+        self.open_conversation(conversation_id)
+
+    def open_conversation(self, conversation_id: int) -> None:
+        thread = self.thread_screen()
+        thread.show_conversation(conversation_id)
+        if self.screen is not thread:
+            self.push_screen(thread)
+
+    def action_invitations(self) -> None:
+        from app.ui.screens.invitations import InvitationsScreen
+
+        self.push_screen(InvitationsScreen(self.acting))
+
+    def invite(self, handle: str, name: str, then: Callable[[], None] | None = None) -> None:
+        """Ask for a note, then invite the member to connect."""
+        from app.ui.screens.invitations import InviteDialog
+
+        def sent(invitation) -> None:
+            if invitation is None:
+                return
+            from app.ui.text import literal
+
+            self.notify(f"Invited {literal(invitation.name, one_line=True)} to connect.", markup=False)
+            if then is not None:
+                then()
+
+        self.push_screen(InviteDialog(self.acting, handle, name), sent)
 
     def reload_settings(self) -> None:
         """Read the member's settings again (another connection may have changed them)."""

@@ -30,6 +30,8 @@ APP_BINDINGS: list[Binding] = [
     bind("question_mark", "help", "Help", "help", key_display="?"),
     bind("comma", "settings", "Settings", "settings", show=False, key_display=","),
     bind("c", "compose", "Compose", "compose"),
+    bind("i", "invitations", "Invitations", "invitations", show=False),
+    bind("o", "open_news", "Open the newest message", "open-news", show=False),
     bind("ctrl+p", "command_palette", "Commands", "command-palette", show=False),
 ]
 
@@ -93,6 +95,8 @@ THREAD_BINDINGS: list[Binding] = [
     bind("b", "toggle_block", "Block/unblock sender", "toggle-block", show=False),
     bind("y", "quick_reply('accept')", "Yes, interested", "accept", show=False),
     bind("n", "quick_reply('decline')", "No thanks", "decline", show=False),
+    bind("C", "connect", "Connect", "connect", show=False),
+    bind("ctrl+t", "template", "Insert a template", "insert-template", show=False, priority=True),
     *CONVERSATION_BINDINGS,
     *READING_BINDINGS,
 ]
@@ -113,6 +117,8 @@ COMPOSE_BINDINGS: list[Binding] = [
     bind("escape", "keep_draft", "Close, keep draft", "back"),
     bind("ctrl+e", "edit_in_editor", "Edit in $EDITOR", "edit-in-editor", priority=True),
     bind("ctrl+o", "attach", "Attach a file", "attach", priority=True),
+    bind("ctrl+t", "template", "Insert a template", "insert-template", priority=True),
+    bind("ctrl+g", "invite", "Invite to connect", "invite", priority=True),
 ]
 
 # Actions without a key of their own: the command palette offers each on the screens that
@@ -139,9 +145,20 @@ PALETTE_ACTIONS: tuple[PaletteAction, ...] = (
     PaletteAction("blocked-members", "blocked_members", "Blocked members"),
 )
 
+# The Invitations page (i): answer the invitations waiting, withdraw the ones sent.
+INVITATION_BINDINGS: list[Binding] = [
+    bind("escape", "back", "Back", "back"),
+    bind("a", "answer('accept')", "Accept", "invitation-accept"),
+    bind("i", "answer('ignore')", "Ignore", "invitation-ignore"),
+    bind("w", "answer('withdraw')", "Withdraw", "invitation-withdraw"),
+    bind("tab", "switch", "Received/sent", "invitations-switch"),
+    bind("j,down", "move_down", "Down", "move-down", show=False),
+    bind("k,up", "move_up", "Up", "move-up", show=False),
+]
+
 ALL_BINDINGS: list[Binding] = [
     *APP_BINDINGS, *MOVE_BINDINGS, *INBOX_BINDINGS, *THREAD_BINDINGS, *REPLY_BINDINGS,
-    *COMPOSE_BINDINGS,
+    *COMPOSE_BINDINGS, *INVITATION_BINDINGS,
 ]
 BINDING_IDS: frozenset[str] = frozenset(b.id for b in ALL_BINDINGS if b.id)
 

@@ -23,15 +23,18 @@ from app.core.views import (
     Counts,
     CreditsView,
     DraftView,
+    InvitationView,
     MemberView,
     MessageView,
     ProfileFacts,
     RouteDecision,
     SendResult,
+    TemplateView,
     ThreadView,
 )
 
 if TYPE_CHECKING:
+    from app.core.typing_indicator import Typing
     from app.store.live import ChangeWatcher
 
 def _searched(filter_name: str) -> str:
@@ -174,7 +177,12 @@ class Mailbox:
     def profile(self, member_id: int) -> ProfileFacts:
         from app.core import members
 
-        return members.profile_facts(self.member_id, member_id)
+        from dataclasses import replace
+
+        from app.core import invitations
+
+        facts = members.profile_facts(self.member_id, member_id)
+        return replace(facts, invitation=invitations.invitation_state(self.member_id, member_id))
 
     # ------------------------------------------------------------------ writing
 
@@ -376,3 +384,62 @@ class Mailbox:
         from app.store.live import ChangeWatcher
 
         return ChangeWatcher(self.member_id)
+
+    # ------------------------------------------------------------------ invitations, templates, typing
+
+    def invitations(self, *, sent: bool = False) -> list[InvitationView]:
+        from app.core import invitations
+
+        return invitations.pending(self.member_id, sent=sent)
+
+    def invitations_waiting(self) -> int:
+        from app.core import invitations
+
+        return invitations.pending_count(self.member_id)
+
+    def invitation_state(self, member_id: int) -> str | None:
+        from app.core import invitations
+
+        return invitations.invitation_state(self.member_id, member_id)
+
+    def invite(self, handle: str, note: str) -> InvitationView:
+        from app.core import invitations
+
+        return invitations.invite(self.member_id, handle, note)
+
+    def answer_invitation(self, answer: str, handle: str) -> InvitationView:
+        """accept, ignore or withdraw the invitation between the member and ``handle``."""
+        from app.core import invitations
+
+        return {"accept": invitations.accept, "ignore": invitations.ignore,
+                "withdraw": invitations.withdraw}[answer](self.member_id, handle)
+
+    def templates(self) -> list[TemplateView]:
+        from app.core import templates
+
+        return templates.list_templates(self.member_id)
+
+    def save_template(self, name: str, subject: str, body: str) -> TemplateView:
+        from app.core import templates
+
+        return templates.add(self.member_id, name, body, subject=subject)
+
+    def remove_template(self, name: str) -> None:
+        from app.core import templates
+
+        templates.remove(self.member_id, name)
+
+    def filled_template(self, name: str, recipient_handle: str) -> tuple[str, str]:
+        """The template's subject and body filled for this recipient."""
+        from app.core import members, templates
+
+        saved = templates.template(self.member_id, name)
+        recipient = members.member_by_handle(recipient_handle)
+        sender = members.member_by_id(self.member_id)
+        return templates.fill(saved.subject, recipient, sender), templates.fill(saved.body, recipient, sender)
+
+    def typing(self, conversation_id: int) -> Typing:
+        """The open thread's typing indicator, both ways (closed when the thread closes)."""
+        from app.core.typing_indicator import Typing
+
+        return Typing(self.member_id, conversation_id)

@@ -120,6 +120,35 @@ async def drafts(pilot: Pilot) -> None:
     await press(pilot, "0")
 
 
+async def invitations(pilot: Pilot) -> None:
+    await press(pilot, "i")
+
+
+async def template_picker(pilot: Pilot) -> None:
+    await press(pilot, "c")
+    pilot.app.screen.query_one("#to", Input).value = "chloe-evans"
+    await settle(pilot)
+    await press(pilot, "ctrl+t")
+
+
+async def typing(pilot: Pilot) -> None:
+    """A one-to-one thread while the other side types: its signal sent as their process would."""
+    from app.core.typing_indicator import TYPING
+    from app.store import backend
+    from app.ui.widgets.conversation_list import ConversationList
+
+    conversations = pilot.app.screen.query_one(ConversationList)
+    conversations.cursor = next(i for i, row in enumerate(conversations.loaded_rows())
+                                if row.kind == "direct" and not row.inmail)
+    await press(pilot, "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    other = screen._typing.other_id
+    backend.current().signals().send(TYPING, screen.conversation_id, other)
+    await pilot.pause(0.8)
+    await settle(pilot)
+
+
 async def help_keys(pilot: Pilot) -> None:
     await press(pilot, "question_mark")
 
@@ -149,6 +178,9 @@ SHOTS: tuple[Shot, ...] = (
     Shot("plan-and-credits", "Plan & credits", plan_and_credits),
     Shot("report", "Report", report),
     Shot("drafts", "Drafts", drafts),
+    Shot("invitations", "Invitations", invitations),
+    Shot("templates", "Inserting a saved reply", template_picker),
+    Shot("typing", "A thread while the other side types", typing),
     Shot("help", "Help", help_keys),
     Shot("confirm", "Confirm a plan change", confirm_plan_change),
     Shot("empty-store", "An empty store", inbox, empty_store=True),

@@ -409,7 +409,7 @@ def test_settings_show_and_change(capsys, db):
     code, out, _ = run(capsys, "--db", db, "settings", "--json")
     assert code == 0
     assert set(json.loads(out)) == {"allow-inmail", "allow-open-profile", "allow-sponsored", "focused-inbox",
-                                    "read-receipts", "notifications", "open-profile"}
+                                    "read-receipts", "notifications", "desktop-notifications", "open-profile"}
     for value, shown in (("no", "off"), ("TRUE", "on"), ("off", "off")):
         code, out, _ = run(capsys, "--db", db, "settings", "read-receipts", value)
         assert (code, out) == (0, f"read-receipts is {shown}.\n")

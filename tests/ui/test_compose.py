@@ -101,7 +101,7 @@ async def test_a_refused_route_shows_its_sentence_and_sends_nothing(people):
         await settle(pilot)
         await type_recipient(pilot, "james-li")
         line = route_line(app)
-        assert str(line.render()) == "InMail needs a Premium plan."
+        assert str(line.render()) == "InMail needs a Premium plan. You can invite them to connect instead: ctrl+g."
         assert line.has_class("-refused")
         app.screen.query_one("#body", TextArea).insert("Hello there")
         await pilot.press("ctrl+s")

@@ -49,7 +49,9 @@ def switch(app, key: str) -> Switch:
 async def test_every_toggle_is_kept_after_reopening(ui_store):
     maya = members.add_member("maya-chen", "Maya Chen", plan="premium-career")
     keys = [toggle.key for toggle in TOGGLES]
-    assert members.get_settings(maya.id) == {**{key: True for key in keys}, "open-profile": False}
+    # Everything on by default but Open Profile and desktop notifications.
+    off = ("open-profile", "desktop-notifications")
+    assert members.get_settings(maya.id) == {key: key not in off for key in keys}
 
     app = Host(maya)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -58,7 +60,7 @@ async def test_every_toggle_is_kept_after_reopening(ui_store):
             switch(app, key).toggle()
             await drawn(pilot)
 
-    flipped = {**{key: False for key in keys}, "open-profile": True}
+    flipped = {key: key in off for key in keys}
     assert members.get_settings(maya.id) == flipped
     reopened = Host(maya)
     async with reopened.run_test(size=(80, 24)) as pilot:

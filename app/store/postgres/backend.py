@@ -94,3 +94,8 @@ class PostgresBackend(backend.Backend):
 
     def change_feed(self) -> backend.ChangeFeed:
         return feed.PostgresFeed(self.db)
+
+    def signals(self) -> backend.Signals:
+        from app.store.postgres.signals import NotifySignals
+
+        return NotifySignals(self.db)

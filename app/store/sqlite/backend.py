@@ -85,3 +85,8 @@ class SqliteBackend(backend.Backend):
 
     def change_feed(self) -> backend.ChangeFeed:
         return feed.SqliteFeed(self.db.database)
+
+    def signals(self) -> backend.Signals:
+        from app.store.sqlite.signals import FileSignals
+
+        return FileSignals(self.db.database)

@@ -28,6 +28,7 @@ from app.presentation import day, split_handles
 from app.ui.keymap import COMPOSE_BINDINGS
 from app.ui.editor import EditorFailed, edit_in_editor
 from app.ui.mailbox import Mailbox
+from app.ui.screens.compose_social import INVITE_HINT, ComposeSocial
 from app.ui.styles import styles_dir
 from app.ui.text import glyphs, human_size, literal
 from app.ui.widgets.text_areas import LiteralTextArea
@@ -90,6 +91,7 @@ class RoutePreview:
     refused: bool = False
     inmail: bool = False
     who: str = ""  # the recipients' names and headlines, to confirm the handle is the right person
+    invite: tuple[str, str] | None = None  # (handle, name): refused, but an invitation to connect is possible
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ def route_preview(mailbox: Mailbox, handles: list[str], balance: int) -> RoutePr
         who = literal(f"{person.name} · {person.headline}" if person.headline else person.name, one_line=True)
         decision = mailbox.route_to(person.id)
         if not decision.allowed:
+            if mailbox.invitation_state(person.id) == "possible":
+                return RoutePreview(f"{decision.refusal} {INVITE_HINT}", refused=True, who=who,
+                                    invite=(person.handle, person.name))
             return RoutePreview(decision.refusal or "", refused=True, who=who)
         name = ROUTE_NAMES.get(decision.route or "", "Message")
         if decision.cost:
@@ -147,7 +152,7 @@ def route_preview(mailbox: Mailbox, handles: list[str], balance: int) -> RoutePr
     return RoutePreview(f"Group message · free · {len(people)} members", who=names)
 
 
-class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
+class ComposeScreen(ComposeSocial, RunsWork, ModalScreen[SendResult | None]):
     """A new message (or a reply into ``reply_conversation_id``); returns the SendResult or None."""
 
     CSS_PATH = styles_dir() / "compose.tcss"
@@ -304,6 +309,8 @@ class ComposeScreen(RunsWork, ModalScreen[SendResult | None]):
         line.update(preview.text)
         line.set_class(preview.refused, "-refused")
         self.query_one("#who", Static).update(preview.who)
+        self.invite_to = preview.invite
+        self.refresh_bindings()
         self.inmail = preview.inmail
         self.query_one("#subject-row").display = preview.inmail
         self.update_counter()

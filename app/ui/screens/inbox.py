@@ -101,11 +101,13 @@ class InboxScreen(RunsWork, Screen):
         self.in_thread(self.mailbox.counts, then=shown, failed=failed, group="counts", exclusive=True)
 
     def refresh_credits(self) -> None:
-        self.in_thread(self.mailbox.credits, then=self._show_credits,
+        mailbox = self.mailbox
+        self.in_thread(lambda: (mailbox.credits(), mailbox.invitations_waiting()), then=self._show_credits,
                        group="credits", exclusive=True)
 
-    def _show_credits(self, view: CreditsView) -> None:
-        self.status.show_credits(view)
+    def _show_credits(self, found: tuple[CreditsView, int]) -> None:
+        view, invitations = found
+        self.status.show_credits(view, invitations=invitations)
 
     def refresh_from_store(self) -> None:
         """Something changed: counts, the visible page, the credits; never the whole list."""

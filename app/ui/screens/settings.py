@@ -1,4 +1,5 @@
-"""Settings (SPEC §7): the member's toggles, and a plan & credits page with the ledger.
+"""Settings (SPEC §7): the member's toggles, a plan & credits page with the ledger, and
+the saved replies (templates).
 
 Every toggle is written to the store the moment it flips; the plan page reads the
 credits view (settled to now) and changes plan only after a confirm dialog has
@@ -32,6 +33,7 @@ from app.presentation import day, minute
 from app.ui.changes import SettingsChanged
 from app.ui.mailbox import Mailbox
 from app.ui.screens.confirm import ConfirmDialog
+from app.ui.screens.templates import TemplatesPage
 from app.ui.styles import styles_dir
 from app.ui.text import literal, literal_text
 from app.ui.widgets.work import RunsWork
@@ -56,9 +58,11 @@ TOGGLES: tuple[Toggle, ...] = (
     Toggle(
         "read-receipts",
         "Read receipts and typing indicators",
-        "Show \"Seen\" when both of you have this on.",
+        "Show \"Seen\" and \"… is typing\" when both of you have this on.",
     ),
     Toggle("notifications", "Notifications", "A toast and the bell for new messages; muted ones stay quiet."),
+    Toggle("desktop-notifications", "Desktop notifications",
+           "New messages pop up on your desktop too, through the terminal (SSH and tmux as well)."),
     Toggle("open-profile", "Open Profile", "Anyone may message you for free. Needs a Premium plan."),
 )
 TOGGLE_TITLES = {toggle.key: toggle.title for toggle in TOGGLES}
@@ -87,7 +91,7 @@ class SettingsState:
 
 
 class SettingsScreen(RunsWork, Screen[None]):
-    """Toggles on one tab, plan & credits on the other; escape goes back."""
+    """Toggles, plan & credits, and templates, each on a tab; escape goes back."""
 
     CSS_PATH = styles_dir() / "settings.tcss"
     help_title = "Settings"
@@ -99,6 +103,7 @@ class SettingsScreen(RunsWork, Screen[None]):
         Binding("p", "show_tab('plan')", "Plan & credits"),
         Binding("b", "show_tab('blocked')", "Blocked members"),
         Binding("u", "unblock", "Unblock", show=False),
+        Binding("r", "show_tab('templates')", "Templates"),
     ]
 
     def __init__(self, mailbox: Mailbox, tab: str = "toggles") -> None:
@@ -140,6 +145,8 @@ class SettingsScreen(RunsWork, Screen[None]):
                     yield Static("", id="blocked-summary", markup=False)
                     yield DataTable(id="blocked-list", cursor_type="row", zebra_stripes=True)
                     yield Button("Unblock", id="unblock", compact=True)
+            with TabPane("Templates", id="templates"):
+                yield TemplatesPage(self.mailbox, id="templates-page")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -327,7 +334,8 @@ class SettingsScreen(RunsWork, Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         # Focus follows to the page shown, never left on a control now hidden.
-        first = {"plan": "#plan-choice", "blocked": "#blocked-list"}.get(tab, f"#set-{TOGGLES[0].key}")
+        first = {"plan": "#plan-choice", "blocked": "#blocked-list", "templates": "#template-list"}.get(
+            tab, f"#set-{TOGGLES[0].key}")
         self.query_one(first).focus()
 
     def action_back(self) -> None:

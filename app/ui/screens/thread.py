@@ -24,6 +24,7 @@ from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
 from app.ui.undo import TriageSteps, done_sentence
 from app.ui.widgets.message_view import PAGE_SIZE, MessageView
+from app.ui.screens.thread_social import ThreadSocial
 from app.ui.widgets.profile_panel import ProfilePanel
 from app.ui.widgets.text_areas import ReplyBox
 from app.ui.widgets.work import RunsWork
@@ -37,7 +38,7 @@ BANNER = "This message may contain unwanted or harmful content."
 TAIL = 50
 
 
-class ThreadScreen(RunsWork, Screen):
+class ThreadScreen(ThreadSocial, RunsWork, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [*THREAD_BINDINGS]
 
     def __init__(self, mailbox: Mailbox) -> None:
@@ -84,6 +85,7 @@ class ThreadScreen(RunsWork, Screen):
         # Focus must not select the text: a quick reply is there to be edited, not replaced.
         yield Input(id="save-path", compact=True, select_on_focus=False,
                     placeholder="Save to… (enter saves, escape cancels)")
+        yield Static("", id="typing", markup=False)
         enter_sends = bool(self.parley.config.get("enter-sends", True))
         yield ReplyBox(id="reply", enter_sends=enter_sends, placeholder=(
             "Write a reply… (enter or ctrl+s sends, ctrl+j new line, r to focus)" if enter_sends
@@ -123,6 +125,7 @@ class ThreadScreen(RunsWork, Screen):
         self.message_view.set_messages([], has_older=False)
         self.message_view.focus()
         self.load()
+        self.start_typing()
         want_profile = self._want_profile
         if self._want_reply:
             self.action_reply()
@@ -310,6 +313,7 @@ class ThreadScreen(RunsWork, Screen):
             self.response = None
         self.show_error(None)
         self.update_reply_counter()
+        self.typing_key(self.reply_text())
 
     @on(ReplyBox.EditRequested)
     def _edit_reply(self, event: ReplyBox.EditRequested) -> None:
@@ -331,6 +335,7 @@ class ThreadScreen(RunsWork, Screen):
 
         def sent(result) -> None:
             self._reply_draft = False  # sending removed the draft
+            self.typing_stopped()
             note = "Sent."
             if response == "accept":
                 note = "Accepted: your reply was sent."
@@ -446,7 +451,18 @@ class ThreadScreen(RunsWork, Screen):
             self.keep_reply()
             self.app.pop_screen()
 
-    def _profile_member_id(self) -> int | None:
+    def on_screen_suspend(self) -> None:
+        self.end_typing()
+
+    def reply_text(self) -> str:
+        return self.query_one("#reply", ReplyBox).value
+
+    def set_reply_text(self, text: str) -> None:
+        box = self.query_one("#reply", ReplyBox)
+        box.value = text
+        box.focus()
+
+    def profile_member_id(self) -> int | None:
         current = self.message_view.current
         if current is not None and current.sender_id and current.sender_id != self.mailbox.member_id:
             return current.sender_id
@@ -462,7 +478,7 @@ class ThreadScreen(RunsWork, Screen):
             return
         self._want_profile = False
         panel.add_class("-open")
-        member_id = self._profile_member_id()
+        member_id = self.profile_member_id()
         if member_id is None:
             if self.view is None:
                 self._want_profile = True  # the header is still loading: show it then
@@ -551,7 +567,7 @@ class ThreadScreen(RunsWork, Screen):
 
     def action_block_sender(self, blocking: bool) -> None:
         """Block (or unblock) the member the profile panel shows, else the other side."""
-        member_id = self._profile_member_id()
+        member_id = self.profile_member_id()
         if member_id is None:
             self.app.notify("There is nobody here to block.")
             return
@@ -563,7 +579,7 @@ class ThreadScreen(RunsWork, Screen):
         self.in_thread(block, then=self._blocked)
 
     def action_toggle_block(self) -> None:
-        member_id = self._profile_member_id()
+        member_id = self.profile_member_id()
         if member_id is None:
             self.app.notify("There is nobody here to block.")
             return

@@ -9,6 +9,11 @@ from app.core.views import ProfileFacts
 from app.ui.text import literal
 
 SHARED_SHOWN = 8
+INVITATION_LINES = {
+    "possible": "C  Connect with a note",
+    "sent": "Invitation sent, waiting for an answer",
+    "received": "Invited you to connect: i to answer",
+}
 
 
 class ProfilePanel(Widget):
@@ -54,5 +59,8 @@ class ProfilePanel(Widget):
         if self.facts.degree != "you":
             text.append("\nBlocked: no messages either way · b unblocks" if self.facts.blocked
                         else "\nb blocks this member", dim)
+        offer = INVITATION_LINES.get(self.facts.invitation or "")
+        if offer:
+            text.append("\n\n" + offer, dim)
         text.rstrip()
         return text

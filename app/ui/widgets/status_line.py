@@ -1,4 +1,5 @@
-"""The status line: acting member, plan and InMail credits, and the latest notice.
+"""The status line: acting member, plan and InMail credits, invitations waiting, and the
+latest notice.
 
 Notices take the line's right end, one at a time: a new one replaces the last, and a
 passing one (not an error) goes by itself after a while. Escape clears any. To make
@@ -27,12 +28,14 @@ class StatusLine(Widget):
         super().__init__(id=id)
         self.member = member
         self.credits: CreditsView | None = None
+        self.invitations = 0  # waiting for the member's answer
         self.note = ""
         self.error = False
         self._fade: Timer | None = None
 
-    def show_credits(self, credits: CreditsView) -> None:
+    def show_credits(self, credits: CreditsView, *, invitations: int = 0) -> None:
         self.credits = credits
+        self.invitations = invitations
         self.refresh()
 
     def show_note(self, note: str, *, error: bool = False, lasting: bool = True) -> None:
@@ -68,11 +71,14 @@ class StatusLine(Widget):
         # Each candidate is (who, credits parts), from the fullest to the barest.
         parts = self.credits_parts()
         balance = parts[1:2]
+        count = self.invitations
+        waiting = [f"{count} invitation{'s' if count != 1 else ''} (i)"] if count else []
         candidates = [
-            (f" {name} (@{self.member.handle})", parts),
-            (f" {name} (@{self.member.handle})", parts[:2]),
-            (f" {name}", parts[:2]),
-            (f" @{self.member.handle}", balance),
+            (f" {name} (@{self.member.handle})", parts + waiting),
+            (f" {name} (@{self.member.handle})", parts[:2] + waiting),
+            (f" {name}", parts[:2] + waiting),
+            (f" @{self.member.handle}", balance + waiting),
+            ("", balance + waiting),
             ("", balance),
             ("", []),
         ]

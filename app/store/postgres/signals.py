@@ -1,0 +1,102 @@
+"""Signals between processes on one PostgreSQL store, as notifications (NOTIFY parley_signal).
+
+Nothing is written to any table: a signal is a notification whose payload names the
+store's schema, the kind, the conversation and the member, and whether it is on. Each
+process LISTENs on a connection of its own and notes when it heard each signal, on its
+own monotonic clock; a signal not heard again for a while is no longer reported, so a
+process that dies while signalling leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import select
+import threading
+import time
+from typing import Any
+
+from app.store.backend import Signals
+
+SIGNAL_CHANNEL = "parley_signal"
+# A signal not heard again for this long is dropped (its sender is gone or stopped).
+STALE_AFTER = 60.0
+LISTENER_NAME = "parley-signals"
+
+
+class NotifySignals(Signals):
+    def __init__(self, db):
+        self._db = db
+        self._lock = threading.Lock()
+        self._heard: dict[tuple[str, int, int], float] = {}
+        self._mine: set[tuple[str, int, int]] = set()
+        self._conn: Any = None
+        self._schema = ""
+        self._connect()
+
+    def _connect(self) -> None:
+        try:
+            import psycopg
+
+            params = {**self._db.connect_params, "application_name": LISTENER_NAME}
+            conn = psycopg.connect(dbname=self._db.database, autocommit=True, **params)
+            row = conn.execute("SELECT current_schema()").fetchone()
+            self._schema = row[0] if row else ""
+            conn.add_notify_handler(self._note)
+            conn.execute(f"LISTEN {SIGNAL_CHANNEL}")
+            self._conn = conn
+        except Exception:  # no listener: signals are neither sent nor heard, and nothing breaks
+            self._conn = None
+
+    def _note(self, note) -> None:
+        schema, _, rest = note.payload.partition("|")
+        if schema != self._schema:
+            return
+        try:
+            kind, conversation, member, on = rest.split("|")
+            key = (kind, int(conversation), int(member))
+        except ValueError:
+            return
+        if on == "1":
+            self._heard[key] = time.monotonic()
+        else:
+            self._heard.pop(key, None)
+
+    def send(self, kind: str, conversation_id: int, member_id: int, on: bool = True) -> None:
+        key = (kind, int(conversation_id), int(member_id))
+        (self._mine.add if on else self._mine.discard)(key)
+        payload = f"{self._schema}|{key[0]}|{key[1]}|{key[2]}|{1 if on else 0}"
+        with self._lock:
+            if self._conn is None:
+                return
+            try:
+                self._conn.execute("SELECT pg_notify(%s, %s)", (SIGNAL_CHANNEL, payload))
+            except Exception:
+                self._drop()
+
+    def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    waiting, _, _ = select.select([self._conn.fileno()], [], [], 0)
+                    if waiting:  # reading the socket hands its notifications to _note
+                        self._conn.execute("SELECT 1")
+                except Exception:
+                    self._drop()
+            now = time.monotonic()
+            for key in [key for key, at in self._heard.items() if now - at > STALE_AFTER]:
+                del self._heard[key]
+            return {(kind, member): at for (kind, conversation, member), at in self._heard.items()
+                    if conversation == conversation_id}
+
+    def close(self) -> None:
+        for kind, conversation, member in list(self._mine):
+            self.send(kind, conversation, member, on=False)
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                pass
+        self._conn = None
