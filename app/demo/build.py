@@ -206,11 +206,16 @@ class _Demo:
         from app.core.invitations import invite
         from app.core.templates import add
 
+        def inviting(sender: str, recipient: str, note: str, at: datetime) -> None:
+            invite(self.ids[sender], recipient, note, now=at)
+
+        def saving(name: str, subject: str, body: str, at: datetime) -> None:
+            add(self.ids[ME], name, body, subject=subject, now=at)
+
         for at, sender, recipient, note in INVITATIONS:
-            self.timeline.add(at, lambda when, s=sender, r=recipient, n=note: invite(self.ids[s], r, n, now=when))
+            self.timeline.add(at, partial(inviting, sender, recipient, note))
         for name, subject, body in TEMPLATES:
-            self.timeline.add(datetime(2026, 2, 2, 8, 0),
-                              lambda when, n=name, sj=subject, b=body: add(self.ids[ME], n, b, subject=sj, now=when))
+            self.timeline.add(datetime(2026, 2, 2, 8, 0), partial(saving, name, subject, body))
 
     def _author(self, story: Story, who: str) -> str:
         return {"me": ME, "them": story.others[0]}.get(who, who)

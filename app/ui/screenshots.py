@@ -135,6 +135,7 @@ async def typing(pilot: Pilot) -> None:
     """A one-to-one thread while the other side types: its signal sent as their process would."""
     from app.core.typing_indicator import TYPING
     from app.store import backend
+    from app.ui.screens.thread import ThreadScreen
     from app.ui.widgets.conversation_list import ConversationList
 
     conversations = pilot.app.screen.query_one(ConversationList)
@@ -142,9 +143,9 @@ async def typing(pilot: Pilot) -> None:
                                 if row.kind == "direct" and not row.inmail)
     await press(pilot, "enter")
     await settle(pilot)
-    screen = pilot.app.screen
-    other = screen._typing.other_id
-    backend.current().signals().send(TYPING, screen.conversation_id, other)
+    thread = pilot.app.screen
+    assert isinstance(thread, ThreadScreen) and thread._typing is not None and thread.conversation_id is not None
+    backend.current().signals().send(TYPING, thread.conversation_id, thread._typing.other_id or 0)
     await pilot.pause(0.8)
     await settle(pilot)
 
