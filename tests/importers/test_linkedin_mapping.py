@@ -228,6 +228,31 @@ def test_invitations_record_their_members(store, robin_export):
         Member.handle == "farah-haddad").exists()
 
 
+def test_invitations_still_waiting_come_in_with_their_notes_and_dates(store, robin_export):
+    from app.core import invitations as invites
+
+    rows = (
+        "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\r\n"
+        'Farah Haddad,Robin Vale,"3/1/24, 10:00 AM","Γεια σου Robin, let\'s connect 🙂",INCOMING,'
+        "https://www.linkedin.com/in/farah-haddad,https://www.linkedin.com/in/robin-vale\r\n"
+        'Robin Vale,"Goran Petrov, PhD","3/2/24, 11:00 AM",,OUTGOING,'
+        "https://www.linkedin.com/in/robin-vale,https://www.linkedin.com/in/goran-petrov\r\n"
+        'Yuki Sato,Robin Vale,not a date,Hi,INCOMING,'
+        "https://www.linkedin.com/in/yuki-sato,https://www.linkedin.com/in/robin-vale\r\n"
+    )
+    folder = robin_export.add("Invitations.csv", rows).folder()
+    summary = import_linkedin(folder)
+    robin = Member.get(Member.name == "Robin Vale").id
+    received = invites.pending(robin)
+    assert [(i.name, i.note, i.sent_at) for i in received] == [
+        ("Farah Haddad", "Γεια σου Robin, let's connect 🙂", datetime(2024, 3, 1, 10, 0))]
+    assert [(i.name, i.note) for i in invites.pending(robin, sent=True)] == [("Goran Petrov, PhD", "")]
+    assert "invitations whose Sent At is not a date" in summary.describe()
+    again = import_linkedin(folder)
+    assert len(invites.pending(robin)) == 1
+    assert "Invitations.csv (3 rows): 0 invitations added; 2 already in the store" in again.describe()
+
+
 def test_search_and_every_filter_work_on_the_archive(robin):
     counts = inbox.counts(robin)
     assert counts["all"] == 3  # lunch, InMail, sponsored: the rest is archived or spam

@@ -58,6 +58,7 @@ from app.store.models import (
     Conversation,
     ConversationState,
     Draft,
+    Invitation,
     Member,
     MemberSettings,
     Message,
@@ -167,6 +168,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         self.profile_name = ""
         self.connections: list[tuple[str, datetime, FileReport]] = []  # (key, date, its file's report)
         self.invited: list[str] = []
+        self.invitations: list[tuple[str, datetime, str, bool, FileReport]] = []
         self.member_of: dict[str, int] = {}
         self.handle_of: dict[int, str] = {}
         self.name_of: dict[int, tuple[str, str, str]] = {}  # name, company, headline
@@ -200,6 +202,7 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         self._stage(SETTLING)
         self._resolve_members()
         self._write_connections()
+        self._write_invitations()
         self._write_conversations()
         self._recall_stored_messages()
         threads = [t for t in self.threads.values() if t.count]
@@ -364,6 +367,34 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
                     ((ConversationState.member == me) & ConversationState.peer.in_(chunk))
                     | (ConversationState.member.in_(chunk) & (ConversationState.peer == me))
                 ).execute()
+
+    def _write_invitations(self) -> None:
+        """The export's invitations, each once: pending between two members who are not
+        connected (the newest one between them), else answered, as the export cannot say how."""
+        me = self.me_id
+        pending: set[int] = {
+            other for (sender, recipient) in tuples(
+                Invitation.select(Invitation.sender, Invitation.recipient)
+                .where(((Invitation.sender == me) | (Invitation.recipient == me)) & (Invitation.status == "pending"))
+            ) for other in (sender, recipient) if other != me
+        }
+        for key, at, note, outgoing, report in sorted(self.invitations, key=lambda found: found[1], reverse=True):
+            other = self.member_of[key]
+            if other == me:
+                continue
+            sender, recipient = (me, other) if outgoing else (other, me)
+            external = f"linkedin-invitation:{sender}:{recipient}:{at.isoformat()}"
+            if Invitation.select().where(Invitation.external_id == external).exists():
+                report.already += 1
+                continue
+            waiting = other not in self.my_connections and other not in pending
+            if waiting:
+                pending.add(other)
+            Invitation.create(sender=sender, recipient=recipient, note=note, sent_at=at, external_id=external,
+                              status="pending" if waiting else ("accepted" if other in self.my_connections
+                                                                else "ignored"),
+                              answered_at=None if waiting else at)
+            report.imported += 1
 
     def _write_conversations(self) -> None:
         threads = [t for t in self.threads.values() if t.count or t.drafts]

@@ -15,6 +15,7 @@ from app.interchange.linkedin.archive import (
     ExportFile,
     LinkedInExport,
 )
+from app.core.invitations import NOTE_MAX as INVITATION_NOTE_MAX
 from app.core.plans import LIMITS
 from app.interchange.linkedin.csv_versions import (
     CONNECTION_COLUMNS,
@@ -49,6 +50,9 @@ from app.interchange.linkedin.summary import (
     SKIP_CONNECTION,
     SKIP_CONNECTION_DATE,
     SKIP_DATE,
+    SKIP_INVITATION,
+    SKIP_INVITATION_DATE,
+    SKIP_INVITATION_NOTE,
     SKIP_TOO_LONG,
     FileReport,
     ImportSummary,
@@ -161,6 +165,8 @@ class Reading:
     unsure_senders: dict[str, bool]
     connections: list[tuple[str, datetime, FileReport]]
     invited: list[str]
+    # (the other member's key, sent at, note, sent by the owner, its file's report)
+    invitations: list[tuple[str, datetime, str, bool, FileReport]]
     owner_first: str
     owner_last: str
     owner_headline: str
@@ -315,7 +321,7 @@ class Reading:
 
     def _read_invitations(self, file: ExportFile) -> None:
         rows = CsvRows(file.open(), file.name, file.open)
-        report = self.summary.report(file.name)
+        report = self.summary.report(file.name, noun="invitation")
         try:
             it = iter(rows)
             header = read_header(it, rows)
@@ -333,8 +339,19 @@ class Reading:
                 side, url_column = ("to", "inviteeprofileurl") if outgoing else ("from", "inviterprofileurl")
                 url = row[cols[url_column]] if url_column in cols else ""
                 name = row[cols[side]].strip()
-                if name or url.strip():
-                    self.invited.append(self._person(name, url))
+                if not (name or url.strip()):
+                    self.summary.skip(report, SKIP_INVITATION, rows.line)
+                    continue
+                key = self._person(name, url)
+                self.invited.append(key)
+                at = parse_date(row[cols["sent at"]])
+                note = row[cols["message"]].strip() if "message" in cols else ""
+                if at is None:
+                    self.summary.skip(report, SKIP_INVITATION_DATE, rows.line)
+                elif len(note) > INVITATION_NOTE_MAX:
+                    self.summary.skip(report, SKIP_INVITATION_NOTE, rows.line)
+                else:
+                    self.invitations.append((key, at, note, outgoing, report))
         finally:
             rows.close()
         self.summary.invitations += report.rows

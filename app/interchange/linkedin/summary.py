@@ -12,6 +12,9 @@ SKIP_CONNECTION = "connections without a name or profile URL"
 SKIP_CONNECTION_DATE = "connections whose Connected On is not a date"
 SKIP_DATE = "messages whose DATE is not a date"
 SKIP_TOO_LONG = "messages longer than a message may be"
+SKIP_INVITATION = "invitations without a name or profile URL"
+SKIP_INVITATION_DATE = "invitations whose Sent At is not a date"
+SKIP_INVITATION_NOTE = "invitations whose note is longer than 300 characters"
 
 
 @dataclass
@@ -120,7 +123,8 @@ class ImportSummary:
         if self.already_imported:
             lines.append(f"{counted(self.already_imported, 'message')} were already in the store.")
         if self.invitations:
-            lines.append(f"{counted(self.invitations, 'invitation')} read (their members are in the store).")
+            lines.append(f"{counted(self.invitations, 'invitation')} read: those still waiting for an answer are "
+                         "on the Invitations page (parley invitations).")
         if self.skipped:
             reasons = _join([f"{reason} ({n:,})" for reason, n in sorted(self.skipped.items())])
             lines.append(f"Skipped {counted(self.rows_skipped, 'row')}: {reasons}.")
