@@ -23,6 +23,7 @@ from app.ui.keymap import INVITATION_BINDINGS
 from app.ui.mailbox import Mailbox
 from app.ui.styles import styles_dir
 from app.ui.text import literal
+from app.ui.widgets.status_line import StatusLine
 from app.ui.widgets.work import RunsWork
 
 DONE = {
@@ -60,6 +61,8 @@ class InvitationsScreen(RunsWork, Screen[None]):
         yield Static("", id="invitations-title", markup=False)
         yield OptionList(id="invitations")
         yield Static("", id="invitations-empty", markup=False)
+        # Where what just happened is said, as on the inbox.
+        yield StatusLine(self.mailbox.member, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
