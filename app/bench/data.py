@@ -55,6 +55,7 @@ from app.bench.words import (
 )
 from app.bench.writer import MessageWriter
 from app.core import clock, delivery
+from app.core.credits import grant_time
 from app.core.delivery import RECALLED_TEXT, has_links, preview_of
 from app.core.errors import BadInput
 from app.core.messaging import QUICK_ACCEPT, QUICK_DECLINE
@@ -65,6 +66,7 @@ from app.store.models import (
     Connection,
     Conversation,
     ConversationState,
+    CreditDue,
     CreditLot,
     InMail,
     LedgerEntry,
@@ -122,7 +124,7 @@ ATTACHMENT_FILES = (
 # Tables written by this process into a file beside the store, then copied in whole
 # (page by page, indexes and all), while the message writer fills the store itself.
 BESIDE_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment,
-                 LedgerEntry, CreditLot)
+                 LedgerEntry, CreditLot, CreditDue)
 @dataclass(frozen=True)
 class BenchStore:
     """What the benchmark needs to know about the store it built."""
@@ -624,7 +626,7 @@ def _write_allotments(cursor, members: list[dict]) -> None:
     The balance is zero before it and an allotment never exceeds its cap, so no
     cap-trim entry occurs: one grant entry and one lot per premium member.
     """
-    ledger, lots = [], []
+    ledger, lots, due = [], [], []
     for m in members:
         chosen = PLANS[m["plan"]]
         if not chosen.monthly:
@@ -632,12 +634,15 @@ def _write_allotments(cursor, members: list[dict]) -> None:
         at = m["plan_started_at"]
         ledger.append((m["id"], at.isoformat(" "), "grant", chosen.monthly, f"{chosen.label} allotment"))
         lots.append((m["id"], at.isoformat(" "), (at + LIMITS.credit_lifetime).isoformat(" "), chosen.monthly))
+        # The next monthly grant comes before the allotment expires, as credits.next_due finds.
+        due.append((m["id"], min(grant_time(at, 1), at + LIMITS.credit_lifetime).isoformat(" ")))
     cursor.executemany("INSERT INTO ledger_entry (member_id, at, kind, amount, reason) VALUES (?, ?, ?, ?, ?)", ledger)
     cursor.executemany(
         "INSERT INTO credit_lot (member_id, granted_at, expires_at, amount, remaining, source) "
         "VALUES (?, ?, ?, ?, ?, 'grant')",
         [(*lot, lot[3]) for lot in lots],
     )
+    cursor.executemany("INSERT INTO credit_due (member_id, due_at) VALUES (?, ?)", due)
 
 
 def _write_members(cursor, members, settings, pairs, now, rng) -> None:

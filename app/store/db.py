@@ -19,10 +19,10 @@ from peewee import Database, OperationalError
 
 from app.store import backend as backends
 from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
-from app.store.models import ALL_MODELS, Meta, database
+from app.store.models import ALL_MODELS, CreditDue, Meta, database
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APP_MARK = "parley"
 
 
@@ -128,6 +128,25 @@ def _leaner_indexes(store: Store) -> None:
     store.db.execute_sql('CREATE INDEX IF NOT EXISTS "message_sender_id_sent_at" ON "message" ("sender_id", "sent_at")')
 
 
+def _credits_due_indexed(store: Store) -> None:
+    """Schema step 6: when each member's credits next change by themselves, indexed; and the
+    reminders due found through an index of their own.
+
+    The store does not know the plans, so each member who holds credits or was ever
+    granted some is noted as due when their plan started (no later than any of their
+    grants and expiries): the first settle works out their real time, once.
+    """
+    store.db.create_tables([CreditDue])
+    store.db.execute_sql('CREATE INDEX IF NOT EXISTS "inmail_status_billed_reminded_at_sent_at" '
+                         'ON "inmail" ("status", "billed", "reminded_at", "sent_at")')
+    store.db.execute_sql(
+        "INSERT INTO credit_due (member_id, due_at) SELECT id, plan_started_at FROM member "
+        "WHERE (id IN (SELECT member_id FROM credit_lot WHERE remaining > 0) "
+        "OR id IN (SELECT member_id FROM ledger_entry WHERE kind = 'grant')) "
+        "AND id NOT IN (SELECT member_id FROM credit_due)"
+    )
+
+
 # Each step takes the store from version N-1 to N inside one transaction.
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: lambda store: store.backend.rebuild_people_index(),
@@ -136,6 +155,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     4: lambda store: store.backend.create_change_feed(),
     # The full-text index made again with the words of app.store.words, on both backends.
     5: lambda store: store.backend.rebuild_search_index(),
+    6: _credits_due_indexed,
 }
 
 

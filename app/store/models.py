@@ -242,6 +242,8 @@ class InMail(BaseModel):
         table_name = "inmail"
         indexes = (
             (("status", "sent_at"), False),
+            # The reminders due: pending, billed, not yet reminded, oldest first.
+            (("status", "billed", "reminded_at", "sent_at"), False),
             (("sender", "recipient", "status"), False),
             (("recipient", "status"), False),
         )
@@ -260,6 +262,19 @@ class CreditLot(BaseModel):
 
     class Meta:
         indexes = ((("member", "remaining", "expires_at"), False),)
+
+
+class CreditDue(BaseModel):
+    """When a member's credits next change by themselves (a monthly grant or a lot expiring).
+
+    No row: nothing will. Settling finds the members due through the index on
+    ``due_at`` and writes each one's next time as it settles them; a time earlier
+    than the real one only costs a settle that finds nothing, never a missed effect.
+    """
+
+    member = ForeignKeyField(Member, primary_key=True, backref="+", on_delete="CASCADE")
+    member_id: int
+    due_at = DateTimeField(index=True)
 
 
 LEDGER_KINDS = ("grant", "spend", "refund", "expire", "forfeit", "cap-trim")
@@ -339,6 +354,7 @@ ALL_MODELS = [
     Attachment,
     InMail,
     CreditLot,
+    CreditDue,
     LedgerEntry,
     Report,
     Draft,
