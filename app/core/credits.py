@@ -19,7 +19,7 @@ from app.core.plans import LIMITS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
 from app.store import backend
 from app.store.bulk import insert_rows
-from app.store.db import write
+from app.store.db import write, write_unit
 from app.store.models import (
     ConversationState,
     CreditDue,
@@ -33,12 +33,17 @@ from app.store.models import (
 
 
 def lock_member(member_id: int) -> None:
-    """Hold the member's row until the transaction ends (where the store's write lock does not already).
+    """Hold the member's row until the transaction ends (where the store's write lock does not already)."""
+    lock_members([member_id])
 
-    Callers settle first and lock after: settle locks members in id order, so every
-    writer takes row locks in one order and two sends never deadlock.
+
+def lock_members(member_ids) -> None:
+    """Hold the rows of the members whose credits or conversations a unit changes, in id order.
+
+    Every writer takes them in that one order, in a unit that locked nothing before
+    (settling is a unit of its own), so two sends never wait on each other in a circle.
     """
-    backend.current().lock_rows(Member, [member_id])
+    backend.current().lock_rows(Member, sorted(set(member_ids)))
 
 
 # ---- balance and the ledger ----------------------------------------------------------
@@ -426,13 +431,16 @@ def settle(now: datetime | None = None) -> int:
     at = now or clock.now()
     if not _anything_due(at):
         return 0  # nothing to write: don't queue behind other writers for the write lock
-    with write():
+
+    def unit() -> int:
+        # Members are locked one by one in id order; reminders and expiry each change a row
+        # only if it still needs it, so settlers running side by side apply each effect once.
         applied = 0
         for member_id in _members_with_due_credits(at):
             applied += _settle_member(member_id, at)
-        applied += _remind_pending(at)
-        applied += _expire_inmail(at)
-    return applied
+        return applied + _remind_pending(at) + _expire_inmail(at)
+
+    return write_unit(unit)
 
 
 # ---- what the member sees --------------------------------------------------------------

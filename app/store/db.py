@@ -13,7 +13,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from peewee import Database, OperationalError
 
@@ -171,7 +171,7 @@ def migrate(store: Store, version: int) -> None:
                 Meta.update(value=str(version)).where(Meta.key == "schema_version").execute()
 
 
-def _begin_write(attempts: int):
+def _begin_write(attempts: int, rows_locked: bool = False):
     """Enter a write transaction holding the store's write lock, waiting with backoff.
 
     Nothing of the unit of work has run yet, so waiting here is the same as
@@ -181,7 +181,7 @@ def _begin_write(attempts: int):
     delay, attempt = 0.05, 1
     while True:
         try:
-            return backends.current().begin_write()
+            return backends.current().begin_write(rows_locked=rows_locked)
         except OperationalError as exc:
             if not is_busy(exc):
                 raise
@@ -192,14 +192,15 @@ def _begin_write(attempts: int):
 
 
 @contextmanager
-def write(attempts: int = 4, *, bulk: bool = False) -> Iterator[None]:
+def write(attempts: int = 4, *, bulk: bool = False, rows_locked: bool = False) -> Iterator[None]:
     """One write transaction that holds the store's write lock from the start.
 
     SQLite: ``BEGIN IMMEDIATE`` (each attempt waits up to the busy timeout).
-    PostgreSQL: a transaction-scoped advisory lock. Either way two writers
-    queue rather than fail half-way, and a busy store never reaches the user
-    as "database is locked". A ``bulk`` unit writes no change per row: it notes
-    one change for everyone as it ends.
+    PostgreSQL: a transaction-scoped advisory lock, shared among ``rows_locked``
+    units (see ``write_unit``). Either way two writers queue rather than fail
+    half-way, and a busy store never reaches the user as "database is locked".
+    A ``bulk`` unit writes no change per row: it notes one change for everyone
+    as it ends.
     """
     db = database.obj
     backend = backends.current()
@@ -208,12 +209,40 @@ def write(attempts: int = 4, *, bulk: bool = False) -> Iterator[None]:
             yield
         return
     with ExitStack() as stack:
-        stack.push(_begin_write(attempts))  # entered already: only its exit is left to run
+        stack.push(_begin_write(attempts, rows_locked))  # entered already: only its exit is left to run
         if bulk:
             backend.pause_feed()
         yield
         if bulk:
             backend.resume_feed()
+
+
+Result = TypeVar("Result")
+
+
+def write_unit(body: Callable[[], Result], attempts: int = 6) -> Result:
+    """Run ``body`` as one write transaction that locks every row it changes, in a fixed order
+    (``Backend.lock_rows``, members by id first): on PostgreSQL such units run side by side.
+
+    Where the database breaks one off to end a deadlock or a serialization failure, the
+    whole unit runs again from the start, after a short random wait; inside another
+    transaction it is part of that one, and the outermost unit decides.
+    """
+    if database.obj.transaction_depth() > 0:
+        with write():
+            return body()
+    delay, attempt = 0.01, 1
+    while True:
+        try:
+            with write(rows_locked=True):
+                return body()
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if attempt >= attempts:
+                raise StoreError(BUSY) from exc
+        time.sleep(delay + random.random() * delay)
+        delay, attempt = min(delay * 2, 0.5), attempt + 1
 
 
 def retrying(fn: Callable[[], object], attempts: int = 10):

@@ -8,7 +8,6 @@ from app.store import backend
 from app.store.sqlite import feed, search
 
 
-
 def _bulk():
     """The bulk writers, for imports and the benchmark: loaded when first used, not by every command."""
     from app.store.sqlite import bulk
@@ -19,7 +18,8 @@ def _bulk():
 class SqliteBackend(backend.Backend):
     # --- writing: the write lock is the whole store's, so no row needs one of its own
 
-    def begin_write(self):
+    def begin_write(self, *, rows_locked: bool = False):
+        # One writer at a time, whatever the unit locks: its lock is held from BEGIN to COMMIT.
         txn = self.db.atomic("IMMEDIATE")
         txn.__enter__()
         return txn
