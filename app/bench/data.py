@@ -88,6 +88,7 @@ COMPANY_ACCOUNTS = 8
 INMAIL_TARGETS = 40
 LONG_THREAD = 1_000
 MIN_MESSAGES = 1_000
+MIN_MEMBERS = 200  # room for the company accounts, the InMail strangers and people to write to
 CHUNK = 50_000
 SPAN_DAYS = 3 * 365
 ME_HANDLE = "me"
@@ -186,7 +187,7 @@ def _pick_share(rng: random.Random, shares) -> str:
     return shares[-1][0]
 
 
-def _members(rng: random.Random, now: datetime):
+def _members(rng: random.Random, now: datetime, count: int = MEMBERS):
     """Member rows, settings rows, and who is who: (rows, settings, persons, companies, targets)."""
     members: list[dict] = []
     settings: list[tuple] = []
@@ -217,15 +218,18 @@ def _members(rng: random.Random, now: datetime):
     rng.shuffle(names)
     persons: list[int] = []
     targets: list[int] = []
-    for first, last in names[: MEMBERS - len(members)]:
-        handle = f"{first}-{last}".lower()
+    # Past the names there are, each is used again with a number: "Ana Silva 2".
+    for n in range(count - len(members)):
+        first, last = names[n % len(names)]
+        again = f" {n // len(names) + 1}" if n >= len(names) else ""
+        handle = f"{first}-{last}{again.replace(' ', '-')}".lower()
         plan = _pick_share(rng, PLAN_SHARES)
-        is_target = len(persons) >= MEMBERS - 1 - COMPANY_ACCOUNTS - INMAIL_TARGETS
+        is_target = len(persons) >= count - 1 - COMPANY_ACCOUNTS - INMAIL_TARGETS
         if is_target:
             plan = "basic"
         premium = plan != "basic"
         member_id = add(
-            handle, f"{first} {last}", rng.choices(COMPANIES, company_weights)[0], rng.choice(POSITIONS),
+            handle, f"{first} {last}{again}", rng.choices(COMPANIES, company_weights)[0], rng.choice(POSITIONS),
             rng.choice(CITIES), plan, premium and rng.random() < 0.3, "person",
             allow_inmail=is_target or rng.random() < 0.96, allow_sponsored=rng.random() < 0.85,
             read_receipts=rng.random() < 0.8,
@@ -492,15 +496,18 @@ def _without_collection():
             gc.enable()
 
 
-def build(path: str, messages: int, *, now: datetime | None = None, seed: int = SEED) -> BenchStore:
-    """Create a new store at ``path`` holding ``messages`` synthetic messages."""
+def build(path: str, messages: int, *, member_count: int = MEMBERS, now: datetime | None = None,
+          seed: int = SEED) -> BenchStore:
+    """Create a new store at ``path`` holding ``messages`` synthetic messages among ``member_count`` members."""
     with _without_collection():
-        return _build(path, messages, now=now, seed=seed)
+        return _build(path, messages, member_count=member_count, now=now, seed=seed)
 
 
-def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> BenchStore:
+def _build(path: str, messages: int, *, member_count: int, now: datetime | None, seed: int) -> BenchStore:
     if messages < MIN_MESSAGES:
         raise BadInput(f"The benchmark needs at least {MIN_MESSAGES:,} messages.")
+    if member_count < MIN_MEMBERS:
+        raise BadInput(f"The benchmark needs at least {MIN_MEMBERS:,} members.")
     if os.path.exists(path) and os.path.getsize(path) > 0:
         raise BadInput(f"{path} already exists; the benchmark builds a new store.")
     began = time.perf_counter()
@@ -511,7 +518,7 @@ def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> Benc
     horizon = int((now - base).total_seconds())
     stamp = _Clock(base, horizon // 86_400 + 1)
 
-    members, settings, me, persons, companies, targets = _members(rng, now)
+    members, settings, me, persons, companies, targets = _members(rng, now, member_count)
     pairs = _connections(rng, members, me, persons)
     premium = [m for m in persons if members[m - 1]["plan"] != "basic"]
     my_connections = [other for (a, other) in pairs if a == me]
