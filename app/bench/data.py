@@ -73,7 +73,7 @@ from app.store.models import (
     Member,
     MemberSettings,
 )
-from app.store.sqlite import feed
+from app.store.sqlite import counts, feed
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
 
@@ -609,9 +609,11 @@ def _copy_beside(path: str, beside_path: str, tables: set[str], facts: BenchStor
         db.execute("ATTACH DATABASE ? AS beside", (beside_path,))
         db.execute("BEGIN")
         feed.pause(db.execute)  # SQLite copies pages whole only into tables without triggers
+        counts.drop(db.execute)
         for table in sorted(tables):
             db.execute(f'INSERT INTO main."{table}" SELECT * FROM beside."{table}"')
         db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (BENCH_KEY, json.dumps(asdict(facts))))
+        counts.create(db.execute)
         feed.resume(db.execute)
         db.execute("COMMIT")
         db.execute("DETACH DATABASE beside")

@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Sequence
 
 
 from app.bench.data import BENCH_KEY, BenchStore
+from app.store import counts
 from app.store.db import open_store, write
 from app.store.errors import redacted
 from app.store.models import ALL_MODELS, Change, Meta
@@ -76,6 +77,8 @@ def copy_store(source: str, url: str, facts: BenchStore) -> None:
         with write(bulk=True):
             conn = store.db.connection()
             store.db.execute_sql(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
+            # Counted once at the end rather than row by row as the states arrive.
+            store.db.execute_sql(f'ALTER TABLE "{counts.SOURCE}" DISABLE TRIGGER USER')
             for model in models:
                 columns = ", ".join(f'"{field.column_name}"' for field in model._meta.sorted_fields)
                 table = model._meta.table_name
@@ -83,6 +86,7 @@ def copy_store(source: str, url: str, facts: BenchStore) -> None:
                 if model._meta.auto_increment:
                     store.db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                          f'GREATEST(1, (SELECT max(id) FROM "{table}")))')
+            store.db.execute_sql(f'ALTER TABLE "{counts.SOURCE}" ENABLE TRIGGER USER')
             _copy(conn, SEARCH_TABLE, "message_id, doc", _documents(src))
             store.db.execute_sql(f"CREATE INDEX {SEARCH_INDEX} ON {SEARCH_TABLE} USING GIN (doc)")
             Meta.create(key=BENCH_KEY, value=json.dumps({**asdict(facts), "path": redacted(url)}))

@@ -384,7 +384,10 @@ def _inmail_expiring(now: datetime):
 def _remind_pending(now: datetime) -> int:
     """One reminder to the recipient of each InMail still pending after the reminder delay."""
     reminded = 0
-    for inmail in list(_reminders_due(now)):
+    due = list(_reminders_due(now))
+    # A reminder changes its recipient's view, which a send to them rewrites: hold them as a send does.
+    lock_members(inmail.recipient_id for inmail in due)
+    for inmail in due:
         reminded_at = delivery.reminder_at(inmail.sent_at)
         # Only the writer that marks it reminded counts the reminder: another may be settling too.
         if not InMail.update(reminded_at=reminded_at).where(

@@ -120,6 +120,10 @@ class Backend(ABC):
         """Schema step 2: every conversation's people filed anew, where the index keeps them apart."""
 
     @abstractmethod
+    def create_state_counts(self) -> None:
+        """The triggers that keep each member's filter counts, and the counts of the states there are."""
+
+    @abstractmethod
     def create_change_feed(self) -> None:
         """The triggers that write the change feed, and whatever tells watchers it grew."""
 

@@ -19,7 +19,7 @@ from peewee import Database, OperationalError
 
 from app.store import backend as backends
 from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
-from app.store.models import ALL_MODELS, CreditDue, Meta, database
+from app.store.models import ALL_MODELS, CreditDue, Meta, StateCount, database
 from app.store.target import is_postgres_url, resolve_target
 
 SCHEMA_VERSION = 6
@@ -103,6 +103,7 @@ def _ensure_schema(store: Store, *, create: bool = True) -> None:
             if not tables:
                 db.create_tables(ALL_MODELS)
                 store.backend.create_search_index()
+                store.backend.create_state_counts()
                 store.backend.create_change_feed()
                 Meta.create(key="app", value=APP_MARK)
                 Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
@@ -128,15 +129,18 @@ def _leaner_indexes(store: Store) -> None:
     store.db.execute_sql('CREATE INDEX IF NOT EXISTS "message_sender_id_sent_at" ON "message" ("sender_id", "sent_at")')
 
 
-def _credits_due_indexed(store: Store) -> None:
-    """Schema step 6: when each member's credits next change by themselves, indexed; and the
-    reminders due found through an index of their own.
+def _kept_as_written(store: Store) -> None:
+    """Schema step 6: what every write used to make a reader work out, kept as it is written.
 
-    The store does not know the plans, so each member who holds credits or was ever
-    granted some is noted as due when their plan started (no later than any of their
-    grants and expiries): the first settle works out their real time, once.
+    Each member's filter counts (``app.store.counts``), counted once here. When each
+    member's credits next change by themselves, indexed, and the reminders due found
+    through an index of their own: the store does not know the plans, so each member
+    who holds credits or was ever granted some is noted as due when their plan started
+    (no later than any of their grants and expiries), and the first settle works out
+    their real time, once.
     """
-    store.db.create_tables([CreditDue])
+    store.db.create_tables([CreditDue, StateCount])
+    store.backend.create_state_counts()
     store.db.execute_sql('CREATE INDEX IF NOT EXISTS "inmail_status_billed_reminded_at_sent_at" '
                          'ON "inmail" ("status", "billed", "reminded_at", "sent_at")')
     store.db.execute_sql(
@@ -155,7 +159,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     4: lambda store: store.backend.create_change_feed(),
     # The full-text index made again with the words of app.store.words, on both backends.
     5: lambda store: store.backend.rebuild_search_index(),
-    6: _credits_due_indexed,
+    6: _kept_as_written,
 }
 
 

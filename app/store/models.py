@@ -18,6 +18,7 @@ from peewee import (
     BlobField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateTimeField,
     ForeignKeyField,
@@ -179,6 +180,28 @@ class ConversationState(BaseModel):
             # Covering index for the filter counts.
             (("member", "box", "folder", "has_unread", "connected", "inmail", "starred"), False),
         )
+
+
+class StateCount(BaseModel):
+    """How many of a member's conversations share one combination of what the filters read.
+
+    Kept by the store's triggers as conversation states are written (``app.store.counts``),
+    in the same transaction, so every filter's count is a sum over a few rows of the
+    member's own, whatever the size of their inbox.
+    """
+
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE", index=False)
+    member_id: int
+    box = SmallIntegerField()
+    folder = CharField(max_length=8)
+    has_unread = BooleanField()
+    connected = BooleanField()
+    inmail = BooleanField()
+    starred = BooleanField()
+    n = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("member", "box", "folder", "has_unread", "connected", "inmail", "starred")
 
 
 class Message(BaseModel):
@@ -350,6 +373,7 @@ ALL_MODELS = [
     Block,
     Conversation,
     ConversationState,
+    StateCount,
     Message,
     Attachment,
     InMail,

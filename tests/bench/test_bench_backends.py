@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 
 import pytest
 
 from app.bench import run as bench
+from app.bench.postgres import scratch_schema
 from app.bench.writers import SENDS_PER_WRITER
 from app.core.errors import BadInput
 from app.store.db import open_store
@@ -40,9 +42,7 @@ def bench_run(target: str, **options) -> dict:
 
 @pytest.fixture(scope="module")
 def postgres_report(postgres_server):
-    from conftest import _schema
-
-    with _schema(postgres_server, "bench") as url:
+    with scratch_schema(postgres_server, f"bench_{os.getpid()}") as url:
         yield url, bench_run(url, writers=WRITERS)
 
 

@@ -14,7 +14,7 @@ from app.store.db import SCHEMA_VERSION, open_store, write
 from app.store.models import CreditDue, CreditLot, LedgerEntry, Member, Meta
 
 NOW = datetime(2026, 3, 2, 9, 0)
-SENDS = 15
+SENDS = 21
 
 
 def add_paying_members(count: int, first: int) -> None:
@@ -50,8 +50,9 @@ def test_a_send_takes_as_long_among_thousands_of_paying_members(store):
     few = median(send_times(sender.id, "li-wei"))
     add_paying_members(20_000, first=2000)
     many = median(send_times(sender.id, "li-wei"))
-    # Walking every paying member on each send cost far more than this at 20,000 of them.
-    assert many < few * 1.5 + 0.002
+    # Walking every paying member on each send cost tens of milliseconds more at 20,000 of them;
+    # the margin is for a busy machine's noise.
+    assert many < few * 2 + 0.005
 
 
 def test_a_member_whose_grant_is_not_due_is_not_settled(store, monkeypatch):

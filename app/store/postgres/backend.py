@@ -6,7 +6,7 @@ from contextlib import nullcontext
 from typing import Callable, Iterable, Sequence
 
 from app.store import backend
-from app.store.postgres import bulk, feed, search
+from app.store.postgres import bulk, counts, feed, search
 
 # One advisory lock per store (schema), held until the transaction ends. Units that lock
 # the rows they change (sends, replies, settling) hold it shared, so they run side by side
@@ -45,6 +45,9 @@ class PostgresBackend(backend.Backend):
 
     def rebuild_people_index(self) -> None:
         return None  # people have always been filed with each message here
+
+    def create_state_counts(self) -> None:
+        counts.create(self.db)
 
     def create_change_feed(self) -> None:
         feed.create_change_feed(self.db)

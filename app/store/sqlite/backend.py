@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Sequence
 
 from app.store import backend
-from app.store.sqlite import feed, search
+from app.store.sqlite import counts, feed, search
 
 
 def _bulk():
@@ -37,6 +37,9 @@ class SqliteBackend(backend.Backend):
 
     def rebuild_people_index(self) -> None:
         search.add_people_index()
+
+    def create_state_counts(self) -> None:
+        counts.create(self.db.execute_sql)
 
     def create_change_feed(self) -> None:
         feed.create_change_feed(self.db.execute_sql)
