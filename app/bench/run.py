@@ -21,7 +21,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -389,7 +389,7 @@ def _existing(path: str):
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return None
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (BENCH_KEY,)).fetchone()
     except sqlite3.Error:
         row = None

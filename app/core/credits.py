@@ -43,7 +43,9 @@ def lock_members(member_ids) -> None:
     Every writer takes them in that one order, in a unit that locked nothing before
     (settling is a unit of its own), so two sends never wait on each other in a circle.
     """
-    backend.current().lock_rows(Member, sorted(set(member_ids)))
+    ids = sorted(set(member_ids))
+    if ids:
+        backend.current().lock_rows(Member, ids)
 
 
 # ---- balance and the ledger ----------------------------------------------------------
