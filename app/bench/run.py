@@ -458,7 +458,7 @@ def measure(messages: int, db: str | None, folder: str, progress: Callable[[str]
         figures.append(_recount(me, facts.long_thread_id))
         figures += _sends(me, facts.message_to, facts.inmail_to)
         if writers:
-            progress(f"Sending from {writers} processes at once…")
+            progress(f"Sending from {writers} process{'' if writers == 1 else 'es'} at once…")
             figures.append(_writers(path, writers))
         server = _server_version(store)
     finally:
