@@ -77,7 +77,7 @@ def copy_store(source: str, url: str, facts: BenchStore) -> None:
         with write(bulk=True):
             conn = store.db.connection()
             store.db.execute_sql(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
-            # Counted once at the end rather than row by row as the states arrive.
+            # The kept counts are copied with the tables: the states' triggers would count them twice.
             store.db.execute_sql(f'ALTER TABLE "{counts.SOURCE}" DISABLE TRIGGER USER')
             for model in models:
                 columns = ", ".join(f'"{field.column_name}"' for field in model._meta.sorted_fields)
