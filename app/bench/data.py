@@ -55,6 +55,7 @@ from app.bench.words import (
 )
 from app.bench.writer import MessageWriter
 from app.core import clock, delivery
+from app.core.credits import grant_time
 from app.core.delivery import RECALLED_TEXT, has_links, preview_of
 from app.core.errors import BadInput
 from app.core.messaging import QUICK_ACCEPT, QUICK_DECLINE
@@ -65,13 +66,14 @@ from app.store.models import (
     Connection,
     Conversation,
     ConversationState,
+    CreditDue,
     CreditLot,
     InMail,
     LedgerEntry,
     Member,
     MemberSettings,
 )
-from app.store.sqlite import feed
+from app.store.sqlite import counts, feed
 
 BENCH_KEY = "bench"  # Meta row describing a benchmark store
 
@@ -86,6 +88,7 @@ COMPANY_ACCOUNTS = 8
 INMAIL_TARGETS = 40
 LONG_THREAD = 1_000
 MIN_MESSAGES = 1_000
+MIN_MEMBERS = 200  # room for the company accounts, the InMail strangers and people to write to
 CHUNK = 50_000
 SPAN_DAYS = 3 * 365
 ME_HANDLE = "me"
@@ -122,7 +125,7 @@ ATTACHMENT_FILES = (
 # Tables written by this process into a file beside the store, then copied in whole
 # (page by page, indexes and all), while the message writer fills the store itself.
 BESIDE_MODELS = (Member, MemberSettings, Connection, Conversation, ConversationState, InMail, Attachment,
-                 LedgerEntry, CreditLot)
+                 LedgerEntry, CreditLot, CreditDue)
 @dataclass(frozen=True)
 class BenchStore:
     """What the benchmark needs to know about the store it built."""
@@ -184,7 +187,7 @@ def _pick_share(rng: random.Random, shares) -> str:
     return shares[-1][0]
 
 
-def _members(rng: random.Random, now: datetime):
+def _members(rng: random.Random, now: datetime, count: int = MEMBERS):
     """Member rows, settings rows, and who is who: (rows, settings, persons, companies, targets)."""
     members: list[dict] = []
     settings: list[tuple] = []
@@ -215,15 +218,18 @@ def _members(rng: random.Random, now: datetime):
     rng.shuffle(names)
     persons: list[int] = []
     targets: list[int] = []
-    for first, last in names[: MEMBERS - len(members)]:
-        handle = f"{first}-{last}".lower()
+    # Past the names there are, each is used again with a number: "Ana Silva 2".
+    for n in range(count - len(members)):
+        first, last = names[n % len(names)]
+        again = f" {n // len(names) + 1}" if n >= len(names) else ""
+        handle = f"{first}-{last}{again.replace(' ', '-')}".lower()
         plan = _pick_share(rng, PLAN_SHARES)
-        is_target = len(persons) >= MEMBERS - 1 - COMPANY_ACCOUNTS - INMAIL_TARGETS
+        is_target = len(persons) >= count - 1 - COMPANY_ACCOUNTS - INMAIL_TARGETS
         if is_target:
             plan = "basic"
         premium = plan != "basic"
         member_id = add(
-            handle, f"{first} {last}", rng.choices(COMPANIES, company_weights)[0], rng.choice(POSITIONS),
+            handle, f"{first} {last}{again}", rng.choices(COMPANIES, company_weights)[0], rng.choice(POSITIONS),
             rng.choice(CITIES), plan, premium and rng.random() < 0.3, "person",
             allow_inmail=is_target or rng.random() < 0.96, allow_sponsored=rng.random() < 0.85,
             read_receipts=rng.random() < 0.8,
@@ -490,15 +496,18 @@ def _without_collection():
             gc.enable()
 
 
-def build(path: str, messages: int, *, now: datetime | None = None, seed: int = SEED) -> BenchStore:
-    """Create a new store at ``path`` holding ``messages`` synthetic messages."""
+def build(path: str, messages: int, *, member_count: int = MEMBERS, now: datetime | None = None,
+          seed: int = SEED) -> BenchStore:
+    """Create a new store at ``path`` holding ``messages`` synthetic messages among ``member_count`` members."""
     with _without_collection():
-        return _build(path, messages, now=now, seed=seed)
+        return _build(path, messages, member_count=member_count, now=now, seed=seed)
 
 
-def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> BenchStore:
+def _build(path: str, messages: int, *, member_count: int, now: datetime | None, seed: int) -> BenchStore:
     if messages < MIN_MESSAGES:
         raise BadInput(f"The benchmark needs at least {MIN_MESSAGES:,} messages.")
+    if member_count < MIN_MEMBERS:
+        raise BadInput(f"The benchmark needs at least {MIN_MEMBERS:,} members.")
     if os.path.exists(path) and os.path.getsize(path) > 0:
         raise BadInput(f"{path} already exists; the benchmark builds a new store.")
     began = time.perf_counter()
@@ -509,7 +518,7 @@ def _build(path: str, messages: int, *, now: datetime | None, seed: int) -> Benc
     horizon = int((now - base).total_seconds())
     stamp = _Clock(base, horizon // 86_400 + 1)
 
-    members, settings, me, persons, companies, targets = _members(rng, now)
+    members, settings, me, persons, companies, targets = _members(rng, now, member_count)
     pairs = _connections(rng, members, me, persons)
     premium = [m for m in persons if members[m - 1]["plan"] != "basic"]
     my_connections = [other for (a, other) in pairs if a == me]
@@ -600,9 +609,11 @@ def _copy_beside(path: str, beside_path: str, tables: set[str], facts: BenchStor
         db.execute("ATTACH DATABASE ? AS beside", (beside_path,))
         db.execute("BEGIN")
         feed.pause(db.execute)  # SQLite copies pages whole only into tables without triggers
+        counts.drop(db.execute)
         for table in sorted(tables):
             db.execute(f'INSERT INTO main."{table}" SELECT * FROM beside."{table}"')
         db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (BENCH_KEY, json.dumps(asdict(facts))))
+        counts.create(db.execute)
         feed.resume(db.execute)
         db.execute("COMMIT")
         db.execute("DETACH DATABASE beside")
@@ -624,7 +635,7 @@ def _write_allotments(cursor, members: list[dict]) -> None:
     The balance is zero before it and an allotment never exceeds its cap, so no
     cap-trim entry occurs: one grant entry and one lot per premium member.
     """
-    ledger, lots = [], []
+    ledger, lots, due = [], [], []
     for m in members:
         chosen = PLANS[m["plan"]]
         if not chosen.monthly:
@@ -632,12 +643,15 @@ def _write_allotments(cursor, members: list[dict]) -> None:
         at = m["plan_started_at"]
         ledger.append((m["id"], at.isoformat(" "), "grant", chosen.monthly, f"{chosen.label} allotment"))
         lots.append((m["id"], at.isoformat(" "), (at + LIMITS.credit_lifetime).isoformat(" "), chosen.monthly))
+        # The next monthly grant comes before the allotment expires, as credits.next_due finds.
+        due.append((m["id"], min(grant_time(at, 1), at + LIMITS.credit_lifetime).isoformat(" ")))
     cursor.executemany("INSERT INTO ledger_entry (member_id, at, kind, amount, reason) VALUES (?, ?, ?, ?, ?)", ledger)
     cursor.executemany(
         "INSERT INTO credit_lot (member_id, granted_at, expires_at, amount, remaining, source) "
         "VALUES (?, ?, ?, ?, ?, 'grant')",
         [(*lot, lot[3]) for lot in lots],
     )
+    cursor.executemany("INSERT INTO credit_due (member_id, due_at) VALUES (?, ?)", due)
 
 
 def _write_members(cursor, members, settings, pairs, now, rng) -> None:

@@ -21,11 +21,15 @@ import sys
 import tempfile
 import textwrap
 import time
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
+from app.bench.data import MEMBERS
 from app.core.errors import BadInput
+from app.store.errors import redacted
+from app.store.target import is_postgres_url
 
 LAUNCHES = 7  # per app, alternately, after one warm-up each
 ROUNDS = 5  # repetitions of each in-process measurement
@@ -43,6 +47,9 @@ THREAD_MS = 100
 BUILD_RATE = 50_000
 MEMORY_OVER_MINIMAL_MB = 80
 MEMORY_GROWTH = 0.10
+# Writers sending at once between different members (issue 18), on each backend.
+WRITERS_PER_SECOND = {"sqlite": 200, "postgresql": 300}
+WRITERS_P95_MS = 100
 
 MINIMAL_APP = textwrap.dedent(
     '''
@@ -82,8 +89,8 @@ class Figure:
     def shown(self) -> str:
         if self.value is None:
             return "-"
-        if self.unit == "msg/s":
-            return f"{self.value:,.0f} msg/s"
+        if self.unit in ("msg/s", "sends/s"):
+            return f"{self.value:,.0f} {self.unit}"
         if self.unit == "x":
             return f"{self.value:.2f}x"
         if self.unit == "MB":
@@ -345,20 +352,44 @@ def _sends(me: int, message_to: str, inmail_to: tuple[str, ...]) -> list[Figure]
 # ---- the run -------------------------------------------------------------------------------------
 
 
-def _build(path: str, messages: int):
+def _build(path: str, messages: int, member_count: int):
     from app.bench.data import build
 
-    return build(path, messages)
+    return build(path, messages, member_count=member_count)
+
+
+def _build_on(target: str, messages: int, member_count: int, folder: str):
+    """A new benchmark store at ``target``: built in place, or on PostgreSQL built beside and copied in."""
+    if not is_postgres_url(target):
+        return _build(target, messages, member_count)
+    from dataclasses import replace
+
+    from app.bench.postgres import copy_store
+
+    began = time.perf_counter()
+    source = os.path.join(folder, f"source-{messages}.db")
+    facts = _build(source, messages, member_count)
+    copy_store(source, target, facts)
+    os.remove(source)
+    return replace(facts, path=target, build_seconds=time.perf_counter() - began)
 
 
 def _existing(path: str):
     """The facts of a benchmark store already at ``path`` (None when there is no store there)."""
     from app.bench.data import BENCH_KEY, BenchStore
 
+    if is_postgres_url(path):
+        from app.bench.postgres import existing
+
+        try:
+            return existing(path)
+        except ValueError:
+            raise BadInput(f"{redacted(path)} already holds a store that is not a benchmark store; "
+                           "give a new database.") from None
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return None
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (BENCH_KEY,)).fetchone()
     except sqlite3.Error:
         row = None
@@ -370,17 +401,21 @@ def _existing(path: str):
     return BenchStore(**facts)
 
 
-def measure(messages: int, db: str | None, folder: str, progress: Callable[[str], None]) -> dict:
+def measure(messages: int, db: str | None, folder: str, progress: Callable[[str], None], *,
+            member_count: int = MEMBERS, writers: int = 0) -> dict:
     from app.store.db import open_store
 
     path = db or os.path.join(folder, "bench.db")
+    shown = redacted(path)
     facts = _existing(path)
     figures: list[Figure] = []
     if facts is not None and facts.messages != messages:
-        raise BadInput(f"{path} holds a benchmark of {facts.messages:,} messages, not {messages:,}.")
+        raise BadInput(f"{shown} holds a benchmark of {facts.messages:,} messages, not {messages:,}.")
+    if facts is not None and facts.members != member_count:
+        raise BadInput(f"{shown} holds a benchmark among {facts.members:,} members, not {member_count:,}.")
     if facts is None:
-        progress(f"Building a store of {messages:,} messages at {path}…")
-        facts = _build(path, messages)
+        progress(f"Building a store of {messages:,} messages among {member_count:,} members at {shown}…")
+        facts = _build_on(path, messages, member_count, folder)
         rate = messages / facts.build_seconds
         figures.append(Figure(
             "build_rate", f"Build (rows, indexes, full text; {facts.build_seconds:.1f} s)", rate, "msg/s",
@@ -389,7 +424,7 @@ def measure(messages: int, db: str | None, folder: str, progress: Callable[[str]
             extra={"seconds": round(facts.build_seconds, 2), "cpu_seconds": round(facts.build_cpu_seconds, 2)},
         ))
     else:
-        progress(f"Measuring the benchmark store already at {path} (no build).")
+        progress(f"Measuring the benchmark store already at {shown} (no build).")
         figures.append(Figure("build_rate", "Build (store reused: not measured)", None, "msg/s"))
     open_store(path).close()
 
@@ -422,19 +457,25 @@ def measure(messages: int, db: str | None, folder: str, progress: Callable[[str]
         figures += _thread(me, facts.long_thread_id, facts.long_thread_messages)
         figures.append(_recount(me, facts.long_thread_id))
         figures += _sends(me, facts.message_to, facts.inmail_to)
+        if writers:
+            progress(f"Sending from {writers} process{'' if writers == 1 else 'es'} at once…")
+            figures.append(_writers(path, writers))
+        server = _server_version(store)
     finally:
         store.close()
 
-    figures.append(_small_store_memory(messages, ours_mb, folder, progress))
+    figures.append(_small_store_memory(messages, ours_mb, path, folder, progress))
     return {
         "messages": messages,
         "conversations": facts.conversations,
         "members": facts.members,
-        "store": path if db else None,
+        "store": shown if db else None,
+        "backend": "postgresql" if is_postgres_url(path) else "sqlite",
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version,
+            "postgresql": server,
             "system": platform.platform(terse=True),
             "load_average": [round(n, 2) for n in os.getloadavg()] if hasattr(os, "getloadavg") else None,
         },
@@ -442,15 +483,35 @@ def measure(messages: int, db: str | None, folder: str, progress: Callable[[str]
     }
 
 
-def _small_store_memory(messages: int, peak_mb: float, folder: str, progress) -> Figure:
-    """The app's peak memory on a 10,000-message store, against this store's: it must not grow."""
+def _writers(target: str, writers: int) -> Figure:
+    from app.bench.writers import run_writers
+
+    took, seconds = run_writers(target, writers)
+    rate, slowest = len(took) / seconds, p95(took)
+    wanted = WRITERS_PER_SECOND["postgresql" if is_postgres_url(target) else "sqlite"]
+    return Figure(
+        "writers", f"{writers} writers sending at once (settle included)", rate, "sends/s",
+        f">= {wanted} sends/s, p95 < {WRITERS_P95_MS} ms", rate >= wanted and slowest < WRITERS_P95_MS,
+        extra={"p95_ms": slowest, "writers": writers, "sends": len(took), "median_ms": median(took)},
+    )
+
+
+def _server_version(store) -> str | None:
+    if not is_postgres_url(store.target):
+        return None
+    return store.db.execute_sql("SHOW server_version").fetchone()[0]
+
+
+def _small_store_memory(messages: int, peak_mb: float, target: str, folder: str, progress) -> Figure:
+    """The app's peak memory on a 10,000-message store of the same backend, against this store's:
+    it must not grow."""
     if messages == MEMORY_CHECK_MESSAGES:
         small_mb = peak_mb
     else:
         progress(f"Launching the app on a {MEMORY_CHECK_MESSAGES:,}-message store for memory…")
-        small_path = os.path.join(folder, "small.db")
-        _build(small_path, MEMORY_CHECK_MESSAGES)
-        runs = launch_all([app_command(small_path)] * (min(LAUNCHES, 3) + 1), folder)[1:]
+        with _small_store(target, folder) as small:
+            _build_on(small, MEMORY_CHECK_MESSAGES, MEMBERS, folder)
+            runs = launch_all([app_command(small)] * (min(LAUNCHES, 3) + 1), folder)[1:]
         small_mb = median([run.peak_mb for run in runs])
     growth = (peak_mb - small_mb) / small_mb
     return Figure(
@@ -458,6 +519,18 @@ def _small_store_memory(messages: int, peak_mb: float, folder: str, progress) ->
         f"within {MEMORY_GROWTH:.0%} of this store's", abs(growth) <= MEMORY_GROWTH,
         note=f"{growth:+.1%}", extra={"growth": round(growth, 4)},
     )
+
+
+@contextmanager
+def _small_store(target: str, folder: str) -> Iterator[str]:
+    """Where the small store goes: a file beside, or a schema of its own in the same database."""
+    if not is_postgres_url(target):
+        yield os.path.join(folder, "small.db")
+        return
+    from app.bench.postgres import scratch_schema
+
+    with scratch_schema(target, "parley_bench_small") as url:
+        yield url
 
 
 def table(report: dict) -> str:
@@ -473,9 +546,11 @@ def table(report: dict) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     machine = report["machine"]
     load = f", load average {machine['load_average'][0]:.1f}" if machine["load_average"] else ""
+    database = (f"PostgreSQL {machine['postgresql']}" if report["backend"] == "postgresql"
+                else f"SQLite {machine['sqlite']}")
     lines = [f"Parley benchmark: {report['messages']:,} messages in {report['conversations']:,} conversations "
              f"among {report['members']:,} members ({machine['cpus']} CPUs, "
-             f"Python {machine['python']}, SQLite {machine['sqlite']}{load})"]
+             f"Python {machine['python']}, {database}{load})"]
     for n, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
         if n == 0:
@@ -500,7 +575,7 @@ def to_json(report: dict) -> str:
     return json.dumps(out, indent=2, default=str)
 
 
-def run(messages: int, as_json: bool, db: str | None) -> int:
+def run(messages: int, as_json: bool, db: str | None, *, member_count: int = MEMBERS, writers: int = 0) -> int:
     """Build (or reuse) a benchmark store, measure, print the table or JSON; the exit code.
 
     The exit code says whether the benchmark ran, not whether every target was met:
@@ -512,7 +587,7 @@ def run(messages: int, as_json: bool, db: str | None) -> int:
         print(line, file=sys.stderr, flush=True)
 
     try:
-        report = measure(messages, db, folder, progress)
+        report = measure(messages, db, folder, progress, member_count=member_count, writers=writers)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(to_json(report) if as_json else table(report))

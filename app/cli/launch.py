@@ -57,4 +57,5 @@ def run_demo(args) -> int:
 def bench(args) -> int:
     from app.bench.run import run
 
-    return run(args.messages, wants_json(args), getattr(args, "db", None))
+    return run(args.messages, wants_json(args), getattr(args, "db", None), member_count=args.members,
+               writers=args.writers or 0)

@@ -262,6 +262,9 @@ def build_parser() -> Parser:
 
     sub = command("bench", Handler("launch", "bench", creates=True), "measure Parley on a large synthetic store")
     sub.add_argument("--messages", type=count, default=1_000_000, metavar="N")
+    sub.add_argument("--members", type=count, default=2_000, metavar="M", help="members in the store (2,000)")
+    sub.add_argument("--writers", type=count, default=None, metavar="W",
+                     help="also time W processes sending at once between different members")
 
     sub = command("invite", Handler("social", "invite"), "invite a member to connect, with an optional note")
     sub.add_argument("handle", metavar="HANDLE")

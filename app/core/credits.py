@@ -11,32 +11,41 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import fn
+from peewee import Select, fn
 
 from app.core import clock, delivery, directory
 from app.core.errors import BadInput, Refused
-from app.core.plans import LIMITS, PLANS
+from app.core.plans import LIMITS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
 from app.store import backend
 from app.store.bulk import insert_rows
-from app.store.db import write
+from app.store.db import write, write_unit
 from app.store.models import (
     ConversationState,
+    CreditDue,
     CreditLot,
     InMail,
     LedgerEntry,
     Member,
+    database,
     tuples,
 )
 
 
 def lock_member(member_id: int) -> None:
-    """Hold the member's row until the transaction ends (where the store's write lock does not already).
+    """Hold the member's row until the transaction ends (where the store's write lock does not already)."""
+    lock_members([member_id])
 
-    Callers settle first and lock after: settle locks members in id order, so every
-    writer takes row locks in one order and two sends never deadlock.
+
+def lock_members(member_ids) -> None:
+    """Hold the rows of the members whose credits or conversations a unit changes, in id order.
+
+    Every writer takes them in that one order, in a unit that locked nothing before
+    (settling is a unit of its own), so two sends never wait on each other in a circle.
     """
-    backend.current().lock_rows(Member, [member_id])
+    ids = sorted(set(member_ids))
+    if ids:
+        backend.current().lock_rows(Member, ids)
 
 
 # ---- balance and the ledger ----------------------------------------------------------
@@ -85,6 +94,7 @@ def _grant(member: Member, amount: int, at: datetime, kind: str, reason: str, in
             remaining=kept,
             source="refund" if kind == "refund" else "grant",
         )
+    _note_due(member)
 
 
 def _held_lots(member_id: int):
@@ -199,6 +209,7 @@ def change_plan(member_id: int, plan_name: str, now: datetime | None = None) -> 
             fields.append(Member.open_profile)
         member.save(only=fields)
         start_plan(member, at)
+        _note_due(member)
     return credits_view(member_id, at)
 
 
@@ -326,40 +337,37 @@ def _settle_member(member_id: int, now: datetime) -> int:
             applied += 1
             grant_at = _grant_after(member.plan_started_at, grant_at)
     settling.write()
+    _note_due(member)
     return applied
 
 
-def _members_with_due_credits(now: datetime) -> list[int]:
-    """Ids of members with a lot expired or a monthly grant fallen due by ``now`` (one pass each).
+def next_due(member: Member) -> datetime | None:
+    """When the member's credits next change by themselves: a held lot expiring or a monthly grant."""
+    expiry = CreditLot.select(fn.MIN(CreditLot.expires_at)).where(
+        (CreditLot.member == member.id) & (CreditLot.remaining > 0)
+    ).scalar()
+    times = [t for t in (expiry, _due_grant(member, _last_grant_at(member.id))) if t is not None]
+    return min(times, default=None)
 
-    Every command settles first, so this runs on every start: rows are read as tuples,
-    not models, to keep it to a few milliseconds with thousands of paying members.
-    """
-    expiring = {
-        member_id
-        for (member_id,) in tuples(
-            CreditLot.select(CreditLot.member)
-            .where((CreditLot.remaining > 0) & (CreditLot.expires_at <= now))
-            .distinct()
-        )
-    }
-    granting = [name for name, p in PLANS.items() if p.monthly > 0]
-    last_grants: dict[int, datetime] = dict(
-        tuples(
-            LedgerEntry.select(LedgerEntry.member, fn.MAX(LedgerEntry.at))
-            .where(LedgerEntry.kind == "grant")
-            .group_by(LedgerEntry.member)
-        )
-    )
-    candidates = Member.select(Member.id, Member.plan, Member.plan_started_at).where(
-        Member.id.in_(list(expiring)) | (Member.plan.in_(granting) & (Member.plan_started_at <= now))
-    ).order_by(Member.id).namedtuples()
-    due = []
-    for member in candidates:
-        grant_at = _due_grant(member, last_grants.get(member.id))
-        if member.id in expiring or (grant_at is not None and grant_at <= now):
-            due.append(member.id)
-    return due
+
+def _note_due(member: Member) -> None:
+    """Write down when the member is next due, for settling to find by index (after every change
+    that can bring it forward: a grant, a refund, a plan change, a settle)."""
+    due_at = next_due(member)
+    if due_at is None:
+        CreditDue.delete().where(CreditDue.member == member.id).execute()
+    elif CreditDue.update(due_at=due_at).where(CreditDue.member == member.id).execute() == 0:
+        CreditDue.insert(member=member.id, due_at=due_at).execute()
+
+
+def _due_members(now: datetime):
+    return CreditDue.select(CreditDue.member).where(CreditDue.due_at <= now)
+
+
+def _members_with_due_credits(now: datetime) -> list[int]:
+    """Ids of members with a lot expired or a monthly grant fallen due by ``now``, in id order:
+    read from the index of due times, so its cost is the number due, not the number of members."""
+    return [member_id for (member_id,) in tuples(_due_members(now).order_by(CreditDue.member))]
 
 
 def _reminders_due(now: datetime):
@@ -377,15 +385,23 @@ def _inmail_expiring(now: datetime):
 
 def _remind_pending(now: datetime) -> int:
     """One reminder to the recipient of each InMail still pending after the reminder delay."""
+    reminded = 0
     due = list(_reminders_due(now))
+    # A reminder changes its recipient's view, which a send to them rewrites: hold them as a send does.
+    lock_members(inmail.recipient_id for inmail in due)
     for inmail in due:
         reminded_at = delivery.reminder_at(inmail.sent_at)
-        InMail.update(reminded_at=reminded_at).where(InMail.id == inmail.id).execute()
+        # Only the writer that marks it reminded counts the reminder: another may be settling too.
+        if not InMail.update(reminded_at=reminded_at).where(
+            (InMail.id == inmail.id) & InMail.reminded_at.is_null()
+        ).execute():
+            continue
         ConversationState.update(unread=ConversationState.unread + 1, has_unread=True).where(
             (ConversationState.conversation == inmail.conversation_id)
             & (ConversationState.member == inmail.recipient_id)
         ).execute()
-    return len(due)
+        reminded += 1
+    return reminded
 
 
 def _expire_inmail(now: datetime) -> int:
@@ -394,7 +410,20 @@ def _expire_inmail(now: datetime) -> int:
 
 
 def _anything_due(now: datetime) -> bool:
-    return bool(_members_with_due_credits(now)) or _reminders_due(now).exists() or _inmail_expiring(now).exists()
+    """Whether settling has work, in one statement: the earliest time a member, a reminder and an
+    InMail's expiry fall due, each the first entry of an index. The times are compared here, so
+    the query's plan never depends on them."""
+    pending = InMail.status == "pending"
+    first = Select(columns=[
+        CreditDue.select(fn.MIN(CreditDue.due_at)),
+        InMail.select(fn.MIN(InMail.sent_at)).where(
+            pending & (InMail.billed == True) & InMail.reminded_at.is_null()  # noqa: E712 (a SQL comparison)
+        ),
+        InMail.select(fn.MIN(InMail.sent_at)).where(pending),
+    ]).bind(database.obj)
+    due, reminder, expiry = (CreditDue.due_at.python_value(t) for t in next(iter(tuples(first))))
+    return any(t is not None and t <= cut for t, cut in (
+        (due, now), (reminder, now - LIMITS.reminder_after), (expiry, now - LIMITS.inmail_expiry)))
 
 
 def settle(now: datetime | None = None) -> int:
@@ -407,13 +436,16 @@ def settle(now: datetime | None = None) -> int:
     at = now or clock.now()
     if not _anything_due(at):
         return 0  # nothing to write: don't queue behind other writers for the write lock
-    with write():
+
+    def unit() -> int:
+        # Members are locked one by one in id order; reminders and expiry each change a row
+        # only if it still needs it, so settlers running side by side apply each effect once.
         applied = 0
         for member_id in _members_with_due_credits(at):
             applied += _settle_member(member_id, at)
-        applied += _remind_pending(at)
-        applied += _expire_inmail(at)
-    return applied
+        return applied + _remind_pending(at) + _expire_inmail(at)
+
+    return write_unit(unit)
 
 
 # ---- what the member sees --------------------------------------------------------------

@@ -47,6 +47,7 @@ from app.store.models import (
     Member,
     MemberSettings,
     Message,
+    StateCount,
     Withheld,
     database,
     tuples,
@@ -102,10 +103,10 @@ def _scope(member_id: int, filter_name: str) -> tuple[int, dict[str, object]]:
 
 
 def counts(member_id: int) -> Counts:
-    """Every filter's count and unread count, from one pass over the covering index.
+    """Every filter's count and unread count, from the member's few counts the store keeps as it is
+    written (``StateCount``): as quick among a million conversations as among ten.
 
-    The pass is linear in the member's conversations, so its result is kept until the
-    store changes (whichever thread asks): switching filters then costs one page, not a recount.
+    The result is kept until the store changes (whichever thread asks).
     """
     version = (member_id, _store_version())
     cached = _counts_cache.get(version)
@@ -132,10 +133,10 @@ def _store_version() -> tuple:
 
 
 def _count(member_id: int) -> Counts:
+    C = StateCount
     query = tuples(
-        S.select(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred, fn.COUNT(SQL("*")))
-        .where((S.member == member_id) & (S.box < BOX_DELETED))
-        .group_by(S.box, S.folder, S.has_unread, S.connected, S.inmail, S.starred)
+        C.select(C.box, C.folder, C.has_unread, C.connected, C.inmail, C.starred, C.n)
+        .where((C.member == member_id) & (C.box < BOX_DELETED) & (C.n > 0))
     )
     focused_on = focused_inbox_on(member_id)
     total = {name: 0 for name in FILTERS}

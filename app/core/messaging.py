@@ -22,7 +22,7 @@ from app.core.members import blocked_either_among
 from app.core.plans import LIMITS
 from app.core.views import DraftView, SendResult
 from app.files import FileRefused, write_new_private
-from app.store.db import write
+from app.store.db import write, write_unit
 from app.store.models import (
     Attachment,
     Block,
@@ -216,9 +216,11 @@ def _answer_pending_inmail(conversation_id: int, pair: routing.Pair, status: str
     pending = InMail.get_or_none(
         (InMail.conversation == conversation_id) & (InMail.recipient == responder.id) & (InMail.status == "pending")
     )
-    if pending is None:
+    # Still pending when answered: a settle running beside this may have just expired it.
+    if pending is None or not InMail.update(status=status, responded_at=at).where(
+        (InMail.id == pending.id) & (InMail.status == "pending")
+    ).execute():
         return False
-    InMail.update(status=status, responded_at=at).where(InMail.id == pending.id).execute()
     credits.refund(pending, at, sender=inmail_sender, recipient=responder)
     return True
 
@@ -352,12 +354,15 @@ def send(
     ``draft_id``: the draft it was written in, removed once it is sent."""
     at = now or clock.now()
     attachments = list(attachments)
-    with write():
-        credits.settle(at)
-        credits.lock_member(sender_id)
-        # Read after the lock, once: the route, the spend and the result all use these.
+    credits.settle(at)
+
+    def unit() -> SendResult:
+        # Everyone the message reaches is locked, the sender's credits and the pair's or group's
+        # one conversation with them. Members' rows themselves change only in units that hold
+        # the store's write lock alone, so reading them before the lock reads them as they stay.
         sender = member_by_id(sender_id)
         recipients = _recipients(sender, to_handles)
+        credits.lock_members([sender_id, *(m.id for m in recipients)])
         check_body(body, LIMITS.message_body_max, "A message")
         check_subject(subject, required=False)
         if len(recipients) > 1:
@@ -366,6 +371,8 @@ def send(
             result = _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at)
         _sent_drafts(sender_id, draft_id=draft_id, to_handles=",".join(h.lstrip("@") for h in _handles(to_handles)))
         return result
+
+    return write_unit(unit)
 
 
 # ---- groups ----------------------------------------------------------------------------------------
@@ -535,28 +542,33 @@ def reply(
     at = now or clock.now()
     text, response = _quick_reply(body, accept, decline)
     text = check_body(text, LIMITS.message_body_max, "A message")
-    with write():
-        credits.settle(at)
-        credits.lock_member(member_id)
-        member = member_by_id(member_id)
-        state = _state(member_id, conversation_id)
-        conversation = state.conversation
-        if (accept or decline) and not _awaits_answer_from(conversation_id, member_id):
-            raise Refused("There is no InMail here waiting for your answer.")
-        if conversation.kind == "sponsored":
-            raise Refused("You can't reply to a sponsored message.")
-        if conversation.kind == "group":
-            if state.left:
-                raise Refused("You have left this group.")
-            message = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at)
-            _sent_drafts(member_id, conversation_id=conversation.id)
-            return SendResult(conversation.id, message.id, "message", credits.balance(member_id))
-        if state.peer_id is None:
-            raise Refused(routing.CANT_MESSAGE)
-        peer = member_by_id(state.peer_id)
-        result = _deliver_to_one(routing.Pair(member, peer), conversation, text, None, (), at, response=response)
+    credits.settle(at)
+    return write_unit(lambda: _reply(member_id, conversation_id, text, response, accept or decline, at))
+
+
+def _reply(member_id: int, conversation_id: int, text: str, response: str, answering: bool,
+           at: datetime) -> SendResult:
+    """``reply``'s unit: everyone still in the conversation is locked, as a send locks them."""
+    credits.lock_members([member_id, *_active_member_ids(conversation_id)])
+    member = member_by_id(member_id)
+    state = _state(member_id, conversation_id)
+    conversation = state.conversation
+    if answering and not _awaits_answer_from(conversation_id, member_id):
+        raise Refused("There is no InMail here waiting for your answer.")
+    if conversation.kind == "sponsored":
+        raise Refused("You can't reply to a sponsored message.")
+    if conversation.kind == "group":
+        if state.left:
+            raise Refused("You have left this group.")
+        message = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at)
         _sent_drafts(member_id, conversation_id=conversation.id)
-        return result
+        return SendResult(conversation.id, message.id, "message", credits.balance(member_id))
+    if state.peer_id is None:
+        raise Refused(routing.CANT_MESSAGE)
+    peer = member_by_id(state.peer_id)
+    result = _deliver_to_one(routing.Pair(member, peer), conversation, text, None, (), at, response=response)
+    _sent_drafts(member_id, conversation_id=conversation.id)
+    return result
 
 
 def _awaits_answer_from(conversation_id: int, member_id: int) -> bool:

@@ -114,10 +114,13 @@ class Backend(ABC):
     # --- writing -------------------------------------------------------------------
 
     @abstractmethod
-    def begin_write(self) -> AbstractContextManager:
+    def begin_write(self, *, rows_locked: bool = False) -> AbstractContextManager:
         """Enter a transaction that holds the store's write lock, and return it entered.
 
-        A busy store raises the driver's OperationalError before anything is written.
+        ``rows_locked``: the unit locks every row it changes itself (``lock_rows``), so
+        where the database has row locks it runs alongside other such units and waits
+        only for the rest. A busy store raises the driver's OperationalError before
+        anything is written.
         """
 
     @abstractmethod
@@ -137,6 +140,10 @@ class Backend(ABC):
     @abstractmethod
     def rebuild_people_index(self) -> None:
         """Schema step 2: every conversation's people filed anew, where the index keeps them apart."""
+
+    @abstractmethod
+    def create_state_counts(self) -> None:
+        """The triggers that keep each member's filter counts, and the counts of the states there are."""
 
     @abstractmethod
     def create_change_feed(self) -> None:

@@ -13,16 +13,16 @@ import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from peewee import Database, OperationalError
 
 from app.store import backend as backends
 from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
-from app.store.models import ALL_MODELS, Invitation, Meta, Template, Withheld, database
+from app.store.models import ALL_MODELS, CreditDue, Invitation, Meta, StateCount, Template, Withheld, database
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 APP_MARK = "parley"
 
 
@@ -103,6 +103,7 @@ def _ensure_schema(store: Store, *, create: bool = True) -> None:
             if not tables:
                 db.create_tables(ALL_MODELS)
                 store.backend.create_search_index()
+                store.backend.create_state_counts()
                 store.backend.create_change_feed()
                 Meta.create(key="app", value=APP_MARK)
                 Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
@@ -154,6 +155,28 @@ def _invitations_and_templates(store: Store) -> None:
     store.backend.create_change_feed()
 
 
+def _kept_as_written(store: Store) -> None:
+    """Schema step 8: what every write used to make a reader work out, kept as it is written.
+
+    Each member's filter counts (``app.store.counts``), counted once here. When each
+    member's credits next change by themselves, indexed, and the reminders due found
+    through an index of their own: the store does not know the plans, so each member
+    who holds credits or was ever granted some is noted as due when their plan started
+    (no later than any of their grants and expiries), and the first settle works out
+    their real time, once.
+    """
+    store.db.create_tables([CreditDue, StateCount])
+    store.backend.create_state_counts()
+    store.db.execute_sql('CREATE INDEX IF NOT EXISTS "inmail_status_billed_reminded_at_sent_at" '
+                         'ON "inmail" ("status", "billed", "reminded_at", "sent_at")')
+    store.db.execute_sql(
+        "INSERT INTO credit_due (member_id, due_at) SELECT id, plan_started_at FROM member "
+        "WHERE (id IN (SELECT member_id FROM credit_lot WHERE remaining > 0) "
+        "OR id IN (SELECT member_id FROM ledger_entry WHERE kind = 'grant')) "
+        "AND id NOT IN (SELECT member_id FROM credit_due)"
+    )
+
+
 # Each step takes the store from version N-1 to N inside one transaction.
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: lambda store: store.backend.rebuild_people_index(),
@@ -164,6 +187,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     5: lambda store: store.backend.rebuild_search_index(),
     6: _withheld_messages,
     7: _invitations_and_templates,
+    8: _kept_as_written,
 }
 
 
@@ -179,7 +203,7 @@ def migrate(store: Store, version: int) -> None:
                 Meta.update(value=str(version)).where(Meta.key == "schema_version").execute()
 
 
-def _begin_write(attempts: int):
+def _begin_write(attempts: int, rows_locked: bool = False):
     """Enter a write transaction holding the store's write lock, waiting with backoff.
 
     Nothing of the unit of work has run yet, so waiting here is the same as
@@ -189,7 +213,7 @@ def _begin_write(attempts: int):
     delay, attempt = 0.05, 1
     while True:
         try:
-            return backends.current().begin_write()
+            return backends.current().begin_write(rows_locked=rows_locked)
         except OperationalError as exc:
             if not is_busy(exc):
                 raise
@@ -200,14 +224,15 @@ def _begin_write(attempts: int):
 
 
 @contextmanager
-def write(attempts: int = 4, *, bulk: bool = False) -> Iterator[None]:
+def write(attempts: int = 4, *, bulk: bool = False, rows_locked: bool = False) -> Iterator[None]:
     """One write transaction that holds the store's write lock from the start.
 
     SQLite: ``BEGIN IMMEDIATE`` (each attempt waits up to the busy timeout).
-    PostgreSQL: a transaction-scoped advisory lock. Either way two writers
-    queue rather than fail half-way, and a busy store never reaches the user
-    as "database is locked". A ``bulk`` unit writes no change per row: it notes
-    one change for everyone as it ends.
+    PostgreSQL: a transaction-scoped advisory lock, shared among ``rows_locked``
+    units (see ``write_unit``). Either way two writers queue rather than fail
+    half-way, and a busy store never reaches the user as "database is locked".
+    A ``bulk`` unit writes no change per row: it notes one change for everyone
+    as it ends.
     """
     db = database.obj
     backend = backends.current()
@@ -216,12 +241,40 @@ def write(attempts: int = 4, *, bulk: bool = False) -> Iterator[None]:
             yield
         return
     with ExitStack() as stack:
-        stack.push(_begin_write(attempts))  # entered already: only its exit is left to run
+        stack.push(_begin_write(attempts, rows_locked))  # entered already: only its exit is left to run
         if bulk:
             backend.pause_feed()
         yield
         if bulk:
             backend.resume_feed()
+
+
+Result = TypeVar("Result")
+
+
+def write_unit(body: Callable[[], Result], attempts: int = 6) -> Result:
+    """Run ``body`` as one write transaction that locks every row it changes, in a fixed order
+    (``Backend.lock_rows``, members by id first): on PostgreSQL such units run side by side.
+
+    Where the database breaks one off to end a deadlock or a serialization failure, the
+    whole unit runs again from the start, after a short random wait; inside another
+    transaction it is part of that one, and the outermost unit decides.
+    """
+    if database.obj.transaction_depth() > 0:
+        with write():
+            return body()
+    delay, attempt = 0.01, 1
+    while True:
+        try:
+            with write(rows_locked=True):
+                return body()
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if attempt >= attempts:
+                raise StoreError(BUSY) from exc
+        time.sleep(delay + random.random() * delay)
+        delay, attempt = min(delay * 2, 0.5), attempt + 1
 
 
 def retrying(fn: Callable[[], object], attempts: int = 10):

@@ -217,6 +217,28 @@ class ConversationState(BaseModel):
         )
 
 
+class StateCount(BaseModel):
+    """How many of a member's conversations share one combination of what the filters read.
+
+    Kept by the store's triggers as conversation states are written (``app.store.counts``),
+    in the same transaction, so every filter's count is a sum over a few rows of the
+    member's own, whatever the size of their inbox.
+    """
+
+    member = ForeignKeyField(Member, backref="+", on_delete="CASCADE", index=False)
+    member_id: int
+    box = SmallIntegerField()
+    folder = CharField(max_length=8)
+    has_unread = BooleanField()
+    connected = BooleanField()
+    inmail = BooleanField()
+    starred = BooleanField()
+    n = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("member", "box", "folder", "has_unread", "connected", "inmail", "starred")
+
+
 class Message(BaseModel):
     # Both keys lead a composite index below, which serves their lookups too.
     conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE", index=False)
@@ -278,6 +300,8 @@ class InMail(BaseModel):
         table_name = "inmail"
         indexes = (
             (("status", "sent_at"), False),
+            # The reminders due: pending, billed, not yet reminded, oldest first.
+            (("status", "billed", "reminded_at", "sent_at"), False),
             (("sender", "recipient", "status"), False),
             (("recipient", "status"), False),
         )
@@ -296,6 +320,19 @@ class CreditLot(BaseModel):
 
     class Meta:
         indexes = ((("member", "remaining", "expires_at"), False),)
+
+
+class CreditDue(BaseModel):
+    """When a member's credits next change by themselves (a monthly grant or a lot expiring).
+
+    No row: nothing will. Settling finds the members due through the index on
+    ``due_at`` and writes each one's next time as it settles them; a time earlier
+    than the real one only costs a settle that finds nothing, never a missed effect.
+    """
+
+    member = ForeignKeyField(Member, primary_key=True, backref="+", on_delete="CASCADE")
+    member_id: int
+    due_at = DateTimeField(index=True)
 
 
 LEDGER_KINDS = ("grant", "spend", "refund", "expire", "forfeit", "cap-trim")
@@ -386,10 +423,12 @@ ALL_MODELS = [
     Template,
     Conversation,
     ConversationState,
+    StateCount,
     Message,
     Attachment,
     InMail,
     CreditLot,
+    CreditDue,
     LedgerEntry,
     Report,
     Withheld,

@@ -52,6 +52,41 @@ def send_messages(target: str, now: str, sender_id: int, handles: list[str], cou
     results.put((count, started, finished))
 
 
+def send_held_open(target: str, now: str, sender_id: int, work: list[tuple[str, bool]], hold: float,
+                   barrier, results) -> None:
+    """Send each (handle, InMail?) of ``work``, holding each unit open ``hold`` seconds once its
+    rows are locked; report the (start, end) of every such hold, on the machine's clock."""
+    store = join_store(target, now)
+    held: list[tuple[float, float]] = []
+    lock_members = credits.lock_members
+
+    def locked_and_held(member_ids) -> None:
+        lock_members(member_ids)
+        started = time.time()
+        time.sleep(hold)
+        held.append((started, time.time()))
+
+    credits.lock_members = locked_and_held
+    barrier.wait()
+    for n, (handle, inmail) in enumerate(work):
+        if inmail:
+            messaging.send(sender_id, [handle], f"Γεια σας {handle}, μια ερώτηση;", subject="Ρόλος")
+        else:
+            messaging.send(sender_id, [handle], f"Обновление {n} 🙂")
+    store.close()
+    results.put(held)
+
+
+def send_back_and_forth(target: str, now: str, sender_id: int, handle: str, count: int, barrier, results) -> None:
+    """Send ``count`` messages to ``handle``, who is sending to this sender at the same time."""
+    store = join_store(target, now)
+    barrier.wait()
+    for n in range(count):
+        messaging.send(sender_id, [handle], f"Réponse {n} de {sender_id}")
+    store.close()
+    results.put(count)
+
+
 def answer_inmails(target: str, now: str, answers: list[tuple[int, int]], how: str, barrier, results) -> None:
     """Answer each (recipient id, conversation id) ``how``: reply, accept or decline."""
     store = join_store(target, now)

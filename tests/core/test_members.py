@@ -35,6 +35,7 @@ def test_a_member_is_added_with_their_plan_and_settings(store):
         "focused-inbox": True,
         "read-receipts": True,
         "notifications": True,
+        "desktop-notifications": False,
         "open-profile": False,
     }
     assert members.list_members() == [maya]

@@ -162,7 +162,7 @@ def test_an_index_built_the_old_way_answers_the_new_way_once_opened(store, backe
         else:
             database.obj.execute_sql("UPDATE message_search SET doc = to_tsvector('simple', m.subject || ' ' || "
                                      "m.body) FROM message AS m WHERE m.id = message_id")
-        # Schema step 5 made the index again with today's words.
+        # Schema 4: the last before the index was made with these words.
         Meta.update(value="4").where(Meta.key == "schema_version").execute()
     assert found(me, "北京") == set()
     store.close()

@@ -1,4 +1,4 @@
-"""The PostgreSQL backend: an advisory write lock per store, row locks, tsvector search."""
+"""The PostgreSQL backend: an advisory write lock per store, shared by units that lock rows, tsvector search."""
 
 from __future__ import annotations
 
@@ -6,24 +6,27 @@ from contextlib import nullcontext
 from typing import Callable, Iterable, Sequence
 
 from app.store import backend
-from app.store.postgres import bulk, feed, search
+from app.store.postgres import bulk, counts, feed, search
 
-# PostgreSQL's counterpart of BEGIN IMMEDIATE: one advisory lock per store (schema),
-# held until the transaction ends, so writers queue exactly as they do on SQLite,
-# and wait for it no longer than SQLite's busy timeout before trying again.
-WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('parley:' || current_schema()))"
+# One advisory lock per store (schema), held until the transaction ends. Units that lock
+# the rows they change (sends, replies, settling) hold it shared, so they run side by side
+# and meet only on the rows they share; every other unit holds it alone, so it queues as
+# on SQLite. Either waits no longer than SQLite's busy timeout before trying again.
+STORE_KEY = "hashtext('parley:' || current_schema())"
+WRITE_LOCK = f"SELECT pg_advisory_xact_lock({STORE_KEY})"
+SHARED_WRITE_LOCK = f"SELECT pg_advisory_xact_lock_shared({STORE_KEY})"
 LOCK_WAIT = "SET LOCAL lock_timeout = '15s'"
 
 
 class PostgresBackend(backend.Backend):
     # --- writing
 
-    def begin_write(self):
+    def begin_write(self, *, rows_locked: bool = False):
         txn = self.db.atomic()
         txn.__enter__()
         try:
             self.db.execute_sql(LOCK_WAIT)
-            self.db.execute_sql(WRITE_LOCK)
+            self.db.execute_sql(SHARED_WRITE_LOCK if rows_locked else WRITE_LOCK)
         except BaseException as exc:
             txn.__exit__(type(exc), exc, exc.__traceback__)  # rolls back
             raise
@@ -42,6 +45,9 @@ class PostgresBackend(backend.Backend):
 
     def rebuild_people_index(self) -> None:
         return None  # people have always been filed with each message here
+
+    def create_state_counts(self) -> None:
+        counts.create(self.db)
 
     def create_change_feed(self) -> None:
         feed.create_change_feed(self.db)

@@ -76,6 +76,13 @@ class TeamDatabase(PostgresqlDatabase):
             self.connect()
             return run(*args)
 
+    def _initialize_connection(self, conn) -> None:
+        # The driver prepares a statement run a few times, and PostgreSQL may then plan it once
+        # for any values: a page of one member's conversations planned for every member is a
+        # scan. Each run is planned for its own values (a fraction of a millisecond) instead.
+        with conn.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+
     def execute_sql(self, sql, params=None):
         if self.in_transaction() or sql.lstrip()[:6].upper() != "SELECT":
             return super().execute_sql(sql, params)

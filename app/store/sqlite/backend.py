@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Callable, Iterable, Sequence
 
-from app.store import backend
-from app.store.sqlite import feed, search
+from peewee import OperationalError
 
+from app.store import backend
+from app.store.errors import is_busy
+from app.store.sqlite import counts, feed, search
+
+
+ASK_AGAIN_SECONDS = 0.001
 
 
 def _bulk():
@@ -19,10 +26,29 @@ def _bulk():
 class SqliteBackend(backend.Backend):
     # --- writing: the write lock is the whole store's, so no row needs one of its own
 
-    def begin_write(self):
-        txn = self.db.atomic("IMMEDIATE")
-        txn.__enter__()
-        return txn
+    def begin_write(self, *, rows_locked: bool = False):
+        """One writer at a time, whatever the unit locks: its lock is held from BEGIN to COMMIT.
+
+        SQLite's own wait for a busy store sleeps longer each time (up to 100 ms a try), so
+        among several writers most of the wait would be spent asleep after the lock was
+        free: here the store is asked again every millisecond or two, for as long as the
+        connection's busy timeout.
+        """
+        timeout_ms = self.db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+        deadline = time.monotonic() + timeout_ms / 1000
+        self.db.execute_sql("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                txn = self.db.atomic("IMMEDIATE")
+                try:
+                    txn.__enter__()
+                    return txn
+                except OperationalError as exc:
+                    if not is_busy(exc) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(ASK_AGAIN_SECONDS * (1 + random.random()))
+        finally:
+            self.db.execute_sql(f"PRAGMA busy_timeout = {int(timeout_ms)}")
 
     def lock_rows(self, model, ids: Sequence[int]) -> None:
         return None
@@ -37,6 +63,9 @@ class SqliteBackend(backend.Backend):
 
     def rebuild_people_index(self) -> None:
         search.add_people_index()
+
+    def create_state_counts(self) -> None:
+        counts.create(self.db.execute_sql)
 
     def create_change_feed(self) -> None:
         feed.create_change_feed(self.db.execute_sql)
