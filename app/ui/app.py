@@ -307,15 +307,16 @@ class ParleyApp(RunsWork, App):
     def undo_last(self, then: Callable[[], None]) -> None:
         """Undo the newest step, then call `then` (also when there is nothing to undo)."""
         token = self.undo_history.take()
+        # `then` may redraw the screen's status line: the notice comes after it.
         if token is None:
-            self.notify("Nothing to undo.")
             then()
+            self.notify("Nothing to undo.")
             return
         mailbox = self.acting
 
         def undone(_) -> None:
-            self.notify(undone_sentence(token.action, len(token.previous)))
             then()
+            self.notify(undone_sentence(token.action, len(token.previous)))
 
         def failed(sentence: str) -> None:
             self.show_failure(sentence)

@@ -372,3 +372,20 @@ def test_teammates_starting_at_once_create_the_store_once(empty_target, clock):
     store = open_store(empty_target)
     assert [meta.key for meta in Meta.select().order_by(Meta.key)] == ["app", "schema_version"]
     store.close()
+
+
+def test_opening_a_store_this_process_has_open_again_leaves_its_file_alone(tmp_path, monkeypatch, clock):
+    """Closing any descriptor of a file drops this process's locks on it, SQLite's too: a
+    store already open here is not opened by hand again to check what it is."""
+    from app.store.sqlite import connect
+
+    path = tmp_path / "twice.db"
+    first = open_store(str(path))
+    members.add_member("maya", "Maya Chen")
+    checked = []
+    monkeypatch.setattr(connect, "_check_existing", lambda *args: checked.append(args))
+    second = open_store(str(path))
+    assert checked == []
+    assert [m.handle for m in members.list_members()] == ["maya"]
+    second.close()
+    first.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import contextlib
 
 from app.core import inbox, messaging
@@ -34,8 +36,8 @@ async def test_leaving_a_thread_keeps_the_reply_as_a_draft(world, drive):
         assert isinstance(pilot.app.screen, InboxScreen)
         [draft] = messaging.drafts(me)
         assert (draft.body, draft.conversation_id) == ("Ναι, Πέμπτη", world["conversations"]["carol"])
-        assert any("kept as a draft" in n.message for n in pilot.app._notifications)
-        assert "0 Drafts 1" in bar(pilot.app)
+        assert any("kept as a draft" in notice for notice in drive.notices(pilot.app))
+        assert re.search(r"0 Dra\w* 1", bar(pilot.app))
         await drive.press(pilot, "enter")  # the same conversation again: the reply is back
         assert isinstance(pilot.app.screen, ThreadScreen)
         assert thread.query_one("#reply", ReplyBox).text == "Ναι, Πέμπτη"
@@ -47,7 +49,7 @@ async def test_draft_reopens_where_it_was_written(world, drive):
     messaging.save_draft(me, [], "", "Dave, one more thing…", conversation_id=world["conversations"]["dave"])
     async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
         await drive.settle(pilot)
-        assert "0 Drafts 2" in bar(pilot.app)
+        assert re.search(r"0 Dra\w* 2", bar(pilot.app))
         await drive.press(pilot, "0")
         assert sorted(drive.titles(pilot.app)) == ["Bob Stone", "Dave Kim"]
         await drive.highlight(pilot, "Bob Stone")

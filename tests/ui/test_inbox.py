@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.core import inbox, members, messaging, moderation
 from app.core.views import FILTER_LABELS, FILTERS
 from app.ui.screens.inbox import InboxScreen
@@ -23,7 +25,8 @@ async def test_the_inbox_lists_conversations_with_counts_and_credits(world, driv
         assert isinstance(pilot.app.screen, InboxScreen)
         assert set(drive.titles(pilot.app)) == {"Bob Stone", "Carol Diaz", "Dave Kim", "Jane Smith", "Sam Spammer"}
         bar = pilot.app.screen.query_one(FilterBar).render().plain
-        assert "1 All 5" in bar and "6 InMail 2" in bar
+        # Labels give up letters to fit (Drafts comes last, key 0); the keys and counts stay.
+        assert "1 All 5" in bar and re.search(r"6 InM\w* 2", bar) and re.search(r"0 Dra\w* 0", bar)
         status = pilot.app.screen.query_one(StatusLine).render().plain
         assert "Maya Chen (@me)" in status and "Premium Business" in status and "InMail credit" in status
         jane = conversation_list(pilot.app).row_text(drive.titles(pilot.app).index("Jane Smith"))

@@ -125,11 +125,7 @@ def test_large_counts_read_short():
     assert [short_count(n) for n in (7, 999, 1200, 12_345, 1_250_000)] == ["7", "999", "1.2k", "12k", "1.2M"]
 
 
-def test_a_filter_after_the_ninth_follows_where_there_is_room(monkeypatch):
-    from app.ui.widgets import filter_bar
-
-    monkeypatch.setattr(filter_bar, "FILTERS", (*filter_bar.FILTERS, "drafts"))
-    monkeypatch.setitem(filter_bar.FILTER_LABELS, "drafts", "Drafts")
+def test_a_filter_after_the_ninth_follows_where_there_is_room():
     counts = {"all": 56, "focused": 40, "other": 16, "unread": 16, "connections": 30, "inmail": 12,
               "starred": 3, "archived": 5, "spam": 2, "drafts": 4}
     bar = FilterBar()

@@ -124,7 +124,7 @@ async def test_a_on_a_message_without_an_attachment_offers_no_other(world, drive
         await drive.press(pilot, "enter", "a")
         thread = pilot.app.screen
         assert not thread.has_class("-saving")
-        assert any(n.message == "This message has no attachment." for n in pilot.app._notifications)
+        assert "This message has no attachment." in drive.notices(pilot.app)
         await drive.press(pilot, "k", "a")
         assert thread.has_class("-saving")
         assert thread.query_one("#save-path").value.endswith("q1.csv")

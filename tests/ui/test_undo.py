@@ -72,7 +72,7 @@ async def test_a_burst_of_archive_keys_records_one_undo_step_each(world, drive):
         await drive.press(pilot, "z")
         assert flags(me) == before
         await drive.press(pilot, "z")
-        assert any(n.message == "Nothing to undo." for n in pilot.app._notifications)
+        assert "Nothing to undo." in drive.notices(pilot.app)
 
 
 async def test_a_burst_of_undo_keys_takes_back_each_step_once(world, drive):

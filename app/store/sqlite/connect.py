@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import weakref
 from pathlib import Path
 
 from peewee import OperationalError, SqliteDatabase
@@ -27,9 +28,12 @@ def connect_sqlite(path: Path, *, create: bool, mark: str) -> SqliteDatabase:
         raise StoreError(f"{path} is a folder, not a Parley store.")
     if os.path.lexists(path) and not is_regular_file(path.resolve()):
         raise StoreError(f"{path} is not a Parley store: it is not a regular file.")
-    exists = path.exists() and path.stat().st_size > 0
+    # A store this process has open may still hold all it has in its -wal file.
+    open_here = _open_here(path)
+    exists = path.exists() and (path.stat().st_size > 0 or open_here)
     if exists:
-        _check_existing(path, mark)
+        if not open_here:
+            _check_existing(path, mark)
     elif not create:
         raise no_store(str(path))
     else:
@@ -63,7 +67,18 @@ def connect_sqlite(path: Path, *, create: bool, mark: str) -> SqliteDatabase:
     # Whatever modes the files had before (an empty file made by `touch` is 0644).
     for file in store_files(str(path)):
         make_private(file)
+    _OPEN_HERE.setdefault(os.path.realpath(path), weakref.WeakSet()).add(db)
     return db
+
+
+# The stores this process has opened, by their real path. Closing any descriptor of a file
+# drops every POSIX lock this process holds on it, SQLite's own included, so a store already
+# open here is not opened again by hand to check it: it was checked when first opened.
+_OPEN_HERE: dict[str, weakref.WeakSet[SqliteDatabase]] = {}
+
+
+def _open_here(path: Path) -> bool:
+    return bool(_OPEN_HERE.get(os.path.realpath(path)))
 
 
 def _check_existing(path: Path, mark: str) -> None:
