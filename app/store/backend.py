@@ -111,6 +111,9 @@ class Backend(ABC):
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def release(self) -> None:
+        """The store is closed: what the backend keeps for an open store goes."""
+
     # --- writing -------------------------------------------------------------------
 
     @abstractmethod

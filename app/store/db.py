@@ -23,6 +23,7 @@ from app.store.models import ALL_MODELS, CreditDue, Invitation, Meta, StateCount
 from app.store.target import is_postgres_url, resolve_target
 
 SCHEMA_VERSION = 8
+Result = TypeVar("Result")
 APP_MARK = "parley"
 
 
@@ -31,10 +32,14 @@ class Store:
     target: str
     db: Database
     backend: backends.Backend
+    released: bool = False
 
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+        if not self.released:
+            self.released = True
+            self.backend.release()
 
 
 def _open_backend(target: str, *, create: bool) -> backends.Backend:
@@ -210,17 +215,27 @@ def _begin_write(attempts: int, rows_locked: bool = False):
     retrying the whole unit; once the write lock is held no other writer can
     make the body fail half-way.
     """
-    delay, attempt = 0.05, 1
-    while True:
+    return _while_busy(lambda: backends.current().begin_write(rows_locked=rows_locked), attempts,
+                       first_wait=0.05, longest_wait=1.0)
+
+
+def _while_busy(attempt: Callable[[], Result], attempts: int, *, first_wait: float,
+                longest_wait: float) -> Result:
+    """``attempt()``, tried again while the store is busy, each wait twice the last (with some
+    randomness, so that writers waiting together do not try again together); after
+    ``attempts`` tries the store is said to be busy."""
+    wait = first_wait
+    for tried in range(1, attempts + 1):
         try:
-            return backends.current().begin_write(rows_locked=rows_locked)
+            return attempt()
         except OperationalError as exc:
             if not is_busy(exc):
                 raise
-            if attempt >= attempts:
+            if tried >= attempts:
                 raise StoreError(BUSY) from exc
-        time.sleep(delay + random.random() * delay)
-        delay, attempt = min(delay * 2, 1.0), attempt + 1
+        time.sleep(wait + random.random() * wait)
+        wait = min(wait * 2, longest_wait)
+    raise StoreError(BUSY)
 
 
 @contextmanager
@@ -249,9 +264,6 @@ def write(attempts: int = 4, *, bulk: bool = False, rows_locked: bool = False) -
             backend.resume_feed()
 
 
-Result = TypeVar("Result")
-
-
 def write_unit(body: Callable[[], Result], attempts: int = 6) -> Result:
     """Run ``body`` as one write transaction that locks every row it changes, in a fixed order
     (``Backend.lock_rows``, members by id first): on PostgreSQL such units run side by side.
@@ -263,32 +275,17 @@ def write_unit(body: Callable[[], Result], attempts: int = 6) -> Result:
     if database.obj.transaction_depth() > 0:
         with write():
             return body()
-    delay, attempt = 0.01, 1
-    while True:
-        try:
-            with write(rows_locked=True):
-                return body()
-        except OperationalError as exc:
-            if not is_busy(exc):
-                raise
-            if attempt >= attempts:
-                raise StoreError(BUSY) from exc
-        time.sleep(delay + random.random() * delay)
-        delay, attempt = min(delay * 2, 0.5), attempt + 1
+
+    def unit() -> Result:
+        with write(rows_locked=True):
+            return body()
+
+    return _while_busy(unit, attempts, first_wait=0.01, longest_wait=0.5)
 
 
-def retrying(fn: Callable[[], object], attempts: int = 10):
+def retrying(fn: Callable[[], Result], attempts: int = 10) -> Result:
     """Run ``fn`` (a whole write transaction) again with backoff while the store is busy."""
-    delay = 0.02
-    for attempt in range(attempts):
-        try:
-            return fn()
-        except OperationalError as exc:
-            if not is_busy(exc) or attempt == attempts - 1:
-                raise StoreError(BUSY) from exc
-            time.sleep(delay + random.random() * delay)
-            delay = min(delay * 2, 1.0)
-    return None
+    return _while_busy(fn, attempts, first_wait=0.02, longest_wait=1.0)
 
 
 def data_version() -> int:

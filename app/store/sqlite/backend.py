@@ -24,6 +24,11 @@ def _bulk():
 
 
 class SqliteBackend(backend.Backend):
+    def release(self) -> None:
+        from app.store.sqlite.connect import closed_here
+
+        closed_here(self.db.database)
+
     # --- writing: the write lock is the whole store's, so no row needs one of its own
 
     def begin_write(self, *, rows_locked: bool = False):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-import weakref
+from collections import Counter
 from pathlib import Path
 
 from peewee import OperationalError, SqliteDatabase
@@ -67,18 +67,28 @@ def connect_sqlite(path: Path, *, create: bool, mark: str) -> SqliteDatabase:
     # Whatever modes the files had before (an empty file made by `touch` is 0644).
     for file in store_files(str(path)):
         make_private(file)
-    _OPEN_HERE.setdefault(os.path.realpath(path), weakref.WeakSet()).add(db)
+    _OPEN_HERE[os.path.realpath(path)] += 1
     return db
 
 
-# The stores this process has opened, by their real path. Closing any descriptor of a file
-# drops every POSIX lock this process holds on it, SQLite's own included, so a store already
-# open here is not opened again by hand to check it: it was checked when first opened.
-_OPEN_HERE: dict[str, weakref.WeakSet[SqliteDatabase]] = {}
+# How many times this process has each store open, by its real path. Closing any descriptor
+# of a file drops every POSIX lock this process holds on it, SQLite's own included, so a
+# store already open here is not opened again by hand to check it: it was checked when
+# first opened.
+_OPEN_HERE: Counter[str] = Counter()
 
 
 def _open_here(path: Path) -> bool:
-    return bool(_OPEN_HERE.get(os.path.realpath(path)))
+    return _OPEN_HERE[os.path.realpath(path)] > 0
+
+
+def closed_here(path: str) -> None:
+    """A store opened by ``connect_sqlite`` was closed."""
+    key = os.path.realpath(path)
+    if _OPEN_HERE[key] > 1:
+        _OPEN_HERE[key] -= 1
+    else:
+        _OPEN_HERE.pop(key, None)
 
 
 def _check_existing(path: Path, mark: str) -> None:
