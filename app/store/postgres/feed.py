@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.store import changes
 from app.store.backend import ChangeFeed
+from app.store.postgres.listen import close_quietly, listening
 
 if TYPE_CHECKING:
     import psycopg
@@ -93,16 +94,7 @@ class PostgresFeed(ChangeFeed):
         except ImportError:  # psycopg2 only: no listener, the table is read every poll
             return
         try:
-            params = {**self._db.connect_params, "application_name": LISTENER_NAME}
-            conn = psycopg.connect(dbname=self._db.database, autocommit=True, **params)
-            row = conn.execute("SELECT current_schema()").fetchone()
-            assert row is not None  # a SELECT without FROM returns one row
-            self._schema = row[0]
-            # psycopg hands every notification it reads to this handler, whether it
-            # arrived while the connection was idle or running a query.
-            conn.add_notify_handler(self._heard)
-            conn.execute(f"LISTEN {CHANGE_CHANNEL}")
-            self._conn = conn
+            self._conn, self._schema = listening(self._db, LISTENER_NAME, CHANGE_CHANNEL, self._heard)
         except psycopg.Error:
             self._conn = None
 
@@ -134,11 +126,7 @@ class PostgresFeed(ChangeFeed):
         return list(self._db.execute_sql(sql, params).fetchall())
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:
-                pass
+        close_quietly(self._conn)
         self._conn = None
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from app.store.backend import Signals
+from app.store.postgres.listen import close_quietly, listening
 
 SIGNAL_CHANNEL = "parley_signal"
 # A signal not heard again for this long is dropped (its sender is gone or stopped).
@@ -34,15 +35,7 @@ class NotifySignals(Signals):
 
     def _connect(self) -> None:
         try:
-            import psycopg
-
-            params = {**self._db.connect_params, "application_name": LISTENER_NAME}
-            conn = psycopg.connect(dbname=self._db.database, autocommit=True, **params)
-            row = conn.execute("SELECT current_schema()").fetchone()
-            self._schema = row[0] if row else ""
-            conn.add_notify_handler(self._note)
-            conn.execute(f"LISTEN {SIGNAL_CHANNEL}")
-            self._conn = conn
+            self._conn, self._schema = listening(self._db, LISTENER_NAME, SIGNAL_CHANNEL, self._note)
         except Exception:  # no listener: signals are neither sent nor heard, and nothing breaks
             self._conn = None
 
@@ -94,9 +87,5 @@ class NotifySignals(Signals):
             self._drop()
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:
-                pass
+        close_quietly(self._conn)
         self._conn = None
