@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from peewee import JOIN, SQL, Expression, Tuple, fn
+from peewee import JOIN, SQL, Tuple, fn
 
 from app.core import search as search_language
 from app.core.delivery import RECALLED_TEXT, shown_preview, title_without
@@ -48,8 +48,8 @@ from app.store.models import (
     MemberSettings,
     Message,
     StateCount,
-    Withheld,
     database,
+    delivered_to,
     tuples,
 )
 
@@ -655,13 +655,6 @@ def thread(member_id: int, conversation_id) -> ThreadView:
         can_quick_reply=bool(inmail and inmail.status == "pending" and inmail.recipient_id == member_id),
         link_warning=link_warning(state),
         message_count=conversation.message_count,
-    )
-
-
-def delivered_to(member) -> Expression:
-    """The message reached this member: no block between them held it back (``Withheld``)."""
-    return ~fn.EXISTS(
-        Withheld.select(SQL("1")).where((Withheld.member == member) & (Withheld.message == Message.id))
     )
 
 

@@ -12,16 +12,12 @@ from datetime import datetime
 from app.core import clock
 from app.core.directory import member_by_handle, member_by_id
 from app.core.errors import BadInput, NotFound, Refused
-from app.core.members import connect_ids, is_blocked_either, is_connected
-from app.core.views import InvitationView
+from app.core.members import answer_waiting, connect_ids, is_blocked_either, is_connected
+from app.core.views import POSSIBLE, RECEIVED, SENT, InvitationView
 from app.store.db import write
-from app.store.models import Invitation, Member
+from app.store.models import INVITATION_IGNORED, INVITATION_PENDING, INVITATION_WITHDRAWN, Invitation, Member
 
 NOTE_MAX = 300
-PENDING = "pending"
-
-RECEIVED = "received"
-SENT = "sent"
 
 
 def invite(member_id: int, handle: str, note: str = "", now: datetime | None = None) -> InvitationView:
@@ -60,9 +56,8 @@ def accept(member_id: int, handle: str, now: datetime | None = None) -> Invitati
     sender = member_by_handle(handle)
     with write():
         invitation = _received(member_id, sender)
-        _answer(invitation, "accepted", at)
-        connect_ids(sender.id, member_id, at)
-    return _view(invitation, sender, RECEIVED)
+        connect_ids(sender.id, member_id, at)  # which answers the invitation: accepted
+    return _view(Invitation.get_by_id(invitation.id), sender, RECEIVED)
 
 
 def ignore(member_id: int, handle: str, now: datetime | None = None) -> InvitationView:
@@ -71,8 +66,8 @@ def ignore(member_id: int, handle: str, now: datetime | None = None) -> Invitati
     sender = member_by_handle(handle)
     with write():
         invitation = _received(member_id, sender)
-        _answer(invitation, "ignored", at)
-    return _view(invitation, sender, RECEIVED)
+        answer_waiting(sender.id, member_id, INVITATION_IGNORED, at)
+    return _view(Invitation.get_by_id(invitation.id), sender, RECEIVED)
 
 
 def withdraw(member_id: int, handle: str, now: datetime | None = None) -> InvitationView:
@@ -83,8 +78,8 @@ def withdraw(member_id: int, handle: str, now: datetime | None = None) -> Invita
         invitation = _pending(member_id, recipient.id)
         if invitation is None:
             raise NotFound(f"You have no pending invitation to {recipient.name}.")
-        _answer(invitation, "withdrawn", at)
-    return _view(invitation, recipient, SENT)
+        answer_waiting(member_id, recipient.id, INVITATION_WITHDRAWN, at)
+    return _view(Invitation.get_by_id(invitation.id), recipient, SENT)
 
 
 def pending(member_id: int, *, sent: bool = False) -> list[InvitationView]:
@@ -93,7 +88,7 @@ def pending(member_id: int, *, sent: bool = False) -> list[InvitationView]:
     rows = (
         Invitation.select(Invitation, Member)
         .join(Member, on=(theirs == Member.id), attr="other")
-        .where((mine == member_id) & (Invitation.status == PENDING))
+        .where((mine == member_id) & (Invitation.status == INVITATION_PENDING))
         .order_by(Invitation.sent_at.desc(), Invitation.id.desc())
     )
     direction = SENT if sent else RECEIVED
@@ -102,7 +97,8 @@ def pending(member_id: int, *, sent: bool = False) -> list[InvitationView]:
 
 def pending_count(member_id: int) -> int:
     """How many invitations wait for this member's answer (the status line's figure)."""
-    return Invitation.select().where((Invitation.recipient == member_id) & (Invitation.status == PENDING)).count()
+    waiting = (Invitation.recipient == member_id) & (Invitation.status == INVITATION_PENDING)
+    return Invitation.select().where(waiting).count()
 
 
 def pending_between(member_id: int, other_id: int) -> str | None:
@@ -113,9 +109,6 @@ def pending_between(member_id: int, other_id: int) -> str | None:
     if _pending(other_id, member_id) is not None:
         return RECEIVED
     return None
-
-
-POSSIBLE = "possible"
 
 
 def invitation_state(member_id: int, other_id: int) -> str | None:
@@ -133,7 +126,8 @@ def invitation_state(member_id: int, other_id: int) -> str | None:
 
 def _pending(sender_id: int, recipient_id: int) -> Invitation | None:
     return Invitation.get_or_none(
-        (Invitation.sender == sender_id) & (Invitation.recipient == recipient_id) & (Invitation.status == PENDING)
+        (Invitation.sender == sender_id) & (Invitation.recipient == recipient_id)
+        & (Invitation.status == INVITATION_PENDING)
     )
 
 
@@ -142,11 +136,6 @@ def _received(member_id: int, sender: Member) -> Invitation:
     if invitation is None:
         raise NotFound(f"{sender.name} has no pending invitation to you.")
     return invitation
-
-
-def _answer(invitation: Invitation, status: str, at: datetime) -> None:
-    Invitation.update(status=status, answered_at=at).where(Invitation.id == invitation.id).execute()
-    invitation.status, invitation.answered_at = status, at
 
 
 def _view(invitation: Invitation, other: Member, direction: str) -> InvitationView:

@@ -13,7 +13,19 @@ from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS
 from app.core.views import BlockedMember, MemberView, ProfileFacts
 from app.store.db import write
-from app.store.models import Block, Connection, ConversationState, Invitation, Member, MemberSettings, tuples
+from app.store.models import (
+    INVITATION_ACCEPTED,
+    INVITATION_IGNORED,
+    INVITATION_PENDING,
+    INVITATION_WITHDRAWN,
+    Block,
+    Connection,
+    ConversationState,
+    Invitation,
+    Member,
+    MemberSettings,
+    tuples,
+)
 
 HANDLE_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MEMBER_KINDS = ("person", "company", "anonymous")
@@ -148,11 +160,8 @@ def connect_ids(a_id: int, b_id: int, at: datetime) -> None:
     if is_connected(a_id, b_id):
         return
     # However they came to be connected, an invitation still waiting between them is answered.
-    Invitation.update(status="accepted", answered_at=at).where(
-        (Invitation.status == "pending")
-        & (((Invitation.sender == a_id) & (Invitation.recipient == b_id))
-           | ((Invitation.sender == b_id) & (Invitation.recipient == a_id)))
-    ).execute()
+    answer_waiting(a_id, b_id, INVITATION_ACCEPTED, at)
+    answer_waiting(b_id, a_id, INVITATION_ACCEPTED, at)
     Connection.insert_many(
         [
             {"member": a_id, "other": b_id, "connected_at": at},
@@ -162,6 +171,14 @@ def connect_ids(a_id: int, b_id: int, at: datetime) -> None:
     ConversationState.update(connected=True).where(
         ((ConversationState.member == a_id) & (ConversationState.peer == b_id))
         | ((ConversationState.member == b_id) & (ConversationState.peer == a_id))
+    ).execute()
+
+
+def answer_waiting(sender_id: int, recipient_id: int, status: str, at: datetime) -> None:
+    """The invitation ``sender_id`` has waiting with ``recipient_id``, if any, answered so."""
+    Invitation.update(status=status, answered_at=at).where(
+        (Invitation.sender == sender_id) & (Invitation.recipient == recipient_id)
+        & (Invitation.status == INVITATION_PENDING)
     ).execute()
 
 
@@ -210,10 +227,8 @@ def block(member_id: int, handle: str) -> None:
             Block.create(blocker=member_id, blocked=other.id, at=at)
         # A block ends what was waiting between them: the blocker's invitation is taken back,
         # the other's is ignored.
-        for sender, recipient, status in ((member_id, other.id, "withdrawn"), (other.id, member_id, "ignored")):
-            Invitation.update(status=status, answered_at=at).where(
-                (Invitation.sender == sender) & (Invitation.recipient == recipient) & (Invitation.status == "pending")
-            ).execute()
+        answer_waiting(member_id, other.id, INVITATION_WITHDRAWN, at)
+        answer_waiting(other.id, member_id, INVITATION_IGNORED, at)
 
 
 def unblock(member_id: int, handle: str) -> None:

@@ -35,6 +35,7 @@ from app.store.models import (
     MemberSettings,
     Message,
     Withheld,
+    delivered_to,
     tuples,
 )
 from app.store.search import index_message, people_text, refresh_people
@@ -592,8 +593,8 @@ def _can_see(member_id: int, message: Message) -> bool:
     in_conversation = ConversationState.select().where(
         (ConversationState.conversation == message.conversation_id) & (ConversationState.member == member_id)
     )
-    held_back = Withheld.select().where((Withheld.member == member_id) & (Withheld.message == message.id))
-    return in_conversation.exists() and not held_back.exists()
+    reached = Message.select().where((Message.id == message.id) & delivered_to(member_id))
+    return in_conversation.exists() and reached.exists()
 
 
 def recall(member_id: int, message_id: int, now: datetime | None = None) -> None:

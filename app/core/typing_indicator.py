@@ -55,14 +55,18 @@ class Typing:
             other = Member.get_or_none(Member.id == self.other_id)
             self._other_name = other.name if other else None
 
+    def due(self) -> bool:
+        """Whether a key now would send a signal (none went out moments ago): no I/O, so the
+        screen asks before handing the key to a worker."""
+        if self.other_id is None:
+            return False
+        return self._last_signal is None or time.monotonic() - self._last_signal >= SIGNAL_EVERY
+
     def key(self) -> None:
         """A key in the reply box: signal now, unless a signal went out moments ago."""
-        if self.other_id is None:
+        if not self.due():
             return
-        now = time.monotonic()
-        if self._last_signal is not None and now - self._last_signal < SIGNAL_EVERY:
-            return
-        self._last_signal = now
+        self._last_signal = time.monotonic()
         self._signals.send(TYPING, self.conversation_id, self.member_id)
 
     def stopped(self) -> None:

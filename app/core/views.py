@@ -54,6 +54,10 @@ class MemberView:
     kind: str = "person"
 
 
+# Which way an invitation goes, as one member sees it; POSSIBLE: none waits, one may be sent.
+RECEIVED, SENT, POSSIBLE = "received", "sent", "possible"
+
+
 @dataclass(frozen=True)
 class InvitationView:
     """A connection request as one side sees it: ``handle`` and ``name`` are the other member's."""

@@ -18,9 +18,8 @@ from peewee import fn
 from app.core import clock, invitations
 from app.core.credits import credits_view
 from app.core.delivery import one_line
-from app.core.inbox import delivered_to
 from app.store.live import ChangeWatcher
-from app.store.models import BOX_DELETED, ConversationState, Member, Message, tuples
+from app.store.models import BOX_DELETED, ConversationState, Member, Message, delivered_to, tuples
 
 PREVIEW_LENGTH = 120
 

@@ -21,7 +21,6 @@ from typing import Iterator, TextIO
 
 from app.core.delivery import RECALLED_TEXT
 from app.core.errors import BadInput
-from app.core.inbox import delivered_to
 from app.interchange.linkedin.ids import PARLEY_ID_PREFIX, parley_conversation_id
 from app.interchange.linkedin.people import HIDDEN_MEMBER, SPONSORED_TITLE
 from app.interchange.spreadsheet import guard
@@ -35,6 +34,7 @@ from app.store.models import (
     Draft,
     Member,
     Message,
+    delivered_to,
     tuples,
 )
 

@@ -21,12 +21,14 @@ from peewee import (
     CompositeKey,
     DatabaseProxy,
     DateTimeField,
+    Expression,
     ForeignKeyField,
     IntegerField,
     Model,
     SmallIntegerField,
     SQL,
     TextField,
+    fn,
 )
 
 database = DatabaseProxy()
@@ -110,6 +112,11 @@ class Block(BaseModel):
         indexes = ((("blocker", "blocked"), True), (("blocked", "blocker"), False))
 
 
+# An invitation's status: waiting, or how it was answered.
+INVITATION_PENDING, INVITATION_ACCEPTED, INVITATION_IGNORED, INVITATION_WITHDRAWN = (
+    "pending", "accepted", "ignored", "withdrawn")
+
+
 class Invitation(BaseModel):
     """A connection request: pending until its recipient accepts or ignores it, or its sender
     withdraws it. Answered ones are kept, with when."""
@@ -120,7 +127,7 @@ class Invitation(BaseModel):
     recipient_id: int
     note = TextField(default="")
     sent_at = DateTimeField()
-    status = CharField(max_length=10, default="pending")  # pending | accepted | ignored | withdrawn
+    status = CharField(max_length=10, default=INVITATION_PENDING)
     answered_at = DateTimeField(null=True)
     external_id = CharField(max_length=200, null=True, unique=True)
 
@@ -384,6 +391,14 @@ class Withheld(BaseModel):
 
     class Meta:
         primary_key = CompositeKey("member", "message")
+
+
+def delivered_to(member) -> Expression:
+    """The message (``Message``) reached this member: no block held it back. The same rule in
+    SQL for the full-text backends is ``app.store.search.DELIVERED``."""
+    return ~fn.EXISTS(
+        Withheld.select(SQL("1")).where((Withheld.member == member) & (Withheld.message == Message.id))
+    )
 
 
 class Draft(BaseModel):

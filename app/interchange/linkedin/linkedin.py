@@ -54,6 +54,9 @@ from app.store import backend
 from app.store.bulk import MessageIndex, TimeOrderedInsert, indexes_rebuilt, insert_rows, rows_where_in, take_ids
 from app.store.db import retrying, write
 from app.store.models import (
+    INVITATION_ACCEPTED,
+    INVITATION_IGNORED,
+    INVITATION_PENDING,
     Connection,
     Conversation,
     ConversationState,
@@ -375,24 +378,32 @@ class _Importer(Reading, OwnerChoice, Sponsors, Filing):
         pending: set[int] = {
             other for (sender, recipient) in tuples(
                 Invitation.select(Invitation.sender, Invitation.recipient)
-                .where(((Invitation.sender == me) | (Invitation.recipient == me)) & (Invitation.status == "pending"))
+                .where(((Invitation.sender == me) | (Invitation.recipient == me))
+                       & (Invitation.status == INVITATION_PENDING))
             ) for other in (sender, recipient) if other != me
         }
+        # The invitations an earlier import of this owner brought, read once.
+        known = {external for (external,) in tuples(
+            Invitation.select(Invitation.external_id).where(
+                ((Invitation.sender == me) | (Invitation.recipient == me)) & Invitation.external_id.is_null(False)
+            )
+        )}
         for key, at, note, outgoing, report in sorted(self.invitations, key=lambda found: found[1], reverse=True):
             other = self.member_of[key]
             if other == me:
                 continue
             sender, recipient = (me, other) if outgoing else (other, me)
             external = f"linkedin-invitation:{sender}:{recipient}:{at.isoformat()}"
-            if Invitation.select().where(Invitation.external_id == external).exists():
+            if external in known:
                 report.already += 1
                 continue
+            known.add(external)
             waiting = other not in self.my_connections and other not in pending
             if waiting:
                 pending.add(other)
             Invitation.create(sender=sender, recipient=recipient, note=note, sent_at=at, external_id=external,
-                              status="pending" if waiting else ("accepted" if other in self.my_connections
-                                                                else "ignored"),
+                              status=INVITATION_PENDING if waiting else (
+                                  INVITATION_ACCEPTED if other in self.my_connections else INVITATION_IGNORED),
                               answered_at=None if waiting else at)
             report.imported += 1
 

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from app.core.errors import BadInput, ParleyError
 from app.files import FileRefused, read_bounded
 from app.core.plans import LIMITS
-from app.core.views import DraftView, SendResult
+from app.core.views import POSSIBLE, DraftView, SendResult
 from app.presentation import day, split_handles
 from app.ui.keymap import COMPOSE_BINDINGS
 from app.ui.editor import EditorFailed, edit_in_editor
@@ -123,7 +123,7 @@ def route_preview(mailbox: Mailbox, handles: list[str], balance: int) -> RoutePr
         who = literal(f"{person.name} · {person.headline}" if person.headline else person.name, one_line=True)
         decision = mailbox.route_to(person.id)
         if not decision.allowed:
-            if mailbox.invitation_state(person.id) == "possible":
+            if mailbox.invitation_state(person.id) == POSSIBLE:
                 return RoutePreview(f"{decision.refusal} {INVITE_HINT}", refused=True, who=who,
                                     invite=(person.handle, person.name))
             return RoutePreview(decision.refusal or "", refused=True, who=who)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.timer import Timer
 from textual.widgets import Static
 
+from app.core.views import POSSIBLE, RECEIVED, SENT
+
 if TYPE_CHECKING:
     from app.core.typing_indicator import Typing
     from app.core.views import ThreadView
@@ -74,7 +76,10 @@ class ThreadSocial:
         typing = self._typing
         if typing is None or typing.other_id is None:
             return
-        self.in_thread(typing.key if text.strip() else typing.stopped, group="typing-key")
+        if not text.strip():
+            self.in_thread(typing.stopped, group="typing-key")
+        elif typing.due():  # most keys fall between two signals: no worker for them
+            self.in_thread(typing.key, group="typing-key")
 
     def typing_stopped(self) -> None:
         typing = self._typing
@@ -105,11 +110,11 @@ class ThreadSocial:
 
         def state(found: tuple[str | None, Any]) -> None:
             invitation, person = found
-            if invitation == "possible":
+            if invitation == POSSIBLE:
                 self.app.invite(person.handle, person.name)
-            elif invitation == "sent":
+            elif invitation == SENT:
                 self.app.notify("Your invitation is waiting for their answer.")
-            elif invitation == "received":
+            elif invitation == RECEIVED:
                 self.app.notify("They invited you: answer on the Invitations page (i).")
             else:
                 self.app.notify("You can't invite this member to connect.")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from app.core.views import ProfileFacts
+from app.core.views import POSSIBLE, RECEIVED, SENT, ProfileFacts
 from app.ui.text import literal
 
 SHARED_SHOWN = 8
 INVITATION_LINES = {
-    "possible": "C  Connect with a note",
-    "sent": "Invitation sent, waiting for an answer",
-    "received": "Invited you to connect: i to answer",
+    POSSIBLE: "C  Connect with a note",
+    SENT: "Invitation sent, waiting for an answer",
+    RECEIVED: "Invited you to connect: i to answer",
 }
 
 
