@@ -16,7 +16,7 @@ from datetime import datetime
 from peewee import fn
 
 from app.core import clock, invitations
-from app.core.credits import credits_view
+from app.core.credits import balance as balance_of
 from app.core.delivery import one_line
 from app.store.live import ChangeWatcher
 from app.store.models import BOX_DELETED, ConversationState, Member, Message, delivered_to, tuples
@@ -77,7 +77,7 @@ class Watch:
         self._recalled: set[int] = set()
         self._told: dict[int, int] = {}  # per conversation, the newest message told
         self._invitations = {i.id for i in invitations.pending(member_id)}
-        self._balance = credits_view(member_id).balance
+        self._balance = balance_of(member_id)
 
     def poll(self) -> list[Event]:
         changed = self._watcher.poll()
@@ -155,7 +155,8 @@ class Watch:
                 events.append(Event(invitation.sent_at, "invitation", sender=invitation.handle,
                                     sender_name=invitation.name, preview=one_line(invitation.note)[:PREVIEW_LENGTH]))
         self._invitations = {i.id for i in pending}
-        balance = credits_view(self.member_id).balance
+        # Read as the ledger stands: a watcher only listens, it never settles (writes) itself.
+        balance = balance_of(self.member_id)
         if balance != self._balance:
             events.append(Event(now, "credits", preview=f"{balance} InMail credits"))
             self._balance = balance
