@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.cli.render import EXIT_OK, print_json, wants_json
-from app.cli.session import acting_member, open_store
+from app.cli.session import acting_member, author_id, open_store
 from app.core import moderation
 from app.core.errors import BadInput
 from app.presentation import plural
@@ -13,7 +13,7 @@ from app.store.models import REPORT_REASONS
 def conversation(args) -> int:
     open_store(args)
     me = acting_member(args)
-    moderation.apply(me.id, args.action, args.conversations)
+    moderation.apply(me.id, args.action, args.conversations, author_id=author_id(args))
     ids = ", ".join(str(c) for c in args.conversations)
     if wants_json(args):
         print_json({"action": args.action, "conversations": args.conversations})
@@ -29,7 +29,7 @@ def report(args) -> int:
         raise BadInput(f"{args.reason!r} is not a report reason; choose one of: {choices}.")
     open_store(args)
     me = acting_member(args)
-    moderation.report(me.id, args.conversation, reason)
+    moderation.report(me.id, args.conversation, reason, author_id=author_id(args))
     if wants_json(args):
         print_json({"conversation": args.conversation, "reason": reason})
         return EXIT_OK

@@ -7,7 +7,7 @@ import os
 import sys
 
 from app.cli.render import EXIT_OK, literal, print_json, wants_json
-from app.cli.session import acting_member, open_store
+from app.cli.session import acting_member, author_id, open_store
 from app.core import messaging, templates
 from app.core.errors import BadInput
 from app.core.inbox import thread
@@ -75,7 +75,8 @@ def send(args) -> int:
     attachments = [read_attachment(name) for name in args.attach]
     open_store(args)
     me = acting_member(args)
-    result = messaging.send(me.id, args.to, body, subject=args.subject, attachments=attachments)
+    result = messaging.send(me.id, args.to, body, subject=args.subject, attachments=attachments,
+                            author_id=author_id(args))
     return _sent(args, result, "Sent {what} to {to}")
 
 
@@ -84,7 +85,8 @@ def reply(args) -> int:
         raise BadInput("Say what to reply with --body TEXT, --accept or --decline.")
     open_store(args)
     me = acting_member(args)
-    result = messaging.reply(me.id, args.conversation, args.body, accept=args.accept, decline=args.decline)
+    result = messaging.reply(me.id, args.conversation, args.body, accept=args.accept, decline=args.decline,
+                             author_id=author_id(args))
     done = ("Accepted the InMail and replied to {to}" if args.accept
             else "Declined the InMail and replied to {to}" if args.decline else "Replied to {to}")
     return _sent(args, result, done)
@@ -103,7 +105,8 @@ def recall(args) -> int:
 
 def send_template(args, me, attachments) -> int:
     """send --template NAME: one message per recipient, each filled for them."""
-    sent = templates.send_filled(me.id, args.to, args.template, subject=args.subject, attachments=attachments)
+    sent = templates.send_filled(me.id, args.to, args.template, subject=args.subject, attachments=attachments,
+                                 author_id=author_id(args))
     if wants_json(args):
         print_json([{"to": recipient.handle, "conversation": result.conversation, "message": result.message,
                      "route": result.route, "credits_left": result.credits_left} for recipient, result in sent])

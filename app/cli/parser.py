@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.core.views import LISTS
+from app.core.views import DRAFTS, FILTERS, TEAM_FILTERS
 from app.presentation import split_handles
 
 TRUE_WORDS = ("on", "true", "yes")
@@ -21,6 +21,8 @@ CONVERSATION_ACTIONS = (
 )
 SHELLS = ("bash", "zsh", "fish")
 LARGEST = 2**63 - 1  # the largest id or count a store can hold
+# What `inbox --filter` lists: the filters, a shared inbox's two, then the drafts.
+ALL_LISTS = (*FILTERS, *TEAM_FILTERS, DRAFTS)
 
 
 class UsageError(Exception):
@@ -86,6 +88,8 @@ class Handler:
     function: str
     store: bool = True
     creates: bool = False
+    # Whether it may work in another member's inbox (--inbox): reading, triage, sending, the team's own.
+    shared: bool = False
 
 
 # ---------------------------------------------------------------- argument types
@@ -139,6 +143,8 @@ def build_parser() -> Parser:
                              "then the user data folder)")
     common.add_argument("--as", dest="acting", metavar="HANDLE", default=argparse.SUPPRESS,
                         help="the acting member (default: config 'as', then the member 'me')")
+    common.add_argument("--inbox", metavar="INBOX", default=argparse.SUPPRESS,
+                        help="work in INBOX's shared inbox, as one of its delegates")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print JSON for scripts")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -197,7 +203,8 @@ def build_parser() -> Parser:
                           "read-receipts, notifications, desktop-notifications or open-profile")
     sub.add_argument("value", metavar="VALUE", nargs="?", type=switch, help="on/off, true/false, yes/no")
 
-    sub = command("send", Handler("messaging", "send"), "send a message, an Open Profile message or an InMail")
+    sub = command("send", Handler("messaging", "send", shared=True),
+                  "send a message, an Open Profile message or an InMail")
     sub.add_argument("--to", required=True, type=handles, metavar="HANDLE[,HANDLE…]",
                      help="one member, or several for a group of connections")
     sub.add_argument("--subject", help="required for InMail (up to 200 characters)")
@@ -208,7 +215,8 @@ def build_parser() -> Parser:
                       help="a saved reply, filled for each recipient and sent to each on their own")
     sub.add_argument("--attach", metavar="FILE", action="append", default=[], help="attach a file (repeatable)")
 
-    sub = command("reply", Handler("messaging", "reply"), "reply to a conversation, or accept or decline an InMail")
+    sub = command("reply", Handler("messaging", "reply", shared=True),
+                  "reply to a conversation, or accept or decline an InMail")
     sub.add_argument("conversation", metavar="CONVERSATION", type=conversation_id)
     sub.add_argument("--body", metavar="TEXT", help="the reply (with --accept/--decline: replaces the quick reply)")
     answer = sub.add_mutually_exclusive_group()
@@ -218,12 +226,12 @@ def build_parser() -> Parser:
     sub = command("recall", Handler("messaging", "recall"), "unsend your own message (within 60 minutes)")
     sub.add_argument("message", metavar="MESSAGE", type=message_id)
 
-    sub = command("conversation", Handler("conversations", "conversation"),
+    sub = command("conversation", Handler("conversations", "conversation", shared=True),
                   "archive, mute, star, mark read… one or more conversations")
     sub.add_argument("action", metavar="ACTION", help=" ".join(CONVERSATION_ACTIONS))
     sub.add_argument("conversations", metavar="CONVERSATION", nargs="+", type=conversation_id)
 
-    sub = command("report", Handler("conversations", "report"),
+    sub = command("report", Handler("conversations", "report", shared=True),
                   "report a conversation: moves it to Spam and blocks the sender")
     sub.add_argument("conversation", metavar="CONVERSATION", type=conversation_id)
     sub.add_argument("--reason", required=True,
@@ -235,18 +243,18 @@ def build_parser() -> Parser:
         sub.add_argument("handle", metavar="HANDLE")
         sub.set_defaults(blocking=blocking)
 
-    sub = command("inbox", Handler("reading", "inbox"), "list conversations")
-    sub.add_argument("--filter", default="all", choices=LISTS, metavar="NAME", help=", ".join(LISTS))
+    sub = command("inbox", Handler("reading", "inbox", shared=True), "list conversations")
+    sub.add_argument("--filter", default="all", choices=ALL_LISTS, metavar="NAME", help=", ".join(ALL_LISTS))
     sub.add_argument("--search", metavar="QUERY", help="words, \"phrases\", -word, from: company: is: in: has: "
                                                       "before: after:")
     sub.add_argument("--limit", type=count, default=50, metavar="N")
 
-    sub = command("show", Handler("reading", "show"), "print a conversation")
+    sub = command("show", Handler("reading", "show", shared=True), "print a conversation")
     sub.add_argument("conversation", metavar="CONVERSATION", type=conversation_id)
 
-    command("credits", Handler("credits", "credits"), "plan, InMail credits and the ledger")
+    command("credits", Handler("credits", "credits", shared=True), "plan, InMail credits and the ledger")
 
-    command("drafts", Handler("reading", "drafts_command"), "list the messages and replies kept as drafts")
+    command("drafts", Handler("reading", "drafts_command", shared=True), "list the messages and replies kept as drafts")
 
     import_commands = family("import", "import messages from another service", "sources", "SOURCE")
     sub = command("linkedin", Handler("interchange", "import_linkedin", creates=True),
@@ -255,7 +263,7 @@ def build_parser() -> Parser:
     sub.add_argument("--owner", metavar="NAME", help="whose export it is, by the name in it")
     sub.add_argument("--dry-run", action="store_true", help="read it all and print the summary; write nothing")
 
-    sub = command("export", Handler("interchange", "export"), "export the acting member's conversations")
+    sub = command("export", Handler("interchange", "export", shared=True), "export the acting member's conversations")
     sub.add_argument("--format", required=True, choices=("json", "csv"))
     sub.add_argument("--out", metavar="PATH", help="write to PATH instead of standard output")
     sub.add_argument("--force", action="store_true", help="replace the file at --out if there is one")
@@ -292,13 +300,44 @@ def build_parser() -> Parser:
     sub = command("remove", Handler("social", "template_remove"), "remove a template", template_commands)
     sub.add_argument("name", metavar="NAME")
 
-    command("watch", Handler("social", "watch"),
+    team_commands(command, family)
+
+    command("watch", Handler("social", "watch", shared=True),
             "print each new message, read, archive… of your inbox as it happens, until Ctrl-C")
 
     sub = command("completion", Handler("completion", "completion", store=False),
                   "print a shell completion script (bash, zsh or fish)")
     sub.add_argument("shell", choices=SHELLS, metavar="SHELL", help=", ".join(SHELLS))
     return parser
+
+
+def team_commands(command, family) -> None:
+    """A shared inbox: its delegates, assignment, internal notes and audit."""
+    delegate_commands = family("delegate", "who may work in your inbox", "delegate commands")
+    for name, text in (("add", "let STAFF work in INBOX (only INBOX's own member may)"),
+                       ("remove", "end STAFF's access to INBOX at once")):
+        sub = command(name, Handler("team", f"delegate_{name}"), text, delegate_commands)
+        sub.add_argument("inbox_handle", metavar="INBOX")
+        sub.add_argument("staff", metavar="STAFF")
+    sub = command("list", Handler("team", "delegate_list"),
+                  "the delegates of INBOX, or of every inbox you work in", delegate_commands)
+    sub.add_argument("inbox_handle", metavar="INBOX", nargs="?")
+
+    sub = command("assign", Handler("team", "assign", shared=True),
+                  "assign a conversation to one of the inbox's team, or to nobody with --none")
+    sub.add_argument("conversation", metavar="CONVERSATION", type=conversation_id)
+    who = sub.add_mutually_exclusive_group(required=True)
+    who.add_argument("assignee", metavar="HANDLE", nargs="?")
+    who.add_argument("--none", action="store_true", help="unassign it")
+
+    sub = command("note", Handler("team", "note", shared=True),
+                  "leave an internal note in a conversation: the inbox's team alone sees it")
+    sub.add_argument("conversation", metavar="CONVERSATION", type=conversation_id)
+    sub.add_argument("--body", metavar="TEXT", required=True, action=TextValue)
+
+    sub = command("audit", Handler("team", "audit", shared=True), "who did what in the inbox, oldest first")
+    sub.add_argument("--conversation", metavar="ID", type=conversation_id)
+    sub.add_argument("--since", metavar="DATE", help="from this day or time on (ISO 8601, UTC)")
 
 
 # Options whose value is free text: a value such as "-budget" (search: exclude a word)

@@ -12,7 +12,7 @@ from app.cli.render import (
     utc,
     wants_json,
 )
-from app.cli.session import acting_member, open_store
+from app.cli.session import acting_member, author_id, open_store
 from app.core import drafts
 from app.core import inbox as inboxes
 from app.core.views import DRAFTS, ConversationRow, DraftView, MessageView
@@ -24,7 +24,8 @@ MESSAGES_A_FETCH = 500
 def _row_json(row: ConversationRow) -> dict:
     return {"id": row.id, "title": row.title, "kind": row.kind, "folder": row.folder,
             "unread": row.unread, "archived": row.archived, "starred": row.starred,
-            "muted": row.muted, "spam": row.spam, "last_at": utc(row.last_at), "preview": row.preview}
+            "muted": row.muted, "spam": row.spam, "last_at": utc(row.last_at), "preview": row.preview,
+            "assignee": row.assignee or None}
 
 
 def _row_flags(row: ConversationRow) -> str:
@@ -50,17 +51,20 @@ def inbox(args) -> int:
         rows = drafts.page(me.id, limit=args.limit)
     else:
         rows = inboxes.page(me.id, "all" if args.filter == DRAFTS else args.filter, query=args.search,
-                            limit=args.limit)
+                            limit=args.limit, author_id=author_id(args))
     if wants_json(args):
         print_json([_row_json(r) for r in rows])
         return EXIT_OK
     if not rows:
         print("No conversations here.")
         return EXIT_OK
+    # A shared inbox's list says whose each conversation is.
+    assigned = any(r.assignee for r in rows)
     print_table(
-        ("ID", "NEW", "WHEN", "FROM", "FOLDER", "FLAGS", "PREVIEW"),
-        ((r.id, r.unread or "", minute(r.last_at), one_line(r.title, 28), r.folder, _row_flags(r),
-          one_line(_shown_text(r), 500)) for r in rows),
+        ("ID", "NEW", "WHEN", "FROM", "FOLDER", *(("ASSIGNEE",) if assigned else ()), "FLAGS", "PREVIEW"),
+        ((r.id, r.unread or "", minute(r.last_at), one_line(r.title, 28), r.folder,
+          *((one_line(r.assignee, 16),) if assigned else ()), _row_flags(r), one_line(_shown_text(r), 500))
+         for r in rows),
         right=(0, 1),
     )
     return EXIT_OK
@@ -100,6 +104,15 @@ def _all_messages(member_id: int, conversation: int) -> list[MessageView]:
             return found
 
 
+def _who(m: MessageView) -> str:
+    """The sender, and for the inbox's own team the teammate who wrote it; a note is its author's."""
+    if m.kind == "note":
+        return f"Internal note by {literal(m.author_name or m.sender_name)}"
+    if m.author_name:
+        return f"{literal(m.sender_name)} (written by {literal(m.author_name)})"
+    return literal(m.sender_name)
+
+
 def show(args) -> int:
     open_store(args)
     me = acting_member(args)
@@ -108,7 +121,7 @@ def show(args) -> int:
     if wants_json(args):
         print_json({"id": view.id, "title": view.title, "messages": [
             {"id": m.id, "sender": m.sender_handle or m.sender_name, "at": utc(m.at), "body": m.body,
-             "kind": m.kind} for m in items]})
+             "kind": m.kind, **({"author": m.author_handle} if m.author_handle else {})} for m in items]})
         return EXIT_OK
     heading = f"#{view.id}  {literal(view.title)}"
     if view.subject:
@@ -128,7 +141,7 @@ def show(args) -> int:
         print("! This message may contain unwanted or harmful content.")
     for m in items:
         print()
-        print(f"[{minute(m.at)}] {literal(m.sender_name)}  (message {m.id}"
+        print(f"[{minute(m.at)}] {_who(m)}  (message {m.id}"
               + (f", {m.kind.replace('_', ' ')}" if m.kind not in ("message", "inmail") else "") + ")")
         for line in body_lines(m.body.rstrip("\r\n")):
             print(f"  {line}")

@@ -45,7 +45,30 @@ def acting_handle(args) -> str | None:
 
 
 def acting_member(args):
-    """The acting member: --as, then the config file's "as", then the member "me"."""
+    """Whose inbox the command works in: --as, then the config file's "as", then the member
+    "me"; with --inbox, that inbox, when the acting member is one of its delegates (who is
+    then the author of what the command does, ``author_id``)."""
+    from app.core import team
+
+    me = _own_member(args)
+    inbox = getattr(args, "inbox", None)
+    if not inbox:
+        return me
+    if not args.handler.shared:
+        from app.core.errors import BadInput
+
+        raise BadInput("This command works in your own inbox only; leave out --inbox.")
+    return team.inbox_for(me.id, inbox)
+
+
+def author_id(args) -> int | None:
+    """Who is at the keyboard when the command works in another member's inbox (else None)."""
+    if not getattr(args, "inbox", None):
+        return None
+    return _own_member(args).id
+
+
+def _own_member(args):
     from app.core.errors import BadInput, NotFound
     from app.core.members import member_by_handle
 

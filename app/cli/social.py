@@ -7,7 +7,7 @@ import time
 
 from app.cli.messaging import read_body_file
 from app.cli.render import EXIT_OK, literal, one_line, print_json, print_table, utc, wants_json
-from app.cli.session import acting_member, open_store
+from app.cli.session import acting_member, author_id, open_store
 from app.core import invitations, templates
 from app.core.views import InvitationView, TemplateView
 from app.presentation import json_text, short_time
@@ -124,7 +124,7 @@ def watch(args) -> int:
     open_store(args)
     me = acting_member(args)
     as_json = wants_json(args)
-    watching = Watch(me.id)
+    watching = Watch(me.id, author_id(args))
     if not as_json:
         print(f"Watching {literal(me.name)}'s inbox; press Ctrl-C to stop.", file=sys.stderr)
     try:

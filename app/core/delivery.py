@@ -196,3 +196,12 @@ def reminded_at(sent_at: datetime, responded_at: datetime | None, now: datetime)
     if due > now or (responded_at is not None and responded_at <= due):
         return None
     return due
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """A display name's first and last names: what follows a comma is credentials
+    ("Ben Okafor, MBA"), and a one-word name has no last name."""
+    words = name.split(",", 1)[0].split()
+    if not words:
+        return name.strip(), ""
+    return words[0], " ".join(words[1:])

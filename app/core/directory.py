@@ -1,4 +1,5 @@
-"""Finding members by handle or id, and plans by name: one sentence when there is none.
+"""Finding members by handle or id, a member's view of a conversation, and plans by name:
+one sentence when there is none.
 
 The rules on members and the rules on credits both look members up here, so that
 neither has to import the other.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from app.core.errors import BadInput, NotFound
 from app.core.plans import UnknownPlan
 from app.core.plans import plan as plan_named
-from app.store.models import Member
+from app.store.models import ConversationState, Member
 
 
 def plan_for(name: str):
@@ -41,3 +42,21 @@ def members_by_id(*member_ids: int) -> list[Member]:
     if missing is not None:
         raise NotFound(f"There is no member {missing}.")
     return [found[i] for i in member_ids]
+
+
+def not_found(conversation_id) -> NotFound:
+    return NotFound(f"There is no conversation {conversation_id}.")
+
+
+def member_state(member_id: int, conversation_id) -> ConversationState:
+    """The member's own view of a conversation; NotFound when it is not theirs."""
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        raise not_found(conversation_id) from None
+    state = ConversationState.get_or_none(
+        (ConversationState.conversation == conversation_id) & (ConversationState.member == member_id)
+    )
+    if state is None:
+        raise not_found(conversation_id)
+    return state

@@ -20,12 +20,15 @@ from typing import Iterable, Iterator
 from peewee import JOIN, SQL, Tuple, fn
 
 from app.core import search as search_language
-from app.core.delivery import RECALLED_TEXT, shown_preview, title_without
+from app.core import team
+from app.core.delivery import RECALLED_TEXT, name_parts, shown_preview, title_without
+from app.core.directory import member_state, not_found
 from app.core.errors import BadInput, NotFound
 from app.core.members import member_view
 from app.core.search import SearchQuery
 from app.core.views import (
     FILTERS,
+    TEAM_FILTERS,
     AttachmentView,
     ConversationRow,
     Counts,
@@ -45,6 +48,7 @@ from app.store.models import (
     ConversationState,
     InMail,
     Member,
+    NOTE,
     MemberSettings,
     Message,
     StateCount,
@@ -67,7 +71,11 @@ FILTER_SCOPES: dict[str, tuple[int, dict[str, object]]] = {
     "starred": (BOX_INBOX, {"starred": True}),
     "archived": (BOX_ARCHIVED, {}),
     "spam": (BOX_SPAM, {}),
+    "mine": (BOX_INBOX, {"assignee_id": "author"}),
+    "unassigned": (BOX_INBOX, {"assignee_id": None}),
 }
+# "author" above: whoever is at the keyboard, filled in by ``_scope``.
+AUTHOR = "author"
 
 # A member whose conversations hold fewer messages than this is searched starting from
 # their own messages; above it the index drives, joined to their conversations.
@@ -76,13 +84,9 @@ MEMBER_DRIVEN_SEARCH_MESSAGES = 20_000
 S = ConversationState
 
 
-def not_found(conversation_id) -> NotFound:
-    return NotFound(f"There is no conversation {conversation_id}.")
-
-
 def _check_filter(filter_name: str) -> None:
     if filter_name not in FILTER_SCOPES:
-        raise BadInput(f"Unknown filter {filter_name!r}; choose one of: {', '.join(FILTERS)}.")
+        raise BadInput(f"Unknown filter {filter_name!r}; choose one of: {', '.join((*FILTERS, *TEAM_FILTERS))}.")
 
 
 def focused_inbox_on(member_id: int) -> bool:
@@ -90,28 +94,30 @@ def focused_inbox_on(member_id: int) -> bool:
     return True if row is None else bool(row.focused_inbox)
 
 
-def _scope(member_id: int, filter_name: str) -> tuple[int, dict[str, object]]:
-    """The box and state columns of a filter; Focused and Other are one list when Focused Inbox is off."""
+def _scope(member_id: int, filter_name: str, author_id: int | None = None) -> tuple[int, dict[str, object]]:
+    """The box and state columns of a filter; Focused and Other are one list when Focused Inbox is off.
+    ``author_id``: who is at the keyboard (Mine), when not the inbox's own member."""
     _check_filter(filter_name)
     box, state = FILTER_SCOPES[filter_name]
     if "folder" in state and not focused_inbox_on(member_id):
         state = {}
-    return box, dict(state)
+    return box, {column: (member_id if author_id is None else author_id) if value == AUTHOR else value
+                 for column, value in state.items()}
 
 
 # --- Counts ------------------------------------------------------------------
 
 
-def counts(member_id: int) -> Counts:
+def counts(member_id: int, author_id: int | None = None) -> Counts:
     """Every filter's count and unread count, from the member's few counts the store keeps as it is
     written (``StateCount``): as quick among a million conversations as among ten.
 
     The result is kept until the store changes (whichever thread asks).
     """
-    version = (member_id, _store_version())
+    version = (member_id, author_id, _store_version())
     cached = _counts_cache.get(version)
     if cached is None:
-        cached = _count(member_id)
+        cached = _count(member_id, member_id if author_id is None else author_id)
         if len(_counts_cache) >= COUNTS_KEPT:
             _counts_cache.clear()
         _counts_cache[version] = cached
@@ -132,20 +138,20 @@ def _store_version() -> tuple:
     return (database.obj, Change.select(fn.MAX(Change.id)).scalar())
 
 
-def _count(member_id: int) -> Counts:
+def _count(member_id: int, author_id: int) -> Counts:
     C = StateCount
     query = tuples(
         C.select(C.box, C.folder, C.has_unread, C.connected, C.inmail, C.starred, C.n)
         .where((C.member == member_id) & (C.box < BOX_DELETED) & (C.n > 0))
     )
     focused_on = focused_inbox_on(member_id)
-    total = {name: 0 for name in FILTERS}
-    unread = {name: 0 for name in FILTERS}
+    total = {name: 0 for name in (*FILTERS, *TEAM_FILTERS)}
+    unread = dict(total)
     for box, folder, has_unread, connected, inmail, starred, n in query:
         facts = {"folder": folder, "has_unread": bool(has_unread), "connected": bool(connected),
                  "inmail": bool(inmail), "starred": bool(starred)}
         for name, (filter_box, state) in FILTER_SCOPES.items():
-            if box != filter_box:
+            if box != filter_box or name in TEAM_FILTERS:
                 continue
             if "folder" in state and not focused_on:
                 state = {}
@@ -153,7 +159,27 @@ def _count(member_id: int) -> Counts:
                 total[name] += n
                 if has_unread:
                     unread[name] += n
+    _count_assigned(member_id, author_id, total, unread)
     return Counts(by_filter=total, unread_by_filter=unread)
+
+
+def _count_assigned(member_id: int, author_id: int, total: dict[str, int], unread: dict[str, int]) -> None:
+    """Mine and Unassigned: the assigned conversations are few and indexed, and the rest of
+    the inbox is unassigned, so neither count reads the whole inbox."""
+    assigned = tuples(
+        S.select(S.assignee, S.has_unread, fn.COUNT(SQL("*")))
+        .where((S.member == member_id) & (S.box == BOX_INBOX) & S.assignee.is_null(False))
+        .group_by(S.assignee, S.has_unread)
+    )
+    total["unassigned"], unread["unassigned"] = total["all"], unread["all"]
+    for assignee_id, has_unread, n in assigned:
+        total["unassigned"] -= n
+        if has_unread:
+            unread["unassigned"] -= n
+        if assignee_id == author_id:
+            total["mine"] += n
+            if has_unread:
+                unread["mine"] += n
 
 
 # --- Pages -------------------------------------------------------------------
@@ -192,13 +218,15 @@ def _ordered_states(member_id: int, box: int, state: dict[str, object], *, after
 
 
 def page(member_id: int, filter_name: str = "all", *, query: str | None = None,
-         after: tuple[datetime, int] | None = None, limit: int = 50) -> list[ConversationRow]:
+         after: tuple[datetime, int] | None = None, limit: int = 50,
+         author_id: int | None = None) -> list[ConversationRow]:
     """One page of a filter, newest first; ``after`` is the last row's cursor of the page before.
 
     With ``query`` the page lists search results instead (SPEC §5): the filter still
-    narrows them, but All also covers archived conversations.
+    narrows them, but All also covers archived conversations. ``author_id``: who is at the
+    keyboard, whose Mine it is (the inbox's member when None).
     """
-    listing = _listing(member_id, filter_name, query)
+    listing = _listing(member_id, filter_name, query, author_id)
     if listing is None:
         return []
     if listing.parsed.has_text:
@@ -211,9 +239,9 @@ def page(member_id: int, filter_name: str = "all", *, query: str | None = None,
 
 
 def page_before(member_id: int, filter_name: str = "all", *, before: tuple[datetime, int],
-                query: str | None = None, limit: int = 50) -> list[ConversationRow]:
+                query: str | None = None, limit: int = 50, author_id: int | None = None) -> list[ConversationRow]:
     """The page just above ``before`` (scrolling up from a jump to the end), newest first."""
-    listing = _listing(member_id, filter_name, query)
+    listing = _listing(member_id, filter_name, query, author_id)
     if listing is None:
         return []
     if listing.parsed.has_text:
@@ -226,9 +254,9 @@ def page_before(member_id: int, filter_name: str = "all", *, before: tuple[datet
 
 
 def last_page(member_id: int, filter_name: str = "all", query: str | None = None,
-              limit: int = 50) -> list[ConversationRow]:
+              limit: int = 50, author_id: int | None = None) -> list[ConversationRow]:
     """The oldest ``limit`` rows, newest first: read the index backwards, then turn it round."""
-    listing = _listing(member_id, filter_name, query)
+    listing = _listing(member_id, filter_name, query, author_id)
     if listing is None:
         return []
     if listing.parsed.has_text:
@@ -237,9 +265,10 @@ def last_page(member_id: int, filter_name: str = "all", query: str | None = None
     return rows_for(member_id, [conversation for _, _, conversation in reversed(found)])
 
 
-def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | None = None) -> list[int]:
+def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | None = None,
+                     author_id: int | None = None) -> list[int]:
     """Every conversation of a filter or a search, newest first, as ids only (select all)."""
-    listing = _listing(member_id, filter_name, query)
+    listing = _listing(member_id, filter_name, query, author_id)
     if listing is None:
         return []
     if listing.parsed.has_text:
@@ -247,9 +276,10 @@ def conversation_ids(member_id: int, filter_name: str = "all", *, query: str | N
     return [conversation for _, _, conversation in _plain_matches(member_id, listing, batch=1000)]
 
 
-def search_count(member_id: int, filter_name: str = "all", query: str | None = None) -> int:
+def search_count(member_id: int, filter_name: str = "all", query: str | None = None,
+                 author_id: int | None = None) -> int:
     """How many conversations a search finds (a filter's own count is in ``counts``)."""
-    listing = _listing(member_id, filter_name, query)
+    listing = _listing(member_id, filter_name, query, author_id)
     if listing is None:
         return 0
     if listing.parsed.has_text:
@@ -263,9 +293,11 @@ def _rows_query(member_id: int, conversation_ids: list[int]):
     viewer = Member.alias("viewer")
     last = Message.alias("last_message")
     last_sender = Member.alias("last_sender")
+    assignee = Member.alias("assignee")
     latest = (
         Message.select(Message.id)
-        .where((Message.conversation == Conversation.id) & delivered_to(S.member))
+        # A note is the team's, not the conversation's: the preview stays the last message.
+        .where((Message.conversation == Conversation.id) & delivered_to(S.member) & (Message.kind != NOTE))
         .order_by(Message.sent_at.desc(), Message.id.desc())
         .limit(1)
     )
@@ -274,13 +306,14 @@ def _rows_query(member_id: int, conversation_ids: list[int]):
             S.conversation, S.folder, S.unread, S.archived, S.starred, S.muted, S.spam, S.inmail,
             S.has_attachment, S.last_at, Conversation.kind, Conversation.title, Conversation.subject,
             Conversation.preview, peer.name, last.body,
-            last.kind, last.recalled_at, last_sender.name, last.sender, viewer.name,
+            last.kind, last.recalled_at, last_sender.name, last.sender, viewer.name, assignee.name,
         )
         .join(Conversation, on=(S.conversation == Conversation.id))
         .join(viewer, on=(S.member == viewer.id))
         .join(peer, JOIN.LEFT_OUTER, on=(S.peer == peer.id))
         .join(last, JOIN.LEFT_OUTER, on=(last.id == latest))
         .join(last_sender, JOIN.LEFT_OUTER, on=(last.sender == last_sender.id))
+        .join(assignee, JOIN.LEFT_OUTER, on=(S.assignee == assignee.id))
         .where((S.member == member_id) & S.conversation.in_(conversation_ids))
     )
 
@@ -321,7 +354,7 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
     inmail_ids = []
     for (conversation_id, folder, unread, archived, starred, muted, spam, inmail, has_attachment,
          last_at, kind, title, subject, stored_preview, peer_name, body, last_kind, recalled_at,
-         sender_name, sender_id, viewer_name) in found:
+         sender_name, sender_id, viewer_name, assignee_name) in found:
         by_id[conversation_id] = dict(
             id=conversation_id,
             title=conversation_title(kind, title, peer_name, viewer_name),
@@ -338,6 +371,7 @@ def rows_for(member_id: int, conversation_ids: list[int]) -> list[ConversationRo
                                   from_viewer=sender_id == member_id),
             last_at=S.last_at.python_value(last_at),
             has_attachment=bool(has_attachment),
+            assignee=name_parts(assignee_name)[0] if assignee_name else "",
         )
         if inmail or kind == "inmail":
             inmail_ids.append(conversation_id)
@@ -389,9 +423,9 @@ class _Listing:
     parsed: SearchQuery = SearchQuery()  # nothing asked: a plain filter
 
 
-def _listing(member_id: int, filter_name: str, query: str | None) -> _Listing | None:
+def _listing(member_id: int, filter_name: str, query: str | None, author_id: int | None = None) -> _Listing | None:
     """A filter, or a search narrowed by it; None when the query can match nothing."""
-    box, state = _scope(member_id, filter_name)
+    box, state = _scope(member_id, filter_name, author_id)
     if query is None or not query.strip():
         return _Listing((box,), state)
     parsed = search_language.parse(query)
@@ -607,18 +641,6 @@ def _take(stream: Iterable, limit: int) -> list:
 # --- Threads -----------------------------------------------------------------
 
 
-def member_state(member_id: int, conversation_id) -> ConversationState:
-    """The member's own view of a conversation; NotFound when it is not theirs."""
-    try:
-        conversation_id = int(conversation_id)
-    except (TypeError, ValueError):
-        raise not_found(conversation_id) from None
-    state = S.get_or_none((S.conversation == conversation_id) & (S.member == member_id))
-    if state is None:
-        raise not_found(conversation_id)
-    return state
-
-
 def _latest_inmail(conversation_id: int) -> InMail | None:
     return InMail.select().where(InMail.conversation == conversation_id).order_by(InMail.id.desc()).first()
 
@@ -719,7 +741,7 @@ def messages(member_id: int, conversation_id, *, after_id: int | None = None,
     towards the newest, ``before_id`` towards the oldest (keyset on send time, then id)."""
     state = member_state(member_id, conversation_id)
     conversation = Conversation.get_by_id(state.conversation_id)
-    sender = Member.alias("sender")
+    sender, author = Member.alias("sender"), Member.alias("author")
     condition = (Message.conversation == conversation.id) & delivered_to(member_id)
     newest_first = after_id is None
     if after_id is not None:
@@ -730,9 +752,10 @@ def messages(member_id: int, conversation_id, *, after_id: int | None = None,
     query = (
         Message.select(
             Message.id, Message.sender, Message.kind, Message.subject, Message.body, Message.sent_at,
-            Message.recalled_at, Message.has_links, sender.handle, sender.name,
+            Message.recalled_at, Message.has_links, sender.handle, sender.name, author.handle, author.name,
         )
         .join(sender, JOIN.LEFT_OUTER, on=(Message.sender == sender.id))
+        .join(author, JOIN.LEFT_OUTER, on=(Message.author == author.id), src=Message)
         .where(condition)
         .order_by(*order)
         .limit(limit)
@@ -749,8 +772,10 @@ def messages(member_id: int, conversation_id, *, after_id: int | None = None,
     seen_id = _seen_message_id(state, conversation)
     views = []
     for (message_id, sender_id, kind, subject, body, sent_at, recalled_at, has_links, handle,
-         name) in fetched:
+         name, author_handle, author_name) in fetched:
         recalled = recalled_at is not None
+        # Who wrote it for the inbox is the inbox's own business: its team is shown, nobody else.
+        authored = sender_id == member_id and author_handle is not None
         views.append(
             MessageView(
                 id=message_id,
@@ -765,6 +790,8 @@ def messages(member_id: int, conversation_id, *, after_id: int | None = None,
                 attachments=() if recalled else attachments.get(message_id, ()),
                 seen=message_id == seen_id,
                 has_links=bool(has_links) and not recalled,
+                author_handle=author_handle if authored else None,
+                author_name=author_name if authored else None,
             )
         )
     return views
@@ -819,6 +846,7 @@ def _seen_message_id(state: ConversationState, conversation: Conversation) -> in
             & ((Message.sender + 0) == state.member_id)
             & (Message.id <= other.read_upto)
             & Message.recalled_at.is_null()
+            & (Message.kind != NOTE)
         )
         .scalar()
     )
@@ -836,11 +864,14 @@ def last_message_id(conversation_id: int) -> int:
     return Message.select(fn.MAX(Message.id)).where(Message.conversation == conversation_id).scalar() or 0
 
 
-def mark_read(member_id: int, conversation_id, now: datetime | None = None) -> None:
-    """The member has read the conversation up to its last message."""
+def mark_read(member_id: int, conversation_id, now: datetime | None = None, *, author_id: int | None = None) -> None:
+    """The member has read the conversation up to its last message (in a shared inbox, the
+    audit notes who read it, when it was unread)."""
     with write():
         state = member_state(member_id, conversation_id)
         S.update(read_upto=last_message_id(state.conversation_id), unread=0, has_unread=False).where(
             S.id == state.id
         ).execute()
+        if state.has_unread:
+            team.record(member_id, author_id, "read", [state.conversation_id], now)
 

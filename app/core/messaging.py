@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from peewee import JOIN, fn
 
-from app.core import clock, credits, delivery, routing
+from app.core import clock, credits, delivery, routing, team
 from app.core.delivery import RECALLED_TEXT, body_hash, has_links, is_blank, preview_of
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.directory import member_by_id
@@ -24,6 +24,7 @@ from app.core.views import DraftView, SendResult
 from app.files import FileRefused, write_new_private
 from app.store.db import write, write_unit
 from app.store.models import (
+    NOTE,
     Attachment,
     Block,
     Connection,
@@ -349,10 +350,12 @@ def send(
     attachments: Sequence[tuple[str, bytes, str]] = (),
     now: datetime | None = None,
     draft_id: int | None = None,
+    author_id: int | None = None,
 ) -> SendResult:
     """Send a message: to one member by the route of §2, to several as a group of connections.
 
-    ``draft_id``: the draft it was written in, removed once it is sent."""
+    ``draft_id``: the draft it was written in, removed once it is sent. ``author_id``: the
+    teammate writing for ``sender_id`` in a shared inbox (see ``app.core.team``)."""
     at = now or clock.now()
     attachments = list(attachments)
     credits.settle(at)
@@ -371,9 +374,17 @@ def send(
         else:
             result = _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at)
         _sent_drafts(sender_id, draft_id=draft_id, to_handles=",".join(h.lstrip("@") for h in _handles(to_handles)))
+        _authored(sender_id, author_id, result, team.SEND, at)
         return result
 
     return write_unit(unit)
+
+
+def _authored(sender_id: int, author_id: int | None, result: SendResult, action: str, at: datetime) -> None:
+    """In a shared inbox: the teammate who wrote the message, and the audit's line for it."""
+    if author_id is not None and author_id != sender_id:
+        Message.update(author=author_id).where(Message.id == result.message).execute()
+    team.record(sender_id, author_id, action, [result.conversation], at)
 
 
 # ---- groups ----------------------------------------------------------------------------------------
@@ -538,13 +549,21 @@ def reply(
     accept: bool = False,
     decline: bool = False,
     now: datetime | None = None,
+    author_id: int | None = None,
 ) -> SendResult:
-    """Reply in a conversation; on a pending InMail, accept and decline are quick replies."""
+    """Reply in a conversation; on a pending InMail, accept and decline are quick replies.
+    ``author_id``: the teammate writing for ``member_id`` in a shared inbox."""
     at = now or clock.now()
     text, response = _quick_reply(body, accept, decline)
     text = check_body(text, LIMITS.message_body_max, "A message")
     credits.settle(at)
-    return write_unit(lambda: _reply(member_id, conversation_id, text, response, accept or decline, at))
+
+    def unit() -> SendResult:
+        result = _reply(member_id, conversation_id, text, response, accept or decline, at)
+        _authored(member_id, author_id, result, team.REPLY, at)
+        return result
+
+    return write_unit(unit)
 
 
 def _reply(member_id: int, conversation_id: int, text: str, response: str, answering: bool,
@@ -615,7 +634,7 @@ def recall(member_id: int, message_id: int, now: datetime | None = None) -> None
         Message.update(recalled_at=at).where(Message.id == message.id).execute()
         latest = (
             Message.select(Message.id)
-            .where(Message.conversation == message.conversation_id)
+            .where((Message.conversation == message.conversation_id) & (Message.kind != NOTE))
             .order_by(Message.sent_at.desc(), Message.id.desc())
             .first()
         )

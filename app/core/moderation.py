@@ -14,9 +14,9 @@ from typing import Iterable, Sequence
 
 from peewee import Case
 
-from app.core import clock
+from app.core import clock, team
 from app.core.errors import BadInput
-from app.core.inbox import member_state, not_found
+from app.core.directory import member_state, not_found
 from app.store.db import write
 from app.store.models import (
     BOX_INBOX,
@@ -108,8 +108,17 @@ def _latest_message():
     return Message.select(Message.id).where(Message.conversation == S.conversation).order_by(Message.id.desc()).limit(1)
 
 
-def apply(member_id: int, action: str, conversation_ids, now: datetime | None = None) -> UndoToken:
-    """Apply one action to many conversations of ``member_id`` in one transaction."""
+def apply(member_id: int, action: str, conversation_ids, now: datetime | None = None, *,
+          author_id: int | None = None) -> UndoToken:
+    """Apply one action to many conversations of ``member_id`` in one transaction; in a shared
+    inbox the audit notes it with its author (``author_id``: who is at the keyboard)."""
+    with write():
+        token = _apply(member_id, action, conversation_ids)
+        team.record(member_id, author_id, action, token.conversation_ids, now)
+    return token
+
+
+def _apply(member_id: int, action: str, conversation_ids) -> UndoToken:
     if action not in SETS:
         raise BadInput(f"Unknown action {action!r}; choose one of: {', '.join(ACTIONS)}.")
     wanted = _conversation_ids(conversation_ids)
@@ -142,7 +151,8 @@ TOGGLES = {
 }
 
 
-def toggle(member_id: int, action: str, conversation_ids, now: datetime | None = None) -> UndoToken:
+def toggle(member_id: int, action: str, conversation_ids, now: datetime | None = None, *,
+           author_id: int | None = None) -> UndoToken:
     """One key for an action and its reverse: ``action`` when any of the conversations lacks it
     (mark read when any is unread), otherwise the reverse for all of them (mark all unread)."""
     if action not in TOGGLES:
@@ -154,14 +164,15 @@ def toggle(member_id: int, action: str, conversation_ids, now: datetime | None =
             S.select().where((S.member == member_id) & S.conversation.in_(batch) & ~has).exists()
             for batch in _batches(wanted)
         )
-        return apply(member_id, action if lacking else reverse, wanted, now=now)
+        return apply(member_id, action if lacking else reverse, wanted, now=now, author_id=author_id)
 
 
-def undo(member_id: int, token: UndoToken, now: datetime | None = None) -> None:
+def undo(member_id: int, token: UndoToken, now: datetime | None = None, *, author_id: int | None = None) -> None:
     """Put every conversation the action touched back exactly as it was."""
     if token.member_id != member_id:
         raise BadInput("That undo belongs to another member.")
     with write():
+        team.record(member_id, author_id, team.UNDO, token.conversation_ids, now, token.action)
         for conversation_id, values in token.previous:
             S.update(dict(zip(KEPT, values))).where(
                 (S.member == member_id) & (S.conversation == conversation_id)
@@ -190,7 +201,8 @@ def sender_handle(member_id: int, conversation_id) -> str | None:
     return Member.get_by_id(other).handle
 
 
-def report(member_id: int, conversation_id, reason: str, now: datetime | None = None) -> None:
+def report(member_id: int, conversation_id, reason: str, now: datetime | None = None, *,
+           author_id: int | None = None) -> None:
     """Report a conversation: it moves to Spam and its sender is blocked (no more messages)."""
     at = now or clock.now()
     if reason not in REPORT_REASONS:
@@ -203,7 +215,8 @@ def report(member_id: int, conversation_id, reason: str, now: datetime | None = 
             already = Block.select().where((Block.blocker == member_id) & (Block.blocked == reported)).exists()
             if not already:
                 Block.create(blocker=member_id, blocked=reported, at=at)
-        apply(member_id, "spam", [state.conversation_id], now=at)
+        _apply(member_id, "spam", [state.conversation_id])
+        team.record(member_id, author_id, "report", [state.conversation_id], at, reason)
 
 
 def mark_safe(member_id: int, conversation_id, now: datetime | None = None) -> None:

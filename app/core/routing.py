@@ -26,8 +26,8 @@ COMPANY_SENDS_SPONSORED_ONLY = "A company account only sends sponsored messages.
 INMAIL_NEEDS_PREMIUM = "InMail needs a Premium plan."
 INMAIL_TURNED_OFF = "This member doesn't accept InMail."
 INMAIL_AWAITS_RESPONSE = "You already sent this member an InMail; wait for a response before sending another."
-# Broadcasts and notices are not the recipient writing to the sender.
-NOT_WRITTEN = ("sponsored", "system")
+# Broadcasts, notices and a shared inbox's internal notes are not the recipient writing to the sender.
+NOT_WRITTEN = ("sponsored", "system", "note")
 
 MESSAGE = RouteDecision(route="message", cost=0, folder=folder_for("message"))
 OPEN_PROFILE = RouteDecision(route="open-profile", cost=0, folder=folder_for("open-profile"))

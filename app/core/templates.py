@@ -13,7 +13,7 @@ import string
 from datetime import datetime
 
 from app.core import clock, messaging
-from app.core.delivery import is_blank
+from app.core.delivery import is_blank, name_parts
 from app.core.directory import member_by_handle, member_by_id
 from app.core.errors import BadInput, NotFound
 from app.core.plans import LIMITS
@@ -100,18 +100,11 @@ def fill(text: str, recipient: Member, sender: Member) -> str:
     return text.format_map(values)
 
 
-def name_parts(name: str) -> tuple[str, str]:
-    """A display name's first and last names: what follows a comma is credentials
-    ("Ben Okafor, MBA"), and a one-word name has no last name."""
-    words = name.split(",", 1)[0].split()
-    if not words:
-        return name.strip(), ""
-    return words[0], " ".join(words[1:])
-
-
 def send_filled(sender_id: int, to_handles: list[str], name: str, *, subject: str | None = None,
-                attachments=(), now: datetime | None = None) -> list[tuple[Member, SendResult]]:
-    """Send the template to each recipient on its own, filled for them, by each one's route.
+                attachments=(), now: datetime | None = None,
+                author_id: int | None = None) -> list[tuple[Member, SendResult]]:
+    """Send the template to each recipient on its own, filled for them, by each one's route
+    (``author_id``: the teammate sending for ``sender_id`` in a shared inbox).
 
     All or nothing: if one recipient is refused (a block, no credits left), nobody is sent it.
     """
@@ -128,6 +121,6 @@ def send_filled(sender_id: int, to_handles: list[str], name: str, *, subject: st
             (recipient, messaging.send(sender_id, [recipient.handle], fill(saved.body, recipient, sender),
                                        subject=fill(subject if subject is not None else saved.subject,
                                                     recipient, sender) or None,
-                                       attachments=attachments, now=at))
+                                       attachments=attachments, now=at, author_id=author_id))
             for recipient in recipients
         ]

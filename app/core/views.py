@@ -21,6 +21,9 @@ FILTERS: tuple[str, ...] = (
     "archived",
     "spam",
 )
+# Two more after the others, for a shared inbox: the conversations assigned to whoever is at
+# the keyboard, and those assigned to nobody.
+TEAM_FILTERS: tuple[str, ...] = ("mine", "unassigned")
 FILTER_LABELS: dict[str, str] = {
     "all": "All",
     "focused": "Focused",
@@ -31,6 +34,8 @@ FILTER_LABELS: dict[str, str] = {
     "starred": "Starred",
     "archived": "Archived",
     "spam": "Spam",
+    "mine": "Mine",
+    "unassigned": "Unassigned",
     "drafts": "Drafts",
 }
 # Drafts is a list of its own after the filters (key 0): messages kept while being written.
@@ -115,6 +120,7 @@ class ConversationRow:
     reminder: bool = False  # a pending InMail that has had its 3-day reminder
     has_attachment: bool = False
     match: str = ""  # in search results: the words around the newest match, when they are in its text
+    assignee: str = ""  # in a shared inbox: the short name of whoever it is assigned to
 
     @property
     def cursor(self) -> tuple[datetime, int]:
@@ -147,7 +153,7 @@ class MessageView:
     sender_id: int | None
     sender_handle: str | None
     sender_name: str
-    kind: str  # message | inmail | open_profile | sponsored | system
+    kind: str  # message | inmail | open_profile | sponsored | system | note
     subject: str
     body: str  # "This message was deleted." when recalled
     at: datetime
@@ -155,6 +161,9 @@ class MessageView:
     attachments: tuple[AttachmentView, ...] = ()
     seen: bool = False  # the other side has read it and both have read receipts on
     has_links: bool = False
+    # In a shared inbox, for its team only: the teammate who wrote it for the inbox.
+    author_handle: str | None = None
+    author_name: str | None = None
 
 
 @dataclass(frozen=True)

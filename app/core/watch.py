@@ -3,7 +3,8 @@
 The store's change feed says which conversations changed; each is compared with how
 the member last saw it, so that one write becomes the events a person would name: a
 message arrived, a conversation was read, archived, starred, muted, marked spam,
-deleted, a message was recalled. Changes that belong to no conversation become
+deleted, a message was recalled, a conversation of a shared inbox was assigned to the
+member watching. Changes that belong to no conversation become
 ``invitation`` (a new connection request) and ``credits`` (the balance moved).
 """
 
@@ -53,24 +54,28 @@ class _Seen:
     muted: bool
     spam: bool
     deleted: bool
+    assignee: int | None = None
 
 
 class Watch:
     """Events for one member since the watch began, read with ``poll``."""
 
-    def __init__(self, member_id: int):
+    def __init__(self, member_id: int, author_id: int | None = None):
+        """``author_id``: who watches, when it is another member's inbox (whose assignments are theirs)."""
         self.member_id = member_id
+        self.author_id = member_id if author_id is None else author_id
         self._watcher = ChangeWatcher(member_id)
         # Only what happens from now on is news: the newest message so far, every view as it is.
         self._last_message = Message.select(fn.MAX(Message.id)).scalar() or 0
         self._started = clock.now()
         self._seen: dict[int, _Seen] = {
             conversation_id: _Seen(read=not unread, archived=archived, starred=starred, muted=muted, spam=spam,
-                                   deleted=box == BOX_DELETED)
-            for conversation_id, unread, archived, starred, muted, spam, box in tuples(
+                                   deleted=box == BOX_DELETED, assignee=assignee)
+            for conversation_id, unread, archived, starred, muted, spam, box, assignee in tuples(
                 ConversationState.select(ConversationState.conversation, ConversationState.unread,
                                          ConversationState.archived, ConversationState.starred,
-                                         ConversationState.muted, ConversationState.spam, ConversationState.box)
+                                         ConversationState.muted, ConversationState.spam, ConversationState.box,
+                                         ConversationState.assignee)
                 .where(ConversationState.member == member_id)
             )
         }
@@ -110,7 +115,7 @@ class Watch:
             yield Event(sent_at, "message", conversation_id, message_id, sender_handle, sender_name,
                         one_line(body)[:PREVIEW_LENGTH])
         seen = _Seen(read=not state.unread, archived=state.archived, starred=state.starred, muted=state.muted,
-                     spam=state.spam, deleted=state.box == BOX_DELETED)
+                     spam=state.spam, deleted=state.box == BOX_DELETED, assignee=state.assignee_id)
         # A conversation new since the watch began is told by its messages alone.
         before = self._seen.get(conversation_id, seen)
         self._seen[conversation_id] = seen
@@ -121,6 +126,8 @@ class Watch:
                 if flag == "read" and not now_is and new:
                     continue
                 yield Event(now, on if now_is else off, conversation_id)
+        if seen.assignee == self.author_id and before.assignee != seen.assignee:
+            yield Event(now, "assign", conversation_id)
         for (message_id,) in tuples(
             Message.select(Message.id).where(
                 (Message.conversation == conversation_id) & (Message.recalled_at >= self._started)

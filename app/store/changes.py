@@ -5,8 +5,9 @@ since their last look (``app.store.live``). The rows are written by triggers on
 the tables that screens show, declared once here and made by each backend, so
 that no write can forget to note itself: a member's view of a conversation, a
 conversation or message that everyone in it sees, the ledger behind a balance,
-a member's profile, settings, connections, blocks and invitations. An update that leaves a
-row as it was notes nothing.
+a member's profile, settings, connections, blocks, invitations, delegates, and a
+shared inbox's audit (the only word of a note, which is written with it). An update
+that leaves a row as it was notes nothing.
 
 A bulk load pauses the triggers for its transaction and notes one change for
 everyone at its end (``write(bulk=True)``), so it pays nothing per row. The feed
@@ -55,6 +56,8 @@ SOURCES = (
     Source("connection", ("INSERT", "DELETE"), "member", ("member_id",), None),
     Source("block", ("INSERT", "DELETE"), "member", ("blocker_id", "blocked_id"), None),
     Source("invitation", ("INSERT", "UPDATE"), "member", ("sender_id", "recipient_id"), None),
+    Source("delegate", ("INSERT", "DELETE"), "member", ("inbox_id", "staff_id"), None),
+    Source("audit", ("INSERT",), "state", ("inbox_id",), "conversation_id"),
 )
 
 # The one change a bulk load notes: everything, for everyone.

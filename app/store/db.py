@@ -19,10 +19,21 @@ from peewee import Database, OperationalError
 
 from app.store import backend as backends
 from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_store, redacted
-from app.store.models import ALL_MODELS, CreditDue, Invitation, Meta, StateCount, Template, Withheld, database
+from app.store.models import (
+    ALL_MODELS,
+    AuditEntry,
+    CreditDue,
+    Delegate,
+    Invitation,
+    Meta,
+    StateCount,
+    Template,
+    Withheld,
+    database,
+)
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 Result = TypeVar("Result")
 APP_MARK = "parley"
 
@@ -153,11 +164,14 @@ def _invitations_and_templates(store: Store) -> None:
     """Schema step 7: connection requests, saved replies, the desktop notifications setting,
     and the change feed made again so that invitations wake open screens."""
     store.db.create_tables([Invitation, Template])
-    if "desktop_notifications" not in {column.name for column in store.db.get_columns("member_settings")}:
-        store.db.execute_sql(
-            'ALTER TABLE "member_settings" ADD COLUMN "desktop_notifications" BOOLEAN NOT NULL DEFAULT FALSE'
-        )
+    _add_column(store, "member_settings", "desktop_notifications", "BOOLEAN NOT NULL DEFAULT FALSE")
     store.backend.create_change_feed()
+
+
+def _add_column(store: Store, table: str, column: str, declaration: str) -> None:
+    """Add a column unless a teammate's Parley, opening the store at the same time, already did."""
+    if column not in {found.name for found in store.db.get_columns(table)}:
+        store.db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {declaration}')
 
 
 def _kept_as_written(store: Store) -> None:
@@ -182,6 +196,21 @@ def _kept_as_written(store: Store) -> None:
     )
 
 
+def _shared_inboxes(store: Store) -> None:
+    """Schema step 9: delegates who work in a member's inbox, the assignee of each of its
+    conversations, the teammate who wrote a message, the audit of who did what, and the
+    change feed made again so that a delegate added or removed wakes open screens."""
+    store.db.create_tables([Delegate, AuditEntry])
+    member = 'INTEGER REFERENCES "member" ("id") ON DELETE SET NULL'
+    _add_column(store, "conversation_state", "assignee_id", member)
+    _add_column(store, "message", "author_id", member)
+    store.db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "conversation_state_member_id_box_assignee_id_last_at_id" '
+        'ON "conversation_state" ("member_id", "box", "assignee_id", "last_at", "id")'
+    )
+    store.backend.create_change_feed()
+
+
 # Each step takes the store from version N-1 to N inside one transaction.
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: lambda store: store.backend.rebuild_people_index(),
@@ -193,6 +222,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     6: _withheld_messages,
     7: _invitations_and_templates,
     8: _kept_as_written,
+    9: _shared_inboxes,
 }
 
 

@@ -204,6 +204,9 @@ class ConversationState(BaseModel):
     read_upto = BigIntegerField(default=0)  # id of the last message this member has read
     marked_safe = BooleanField(default=False)
     left = BooleanField(default=False)
+    # In a shared inbox: the teammate the conversation is assigned to (none: unassigned).
+    assignee = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL", index=False)
+    assignee_id: int | None
 
     def refresh_box(self) -> int:
         self.box = box_for(deleted=self.deleted, spam=self.spam, archived=self.archived)
@@ -218,6 +221,7 @@ class ConversationState(BaseModel):
             (("member", "box", "connected", "last_at", "id"), False),
             (("member", "box", "inmail", "last_at", "id"), False),
             (("member", "box", "starred", "last_at", "id"), False),
+            (("member", "box", "assignee", "last_at", "id"), False),
             (("member", "peer"), False),
             # Covering index for the filter counts.
             (("member", "box", "folder", "has_unread", "connected", "inmail", "starred"), False),
@@ -252,7 +256,7 @@ class Message(BaseModel):
     conversation_id: int
     sender = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL", index=False)
     sender_id: int | None
-    # message | inmail | open_profile | sponsored | system
+    # message | inmail | open_profile | sponsored | system | note (a shared inbox's own)
     kind = CharField(max_length=16, default="message")
     subject = CharField(max_length=300, default="")
     body = TextField()
@@ -264,6 +268,9 @@ class Message(BaseModel):
     # Stable key from an imported archive. Not indexed: an import compares keys within
     # the conversations it adds to, and an index over every message would slow it down.
     external_id = CharField(max_length=200, null=True)
+    # In a shared inbox: the teammate who wrote it for the sender (none: the sender did).
+    author = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL", index=False)
+    author_id: int | None
 
     class Meta:
         indexes = (
@@ -393,12 +400,50 @@ class Withheld(BaseModel):
         primary_key = CompositeKey("member", "message")
 
 
+NOTE = "note"
+
+
 def delivered_to(member) -> Expression:
-    """The message (``Message``) reached this member: no block held it back. The same rule in
+    """The message (``Message``) reached this member: no block held it back, and it is not an
+    internal note of another member's inbox (a note is its inbox's alone). The same rule in
     SQL for the full-text backends is ``app.store.search.DELIVERED``."""
-    return ~fn.EXISTS(
+    return ((Message.kind != NOTE) | (Message.sender == member)) & ~fn.EXISTS(
         Withheld.select(SQL("1")).where((Withheld.member == member) & (Withheld.message == Message.id))
     )
+
+
+class Delegate(BaseModel):
+    """A member who may work in another member's inbox: the inbox is then shared."""
+
+    inbox = ForeignKeyField(Member, backref="+", on_delete="CASCADE", index=False)
+    inbox_id: int
+    staff = ForeignKeyField(Member, backref="+", on_delete="CASCADE")
+    staff_id: int
+    added_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("inbox", "staff"), True),)
+
+
+class AuditEntry(BaseModel):
+    """One action in a shared inbox: who did it, when, to which conversation."""
+
+    inbox = ForeignKeyField(Member, backref="+", on_delete="CASCADE", index=False)
+    inbox_id: int
+    author = ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL", index=False)
+    author_id: int | None
+    action = CharField(max_length=16)
+    conversation = ForeignKeyField(Conversation, null=True, backref="+", on_delete="SET NULL", index=False)
+    conversation_id: int | None
+    detail = CharField(max_length=300, default="")
+    at = DateTimeField()
+
+    class Meta:
+        table_name = "audit"
+        indexes = (
+            (("inbox", "at", "id"), False),
+            (("inbox", "conversation", "at", "id"), False),
+        )
 
 
 class Draft(BaseModel):
@@ -447,6 +492,8 @@ ALL_MODELS = [
     LedgerEntry,
     Report,
     Withheld,
+    Delegate,
+    AuditEntry,
     Draft,
     Change,
 ]

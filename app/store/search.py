@@ -16,17 +16,19 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator, Sequence
 
 from app.store import backend
-from app.store.models import database
+from app.store.models import Conversation, ConversationState, Member, database
 
 # (words, prefix), or (words, prefix, TEXT_ONLY): see below.
 Phrase = tuple[Sequence[str], bool] | tuple[Sequence[str], bool, str]
 
 # ConversationState columns a search may require to equal a value.
-STATE_COLUMNS = ("folder", "has_unread", "connected", "inmail", "starred", "muted", "has_attachment")
+STATE_COLUMNS = ("folder", "has_unread", "connected", "inmail", "starred", "muted", "has_attachment", "assignee_id")
 
-# A search row's message (alias m) reached the searching member's state (alias s): no block
-# held it back (the ``withheld`` table). The same SQL on both backends.
-DELIVERED = 'NOT EXISTS (SELECT 1 FROM withheld AS w WHERE w.member_id = s.member_id AND w.message_id = m.id)'
+# A search row's message (alias m) reached the searching member's state (alias s): it is not
+# another inbox's note, and no block held it back (the ``withheld`` table). The same SQL on
+# both backends, and the same rule as ``app.store.models.delivered_to``.
+DELIVERED = ("(m.kind <> 'note' OR m.sender_id = s.member_id) AND "
+             "NOT EXISTS (SELECT 1 FROM withheld AS w WHERE w.member_id = s.member_id AND w.message_id = m.id)")
 
 
 # A phrase may carry a third element, TEXT_ONLY: it then matches subjects and bodies
@@ -65,6 +67,17 @@ def index_message(message_id: int, subject: str, body: str, people: Callable[[],
     as ``index_messages`` takes them) is asked for only where the index files people with
     each message."""
     backend.current().add_message(message_id, subject, body, people)
+
+
+def people_of(conversation_id: int, first_id: int) -> str:
+    """A conversation's people as the index files them with a message from ``first_id``:
+    that member first, then everyone with a view of it, in member id order."""
+
+    title = Conversation.select(Conversation.title).where(Conversation.id == conversation_id).scalar() or ""
+    members = list(Member.select().join(ConversationState, on=(ConversationState.member == Member.id))
+                   .where(ConversationState.conversation == conversation_id).order_by(Member.id))
+    ordered = sorted(members, key=lambda m: m.id != first_id)
+    return people_text(title, ((m.name, m.company, m.headline) for m in ordered))
 
 
 def refresh_people(conversation_ids: Sequence[int]) -> None:

@@ -370,8 +370,9 @@ def test_inbox_and_show_json_keys(capsys, db):
     rows = json.loads(out)
     assert code == 0 and len(rows) == 1
     assert set(rows[0]) == {"id", "title", "kind", "folder", "unread", "archived", "starred", "muted", "spam",
-                            "last_at", "preview"}
+                            "last_at", "preview", "assignee"}
     assert rows[0]["title"] == "Ben Okafor" and rows[0]["unread"] == 1 and rows[0]["last_at"].endswith("Z")
+    assert rows[0]["assignee"] is None  # an inbox of one: nobody is assigned anything
     code, out, _ = run(capsys, "--db", db, "show", str(rows[0]["id"]), "--json")
     thread = json.loads(out)
     assert set(thread) == {"id", "title", "messages"}

@@ -10,7 +10,7 @@ import pytest
 from app.core import credits, inbox, members, messaging, moderation
 from app.core.errors import BadInput, NotFound
 from app.core.plans import LIMITS
-from app.core.views import FILTERS
+from app.core.views import FILTERS, TEAM_FILTERS
 from app.store.models import ConversationState, Message, database
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -136,7 +136,7 @@ def test_counts_are_counted_once_until_something_changes(people, inbox_of_me, mo
     me = people["me"]
     passes = []
     count = inbox._count
-    monkeypatch.setattr(inbox, "_count", lambda member_id: passes.append(member_id) or count(member_id))
+    monkeypatch.setattr(inbox, "_count", lambda member_id, author_id: passes.append(member_id) or count(member_id, author_id))
     worker = threading.Thread(target=inbox.counts, args=(me,))  # the screens count in workers
     worker.start()
     worker.join()
@@ -165,8 +165,8 @@ def test_deleted_conversations_are_in_no_filter(people, inbox_of_me):
     assert inbox.counts(me)["all"] == len(EXPECTED["all"]) - 1
 
 
-def test_filters_keep_the_order_of_section_5():
-    assert tuple(inbox.FILTER_SCOPES) == FILTERS
+def test_filters_keep_the_order_of_section_5_and_the_team_filters_come_after():
+    assert tuple(inbox.FILTER_SCOPES) == (*FILTERS, *TEAM_FILTERS)
 
 
 def test_unknown_filter_is_a_sentence(people):

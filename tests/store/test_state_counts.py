@@ -10,7 +10,7 @@ from peewee import SQL, fn
 
 from app.core import credits, inbox, members, messaging, moderation
 from app.core.errors import ParleyError
-from app.core.views import FILTERS
+from app.core.views import FILTERS, TEAM_FILTERS
 from app.store.db import write
 from app.store.models import ConversationState as S, Member, StateCount
 
@@ -84,7 +84,9 @@ def test_kept_counts_equal_a_recount_after_any_writes(store, steps):
         assert kept() == recount()
     for member_id in people:
         shown = inbox.counts(member_id)
-        assert set(shown.by_filter) == set(FILTERS)
+        assert set(shown.by_filter) == {*FILTERS, *TEAM_FILTERS}
+        # Nothing here is assigned: all of the inbox is unassigned, none of it anyone's.
+        assert (shown["unassigned"], shown["mine"]) == (shown["all"], 0)
 
 
 def test_a_store_counted_again_from_its_states_counts_the_same(store, backend):

@@ -143,6 +143,9 @@ def matching_messages(member_id, phrases, *, people=(), excluded=(), boxes, stat
     for column, value in (state or {}).items():
         if column not in STATE_COLUMNS:
             raise ValueError(f"not a searchable state column: {column}")
+        if value is None:
+            clauses.append(f"s.{column} IS NULL")
+            continue
         clauses.append(f"s.{column} = %s")
         params.append(bool(value) if column in BOOLEAN_STATE_COLUMNS else value)
     if before is not None:

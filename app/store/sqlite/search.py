@@ -238,6 +238,9 @@ def _state_filters(boxes: Sequence[int], state: dict[str, object]) -> tuple[list
     for column, value in state.items():
         if column not in STATE_COLUMNS:
             raise ValueError(f"not a searchable state column: {column}")
+        if value is None:
+            clauses.append(f"s.{column} IS NULL")
+            continue
         clauses.append(f"s.{column} = ?")
         params.append(value)
     return clauses, params
