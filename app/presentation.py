@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from datetime import datetime
 
 from app.core.clock import now as clock_now
@@ -83,6 +84,26 @@ def printable(text: str, *, plain: bool = False) -> str:
 # What JSON leaves raw inside a string and a terminal would obey: DEL, C1 controls and the
 # characters that turn text around (JSON itself escapes the C0 controls).
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def cell_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: a wide East Asian character or emoji two,
+    a combining mark none, anything else one."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit(text: str, columns: int) -> str:
+    """``text`` cut to at most ``columns`` terminal columns, ending in "…" when cut."""
+    if cell_width(text) <= columns:
+        return text
+    kept, used = [], 0
+    for c in text:
+        width = cell_width(c)
+        if used + width > columns - 1:
+            break
+        kept.append(c)
+        used += width
+    return "".join(kept) + "…" if columns > 0 else ""
 
 
 def json_text(value, **options) -> str:

@@ -82,7 +82,7 @@ def body_lines(text: str) -> list[str]:
 
 def one_line(text: str, width: int) -> str:
     flat = " ".join(presentation.literal(text, one_line=True, plain=_plain).split())
-    return flat if len(flat) <= width else flat[: max(width - 1, 0)] + "…"
+    return presentation.fit(flat, width)
 
 
 def one_sentence(text: str) -> str:
@@ -94,22 +94,25 @@ def print_json(value: Any) -> None:
 
 
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: Iterable[int] = ()) -> None:
-    """Aligned columns; the last column takes what is left of the terminal's width."""
+    """Aligned columns, measured in terminal columns (a CJK name is twice its length); the last
+    column takes what is left of the terminal's width."""
+    width_of = presentation.cell_width
     cells = [[str(cell) for cell in row] for row in rows]
     right = set(right)
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [max([width_of(h)] + [width_of(r[i]) for r in cells]) for i, h in enumerate(headers)]
     room = shutil.get_terminal_size((120, 24)).columns - sum(widths[:-1]) - 2 * (len(widths) - 1)
     widths[-1] = max(min(widths[-1], room), len(headers[-1]), LAST_COLUMN_MIN)
 
     def line(row: Sequence[str]) -> str:
         out = []
         for i, cell in enumerate(row):
+            padding = " " * (widths[i] - width_of(cell))
             if i == len(row) - 1:
-                out.append(cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…")
+                out.append(presentation.fit(cell, widths[i]))
             elif i in right:
-                out.append(cell.rjust(widths[i]))
+                out.append(padding + cell)
             else:
-                out.append(cell.ljust(widths[i]))
+                out.append(cell + padding)
         return "  ".join(out).rstrip()
 
     print(line(headers))

@@ -1,5 +1,6 @@
-"""The README's first conversation, run line by line: the commands a newcomer pastes, and
-the output they see. If the product changes what it prints, the README must change too."""
+"""The README's walk-throughs (its first conversation, a workday in a shared inbox), run line
+by line: the commands a newcomer pastes, and the output they see. If the product changes what
+it prints, the README must change too."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from app.cli import main
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def scenario() -> list[tuple[str, str]]:
-    """(command, expected output) pairs from the console block of "A first conversation"."""
+SECTIONS = ("A first conversation", "One workday in a shared inbox")
+
+
+def scenario(title: str = SECTIONS[0]) -> list[tuple[str, str]]:
+    """(command, expected output) pairs from the console block of a README section."""
     text = README.read_text(encoding="utf-8")
-    section = text.split("## A first conversation", 1)[1].split("\n## ", 1)[0]
+    section = text.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```console\n(.*?)```", section, re.DOTALL).group(1)
     steps: list[tuple[str, list[str]]] = []
     for line in block.splitlines():
@@ -36,14 +40,21 @@ def test_the_readme_scenario_has_the_steps_it_promises():
     assert any(c.endswith(" credits") for c in commands)
 
 
-def test_the_readme_scenario_runs_as_written(tmp_path, monkeypatch, capsys, backend, store_target, store):
+def test_the_readme_workday_shows_every_part_of_a_shared_inbox():
+    commands = " | ".join(command for command, _ in scenario(SECTIONS[1]))
+    for step in ("delegate add", "assign", "note", "--filter mine", "reply", "audit"):
+        assert step in commands
+
+
+@pytest.mark.parametrize("title", SECTIONS)
+def test_the_readme_scenario_runs_as_written(title, tmp_path, monkeypatch, capsys, backend, store_target, store):
     # Dates in the README are shown in UTC, tables are as wide as a 120-column terminal.
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("PARLEY_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.chdir(tmp_path)
-    for command, expected in scenario():
+    for command, expected in scenario(title):
         words = shlex.split(command)
         if words[0] == "export":
             for assignment in words[1:]:
