@@ -95,7 +95,7 @@ def reply(args) -> int:
 def recall(args) -> int:
     open_store(args)
     me = acting_member(args)
-    messaging.recall(me.id, args.message)
+    messaging.recall(me.id, args.message, author_id=author_id(args))
     if wants_json(args):
         print_json({"recalled": args.message})
     else:

@@ -223,7 +223,7 @@ def build_parser() -> Parser:
     answer.add_argument("--accept", action="store_true", help="quick reply 'Yes, interested'")
     answer.add_argument("--decline", action="store_true", help="quick reply 'No thanks'")
 
-    sub = command("recall", Handler("messaging", "recall"), "unsend your own message (within 60 minutes)")
+    sub = command("recall", Handler("messaging", "recall", shared=True), "unsend your own message (within 60 minutes)")
     sub.add_argument("message", metavar="MESSAGE", type=message_id)
 
     sub = command("conversation", Handler("conversations", "conversation", shared=True),

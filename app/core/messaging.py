@@ -616,8 +616,9 @@ def _can_see(member_id: int, message: Message) -> bool:
     return in_conversation.exists() and reached.exists()
 
 
-def recall(member_id: int, message_id: int, now: datetime | None = None) -> None:
-    """Unsend one's own message within the recall window; both sides see it was deleted."""
+def recall(member_id: int, message_id: int, now: datetime | None = None, *, author_id: int | None = None) -> None:
+    """Unsend one's own message within the recall window; both sides see it was deleted.
+    ``author_id``: the teammate doing it in a shared inbox (the audit notes them)."""
     at = now or clock.now()
     with write():
         message = Message.get_or_none(Message.id == message_id)
@@ -632,6 +633,7 @@ def recall(member_id: int, message_id: int, now: datetime | None = None) -> None
             raise Refused(RECALL_TOO_LATE)
         # Search skips recalled messages from here on.
         Message.update(recalled_at=at).where(Message.id == message.id).execute()
+        team.record(member_id, author_id, "recall", [message.conversation_id], at, str(message.id))
         latest = (
             Message.select(Message.id)
             .where((Message.conversation == message.conversation_id) & (Message.kind != NOTE))

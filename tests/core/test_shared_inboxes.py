@@ -173,6 +173,8 @@ def test_the_audit_lists_every_action_with_its_author(desk):
     moderation.apply(acme, "star", [ana_thread], at, author_id=omar)
     moderation.apply(acme, "mute", [ana_thread], at)  # the inbox member, at their own keyboard
     moderation.report(acme, desk["ben_thread"], "spam", at, author_id=lena)
+    written = messaging.send(acme, ["ana"], "Oops, wrong customer", now=at, author_id=lena)
+    messaging.recall(acme, written.message, at, author_id=omar)
     logged = [(e.author_handle, e.action, e.conversation, e.detail)
               for e in team.audit(acme, lena, since=at)]
     assert logged == [
@@ -186,6 +188,8 @@ def test_the_audit_lists_every_action_with_its_author(desk):
         ("omar", "star", ana_thread, ""),
         ("acme", "mute", ana_thread, ""),
         ("lena", "report", desk["ben_thread"], "spam"),
+        ("lena", "send", ana_thread, ""),
+        ("omar", "recall", ana_thread, str(written.message)),
     ]
     assert [e.action for e in team.audit(acme, omar, conversation_id=desk["ben_thread"])] == ["report"]
 
