@@ -137,8 +137,6 @@ class Presence:
         unknown = member_ids - self._names.keys()
         if unknown:
             self._names.update(tuples(Member.select(Member.id, Member.name).where(Member.id.in_(unknown))))
-            for member in unknown - self._names.keys():
-                self._names[member] = "A teammate"  # removed from the store meanwhile
 
     def close(self) -> None:
         """Leaving the thread: the author's viewing and replying end at once for everyone."""

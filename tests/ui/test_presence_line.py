@@ -21,6 +21,7 @@ from textual.widgets import Static
 from app.core import members, messaging, presence
 from app.core.presence import REPLYING, VIEWING
 from app.store import backend
+from app.ui import text
 from app.ui.mailbox import Mailbox
 from app.ui.screens.thread import ThreadScreen
 from app.ui.widgets.conversation_list import ConversationList
@@ -116,22 +117,25 @@ async def test_in_ones_own_inbox_nothing_is_signalled_or_shown(world, drive):
         listening.close()
 
 
-async def test_the_list_marks_the_conversations_a_teammate_has_open(world, omar, drive):
-    elsewhere = backend.current().signals()
+@pytest.mark.parametrize(("glyphs", "mark"), [("unicode", "◉"), ("plain", "(open)")])
+async def test_the_list_marks_the_conversations_a_teammate_has_open(world, omar, drive, monkeypatch, glyphs, mark):
+    monkeypatch.setenv("PARLEY_GLYPHS", glyphs)
+    drawn_before, elsewhere = text.glyphs(), backend.current().signals()
     app = _staffed(drive, world["me"], omar)
     try:
         async with app.run_test(size=drive.size) as pilot:
             await drive.settle(pilot)
             listing = app.screen.query_one(ConversationList)
             carol = drive.titles(app).index("Carol Diaz")
-            assert "◉" not in listing.row_text(carol)
+            assert mark not in listing.row_text(carol)
             elsewhere.send(VIEWING, world["conversations"]["carol"], world["me"].id)
-            await drive.until(pilot, lambda: "◉" in listing.row_text(carol), 2.0)
-            assert [i for i in range(len(drive.titles(app))) if "◉" in listing.row_text(i)] == [carol]
+            await drive.until(pilot, lambda: mark in listing.row_text(carol), 2.0)
+            assert [i for i in range(len(drive.titles(app))) if mark in listing.row_text(i)] == [carol]
             elsewhere.send(VIEWING, world["conversations"]["carol"], world["me"].id, on=False)
-            await drive.until(pilot, lambda: "◉" not in listing.row_text(carol), 2.0)
+            await drive.until(pilot, lambda: mark not in listing.row_text(carol), 2.0)
     finally:
         elsewhere.close()
+        text.use_glyphs(drawn_before)  # the app chose them for the whole process
 
 
 TEAMMATE = textwrap.dedent("""
@@ -139,7 +143,8 @@ TEAMMATE = textwrap.dedent("""
     from app.store.db import open_store
     from app.core import members, presence
     from app.ui.app import ParleyApp
-    from app.ui.mailbox import Mailbox
+    from app.ui import text
+from app.ui.mailbox import Mailbox
 
     async def main():
         open_store(sys.argv[1])
