@@ -39,8 +39,7 @@ class ChangeFeed(ABC):
 
 class Signals(ABC):
     """Passing signals between the processes open on one store ("Ben is typing…", "Omar Haddad
-    is viewing"): nothing
-    durable is written, and nothing is left behind once they stop.
+    is viewing"): nothing durable is written, and nothing is left behind once they stop.
 
     A signal is (kind, conversation, member), on or off. ``heard`` answers, for one
     conversation, when each signal still on was last sent, on this process's monotonic
