@@ -143,8 +143,7 @@ TEAMMATE = textwrap.dedent("""
     from app.store.db import open_store
     from app.core import members, presence
     from app.ui.app import ParleyApp
-    from app.ui import text
-from app.ui.mailbox import Mailbox
+    from app.ui.mailbox import Mailbox
 
     async def main():
         open_store(sys.argv[1])
