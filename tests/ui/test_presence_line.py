@@ -100,6 +100,29 @@ async def test_the_reply_box_tells_teammates_a_reply_is_under_way_until_it_is_se
         listening.close()
 
 
+async def test_a_dialog_over_the_thread_does_not_take_the_author_out_of_it(world, omar, drive):
+    listening = backend.current().signals()
+    conversation = world["conversations"]["bob"]
+    app = _staffed(drive, world["me"], omar)
+    try:
+        async with app.run_test(size=drive.size) as pilot:
+            thread = await _open(pilot, drive, "Bob Stone")
+            await drive.press(pilot, "exclamation_mark")  # the report dialog
+            assert app.screen is not thread
+            await pilot.pause(0.3)
+            assert (VIEWING, omar.id) in listening.heard(conversation)
+            await drive.press(pilot, "escape")
+            assert app.screen is thread
+            await pilot.pause(0.3)
+            assert (VIEWING, omar.id) in listening.heard(conversation)
+            elsewhere = backend.current().signals()
+            elsewhere.send(VIEWING, conversation, world["me"].id)
+            await drive.until(pilot, lambda: _line(app) == "Maya Chen is viewing", 1.0)
+            elsewhere.close()
+    finally:
+        listening.close()
+
+
 async def test_in_ones_own_inbox_nothing_is_signalled_or_shown(world, drive):
     listening = backend.current().signals()
     conversation = world["conversations"]["bob"]

@@ -453,7 +453,9 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
             self.app.pop_screen()
 
     def on_screen_suspend(self) -> None:
-        self.end_typing()
+        # A dialog over the thread keeps it open (and its signals on); leaving it ends them.
+        if self not in self.app.screen_stack:
+            self.end_typing()
 
     def reply_text(self) -> str:
         return self.query_one("#reply", ReplyBox).value
