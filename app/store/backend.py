@@ -38,8 +38,8 @@ class ChangeFeed(ABC):
 
 
 class Signals(ABC):
-    """Passing signals between the processes open on one store ("Ben is typing…"): nothing
-    durable is written, and nothing is left behind once they stop.
+    """Passing signals between the processes open on one store ("Ben is typing…", "Omar Haddad
+    is viewing"): nothing durable is written, and nothing is left behind once they stop.
 
     A signal is (kind, conversation, member), on or off. ``heard`` answers, for one
     conversation, when each signal still on was last sent, on this process's monotonic
@@ -53,6 +53,11 @@ class Signals(ABC):
     @abstractmethod
     def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
         """{(kind, member): when it was last sent, on time.monotonic()} for signals still on."""
+
+    @abstractmethod
+    def heard_any(self, kind: str) -> dict[tuple[int, int], float]:
+        """{(conversation, member): when it was last sent} for the signals of ``kind`` still
+        on, in every conversation (signals are few: this costs nothing like the store's size)."""
 
     @abstractmethod
     def close(self) -> None:

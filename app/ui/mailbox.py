@@ -34,7 +34,9 @@ from app.core.views import (
 )
 
 if TYPE_CHECKING:
+    from app.core.presence import Presence
     from app.core.typing_indicator import Typing
+    from app.store.backend import Signals
     from app.store.live import ChangeWatcher
 
 def _searched(filter_name: str) -> str:
@@ -69,10 +71,15 @@ def failure_sentence(exc: BaseException) -> str | None:
 
 
 class Mailbox:
-    """One member's view of the store: inbox, threads, sending, triage, settings, credits."""
+    """One member's view of the store: inbox, threads, sending, triage, settings, credits.
 
-    def __init__(self, member: MemberView) -> None:
+    ``member`` is whose inbox it is; ``author`` who is at the keyboard, the same member
+    unless they work in someone else's inbox.
+    """
+
+    def __init__(self, member: MemberView, author: MemberView | None = None) -> None:
         self.member = member
+        self.author = author if author is not None else member
 
     @classmethod
     def acting(cls, handle: str) -> Mailbox | None:
@@ -91,6 +98,10 @@ class Mailbox:
     @property
     def member_id(self) -> int:
         return self.member.id
+
+    @property
+    def author_id(self) -> int:
+        return self.author.id
 
     # ------------------------------------------------------------------ the inbox
 
@@ -443,3 +454,28 @@ class Mailbox:
         from app.core.typing_indicator import Typing
 
         return Typing(self.member_id, conversation_id)
+
+    # ------------------------------------------------------------------ who is on it
+
+    def teammates(self) -> frozenset[int]:
+        """The other members working in this inbox, who see one another on its threads."""
+        from app.core.presence import teammates_of
+
+        return teammates_of(self.member_id, self.author_id)
+
+    def presence(self, conversation_id: int) -> Presence:
+        """The open thread's presence among teammates, both ways (closed when the thread closes)."""
+        from app.core.presence import Presence
+
+        return Presence(conversation_id, self.author_id, self.teammates())
+
+    def presence_signals(self) -> Signals:
+        """What the list hears its teammates' open threads by (closed with the list)."""
+        from app.store import backend
+
+        return backend.current().signals()
+
+    def open_by_teammates(self, conversation_ids: list[int], signals: Signals) -> set[int]:
+        from app.core.presence import open_by_teammates
+
+        return open_by_teammates(conversation_ids, self.teammates(), self.author_id, signals)

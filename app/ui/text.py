@@ -30,11 +30,14 @@ class Glyphs:
     unread: str
     selected: str
     attachment: str
+    teammate: str  # a teammate has the conversation open
     plain: bool
 
 
-UNICODE_GLYPHS = Glyphs(muted="🔇", star="★", unread="●", selected="✓", attachment="📎", plain=False)
-PLAIN_GLYPHS = Glyphs(muted="(muted)", star="*", unread="*", selected="x", attachment="+", plain=True)
+UNICODE_GLYPHS = Glyphs(muted="🔇", star="★", unread="●", selected="✓", attachment="📎", teammate="◉",
+                        plain=False)
+PLAIN_GLYPHS = Glyphs(muted="(muted)", star="*", unread="*", selected="x", attachment="+", teammate="(open)",
+                      plain=True)
 
 
 def choose_glyphs(setting: str | None = None) -> Glyphs:

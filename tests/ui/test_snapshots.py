@@ -44,3 +44,52 @@ def test_screen(shot: Shot, size, demo_store, fixed_world, tmp_path, snap_compar
         await screenshots.hold_still(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=walk_there)
+
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("thread", [True, False], ids=["thread", "inbox"])
+def test_shared_inbox_shows_who_else_is_on_it(thread, size, demo_store, fixed_world, tmp_path, snap_compare,
+                                              monkeypatch):
+    """Maya's inbox worked by Omar Haddad: Lena Vogel replies in the first conversation,
+    Maya has it and the third open, signalled as their own processes would."""
+    from app.core import members, presence
+    from app.core.presence import REPLYING, VIEWING
+    from app.store import backend
+    from app.ui.mailbox import Mailbox
+    from app.ui.widgets.conversation_list import ConversationList
+
+    shot = Shot(f"shared-{'thread' if thread else 'inbox'}", "Who else is on it", screenshots.inbox)
+    app = screenshots.open_app(screenshots.fresh_copy(demo_store, tmp_path, shot))
+    omar = members.member_view(members.add_member("omar", "Omar Haddad"))
+    lena = members.add_member("lena", "Lena Vogel").id
+    team = frozenset({app.member.id, omar.id, lena})
+    monkeypatch.setattr(presence, "teammates_of", lambda inbox_id, author_id: team - {author_id})
+    app.mailbox = Mailbox(app.member, author=omar)
+    elsewhere = backend.current().signals()
+
+    def heard(screen) -> bool:
+        if thread:
+            return screen.has_class("-presence")
+        return len(screen.query_one(ConversationList).open_by_teammates) == 2
+
+    async def walk_there(pilot) -> None:
+        await screenshots.settle(pilot)
+        rows = pilot.app.screen.query_one(ConversationList).loaded_rows()
+        elsewhere.send(VIEWING, rows[0].id, lena)
+        elsewhere.send(REPLYING, rows[0].id, lena)
+        elsewhere.send(VIEWING, rows[0].id, app.member.id)
+        elsewhere.send(VIEWING, rows[2].id, app.member.id)
+        if thread:
+            await screenshots.press(pilot, "enter")
+        for _ in range(100):  # the thread's poll (twice a second) or the list's (every second) hears them
+            if heard(pilot.app.screen):
+                break
+            await pilot.pause(0.05)
+        await screenshots.settle(pilot)
+        await screenshots.hold_still(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=walk_there)
+    finally:
+        elsewhere.close()

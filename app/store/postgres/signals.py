@@ -66,6 +66,15 @@ class NotifySignals(Signals):
                 self._drop()
 
     def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
+        return {(kind, member): at for (kind, conversation, member), at in self._on().items()
+                if conversation == conversation_id}
+
+    def heard_any(self, kind: str) -> dict[tuple[int, int], float]:
+        return {(conversation, member): at for (heard_kind, conversation, member), at in self._on().items()
+                if heard_kind == kind}
+
+    def _on(self) -> dict[tuple[str, int, int], float]:
+        """Every signal on: what arrived since the last look is read first, stale ones dropped."""
         with self._lock:
             if self._conn is not None:
                 try:
@@ -77,8 +86,7 @@ class NotifySignals(Signals):
             now = time.monotonic()
             for key in [key for key, at in self._heard.items() if now - at > STALE_AFTER]:
                 del self._heard[key]
-            return {(kind, member): at for (kind, conversation, member), at in self._heard.items()
-                    if conversation == conversation_id}
+            return dict(self._heard)
 
     def close(self) -> None:
         for kind, conversation, member in list(self._mine):

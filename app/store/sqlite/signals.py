@@ -48,15 +48,30 @@ class FileSignals(Signals):
             self._mine.discard(name)
             path.unlink(missing_ok=True)
             return
+        try:
+            self._write(path)
+        except FileNotFoundError:  # the last other process left, taking the folder: make it again
+            self._write(path)
+        self._mine.add(name)
+
+    def _write(self, path: Path) -> None:
         self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=self._folder, prefix=".", text=True)
         with os.fdopen(fd, "w") as out:
             out.write(repr(time.monotonic()))
         os.replace(temporary, path)
-        self._mine.add(name)
 
     def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
-        found: dict[tuple[str, int], float] = {}
+        return {(kind, member): sent for (kind, conversation, member), sent in self._on().items()
+                if conversation == conversation_id}
+
+    def heard_any(self, kind: str) -> dict[tuple[int, int], float]:
+        return {(conversation, member): sent for (heard_kind, conversation, member), sent in self._on().items()
+                if heard_kind == kind}
+
+    def _on(self) -> dict[tuple[str, int, int], float]:
+        """Every signal on, from the folder's few files; stale ones are removed on the way."""
+        found: dict[tuple[str, int, int], float] = {}
         now = time.monotonic()
         try:
             entries = list(os.scandir(self._folder))
@@ -72,8 +87,8 @@ class FileSignals(Signals):
                 continue
             if now - sent > STALE_AFTER:
                 Path(entry.path).unlink(missing_ok=True)
-            elif int(parts[1]) == conversation_id:
-                found[(parts[0], int(parts[2]))] = sent
+            else:
+                found[(parts[0], int(parts[1]), int(parts[2]))] = sent
         return found
 
     def close(self) -> None:

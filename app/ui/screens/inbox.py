@@ -22,7 +22,11 @@ from app.ui.widgets.status_line import StatusLine
 from app.ui.widgets.work import RunsWork
 
 if TYPE_CHECKING:
+    from app.store.backend import Signals
     from app.ui.app import ParleyApp
+
+# How often the list looks for the conversations a teammate has open (in a shared inbox).
+TEAMMATES_POLL = 1.0
 
 class InboxScreen(RunsWork, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [*INBOX_BINDINGS]
@@ -39,6 +43,7 @@ class InboxScreen(RunsWork, Screen):
         self._before_search: tuple[int, int | None] = (0, None)
         self.steps = TriageSteps()
         self._counts_shown = True
+        self._teammates_heard: Signals | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filters")
@@ -66,6 +71,7 @@ class InboxScreen(RunsWork, Screen):
         # when the counts arrive.
         self.conversations.show(self.filter_name, None, None)
         self.refresh_counts(first=True)
+        self._watch_teammates()
 
     async def on_conversation_list_first_page(self, event: ConversationList.FirstPage) -> None:
         # What is not needed to draw the first page comes after it (the app may be
@@ -79,6 +85,33 @@ class InboxScreen(RunsWork, Screen):
             # Back from a thread, Compose or Settings: the command line may have changed the settings.
             self.parley.reload_settings()
             self.refresh_from_store()
+
+    # ------------------------------------------------------------------ teammates on it
+
+    def _watch_teammates(self) -> None:
+        """In a shared inbox, mark the rows a teammate has open; alone, nothing to watch."""
+        mailbox = self.mailbox
+
+        def listening(signals: Signals | None) -> None:
+            if signals is not None:
+                self._teammates_heard = signals
+                self.set_interval(TEAMMATES_POLL, self._poll_teammates)
+
+        self.in_thread(lambda: mailbox.presence_signals() if mailbox.teammates() else None,
+                       then=listening, group="teammates-open")
+
+    def _poll_teammates(self) -> None:
+        signals = self._teammates_heard
+        if signals is None or self.app.screen is not self:
+            return  # a thread over the list: it looks again when shown
+        mailbox, shown = self.mailbox, [row.id for row in self.conversations.loaded_rows()]
+        self.in_thread(lambda: mailbox.open_by_teammates(shown, signals),
+                       then=self.conversations.show_open_by_teammates, group="teammates-poll", exclusive=True)
+
+    def on_unmount(self) -> None:
+        signals, self._teammates_heard = self._teammates_heard, None
+        if signals is not None:
+            signals.close()
 
     # ------------------------------------------------------------------ loading
 

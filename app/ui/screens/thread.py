@@ -85,6 +85,7 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
         # Focus must not select the text: a quick reply is there to be edited, not replaced.
         yield Input(id="save-path", compact=True, select_on_focus=False,
                     placeholder="Save to… (enter saves, escape cancels)")
+        yield Static("", id="presence", markup=False)
         yield Static("", id="typing", markup=False)
         enter_sends = bool(self.parley.config.get("enter-sends", True))
         yield ReplyBox(id="reply", enter_sends=enter_sends, placeholder=(
@@ -452,7 +453,9 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
             self.app.pop_screen()
 
     def on_screen_suspend(self) -> None:
-        self.end_typing()
+        # A dialog over the thread keeps it open (and its signals on); leaving it ends them.
+        if self not in self.app.screen_stack:
+            self.end_typing()
 
     def reply_text(self) -> str:
         return self.query_one("#reply", ReplyBox).value

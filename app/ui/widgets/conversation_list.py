@@ -51,6 +51,7 @@ class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=Fa
         "conversation-list--dim",
         "conversation-list--inmail",
         "conversation-list--selected",
+        "conversation-list--teammate",
     }
     DEFAULT_CSS = """
     ConversationList { overflow-x: hidden; }
@@ -92,6 +93,7 @@ class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=Fa
         self._pending: set[int] = set()
         self._follow_id: int | None = None
         self._announced = False
+        self.open_by_teammates: set[int] = set()  # conversations a teammate has open now
 
     # ------------------------------------------------------------------ data
 
@@ -338,9 +340,12 @@ class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=Fa
                     self._style("selected") if selected else "", end="")
 
     def _markers(self, row: ConversationRow) -> Text:
-        """[InMail], Sponsored, muted, starred, attachment; where a search found it (Archived, Spam)."""
+        """A teammate on it, [InMail], Sponsored, muted, starred, attachment; where a search
+        found it (Archived, Spam)."""
         g = glyphs()
         text = Text(end="")
+        if row.id in self.open_by_teammates:
+            text.append(f" {g.teammate}", self._style("teammate"))
         if row.inmail:
             text.append(" [InMail]", self._style("inmail"))
         if row.kind == "sponsored":
@@ -549,3 +554,8 @@ class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=Fa
     def set_selected(self, ids: set[int]) -> None:
         self.selected = set(ids)
         self.refresh()
+
+    def show_open_by_teammates(self, ids: set[int]) -> None:
+        if ids != self.open_by_teammates:
+            self.open_by_teammates = ids
+            self.refresh()

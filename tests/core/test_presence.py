@@ -1,0 +1,276 @@
+"""Who is on it: in a shared inbox, teammates see who else has a conversation open ("Omar
+Haddad is viewing") and who is writing a reply ("… is replying…"); never the other party,
+never a non-teammate; gone five seconds after the last heartbeat, or at once on leaving.
+Times are the real monotonic clock, made fake here rather than slept through."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from time import monotonic as real_clock
+
+import pytest
+
+from app.core import members, messaging, presence
+from app.core.presence import Presence, open_by_teammates, teammates_of
+from app.store import backend
+
+T0 = datetime(2026, 3, 2, 9, 0)
+
+
+@pytest.fixture
+def team(store):
+    """Acme Support's inbox, worked by Omar and Lena; Βασίλης and 健二 wrote to it; Dana is on no team."""
+    ids = {handle: members.add_member(handle, name, now=T0).id for handle, name in (
+        ("acme", "Acme Support"), ("omar", "Omar Haddad"), ("lena", "Lena Vogel"),
+        ("vasilis", "Βασίλης Παπαδόπουλος"), ("kenji", "山田 健二"), ("dana", "Dana Ólafsdóttir, PhD"))}
+    members.connect("vasilis", "acme")
+    members.connect("kenji", "acme")
+    ids["conversation"] = messaging.send(ids["vasilis"], ["acme"], "Η παραγγελία μου;", now=T0).conversation
+    ids["other"] = messaging.send(ids["kenji"], ["acme"], "注文について 📦", now=T0).conversation
+    return ids
+
+
+def _in_team(team, author: str, conversation: int | None = None) -> Presence:
+    """The author's open thread, with signals of its own as a process of its own would have."""
+    crew = frozenset({team["acme"], team["omar"], team["lena"]})
+    return Presence(conversation or team["conversation"], team[author], crew - {team[author]},
+                    backend.current().signals())
+
+
+def _heard(viewer: Presence, within: float = 1.0) -> str | None:
+    """What the viewer's line says once something is heard (or None after `within` seconds)."""
+    deadline = real_clock() + within
+    while real_clock() < deadline:
+        seen = viewer.who()
+        if seen:
+            return seen
+        time.sleep(0.05)
+    return viewer.who()
+
+
+def _gone(viewer: Presence, within: float = 1.0) -> bool:
+    deadline = real_clock() + within
+    while viewer.who() is not None:
+        if real_clock() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """The monotonic clock every side reads, moved by hand."""
+    clock = [1000.0]
+    monkeypatch.setattr(presence.time, "monotonic", lambda: clock[0])
+    return clock
+
+
+def test_a_teammate_who_opens_the_conversation_shows_as_viewing(team):
+    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
+    try:
+        assert lena.who() is None
+        omar.open()
+        assert _heard(lena) == "Omar Haddad is viewing"
+    finally:
+        omar.close()
+        lena.close()
+
+
+def test_a_member_who_is_not_a_teammate_never_shows(team):
+    lena = _in_team(team, "lena")
+    outsider = Presence(team["conversation"], team["dana"], frozenset({team["acme"]}), backend.current().signals())
+    other_party = backend.current().signals()
+    try:
+        outsider.open()
+        other_party.send(presence.VIEWING, team["conversation"], team["vasilis"])
+        assert _heard(lena, within=0.6) is None
+    finally:
+        outsider.close()
+        other_party.close()
+        lena.close()
+
+
+def test_the_other_party_never_sees_the_teammates(team):
+    """Βασίλης works in his own inbox alone: he has no teammates, so no line and no signal."""
+    assert teammates_of(team["vasilis"], team["vasilis"]) == frozenset()
+    customer = Presence(team["conversation"], team["vasilis"], teammates_of(team["vasilis"], team["vasilis"]))
+    omar = _in_team(team, "omar")
+    try:
+        omar.open()
+        omar.reply(True)
+        time.sleep(0.3)
+        assert not customer.active
+        assert customer.who() is None
+    finally:
+        omar.close()
+        customer.close()
+
+
+def test_replying_replaces_viewing_and_ends_when_the_box_is_emptied(team):
+    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
+    try:
+        omar.open()
+        assert _heard(lena) == "Omar Haddad is viewing"
+        omar.reply(True)
+        deadline = real_clock() + 1.0
+        while lena.who() != "Omar Haddad is replying…" and real_clock() < deadline:
+            time.sleep(0.05)
+        assert lena.who() == "Omar Haddad is replying…"
+        omar.reply(False)  # sent, or the box emptied
+        deadline = real_clock() + 1.0
+        while lena.who() != "Omar Haddad is viewing" and real_clock() < deadline:
+            time.sleep(0.05)
+        assert lena.who() == "Omar Haddad is viewing"
+    finally:
+        omar.close()
+        lena.close()
+
+
+def test_several_teammates_are_named_in_order_of_name(team):
+    omar, lena, owner = _in_team(team, "omar"), _in_team(team, "lena"), _in_team(team, "acme")
+    try:
+        omar.open()
+        owner.open()
+        owner.reply(True)
+        deadline = real_clock() + 1.0
+        while lena.who() != "Acme Support is replying… · Omar Haddad is viewing" and real_clock() < deadline:
+            time.sleep(0.05)
+        assert lena.who() == "Acme Support is replying… · Omar Haddad is viewing"
+        owner.reply(False)
+        deadline = real_clock() + 1.0
+        while lena.who() != "Acme Support and Omar Haddad are viewing" and real_clock() < deadline:
+            time.sleep(0.05)
+        assert lena.who() == "Acme Support and Omar Haddad are viewing"
+    finally:
+        for side in (omar, lena, owner):
+            side.close()
+
+
+def test_the_author_never_sees_themselves(team):
+    omar = _in_team(team, "omar")
+    try:
+        omar.open()
+        omar.reply(True)
+        assert _heard(omar, within=0.5) is None
+    finally:
+        omar.close()
+
+
+def test_viewing_goes_five_seconds_after_the_last_heartbeat(team, fake_clock):
+    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
+    try:
+        omar.open()
+        assert _heard(lena) == "Omar Haddad is viewing"
+        fake_clock[0] += presence.SHOWN_FOR - 0.5
+        assert lena.who() == "Omar Haddad is viewing"
+        fake_clock[0] += 1.0  # the process died: no heartbeat came
+        assert lena.who() is None
+    finally:
+        omar.close()
+        lena.close()
+
+
+def test_a_heartbeat_keeps_viewing_shown_while_the_thread_stays_open(team, fake_clock):
+    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
+    try:
+        omar.open()
+        assert _heard(lena) == "Omar Haddad is viewing"
+        for _ in range(6):  # twelve seconds with the thread open, a poll every two
+            fake_clock[0] += presence.SIGNAL_EVERY
+            omar.beat()
+            assert _heard(lena) == "Omar Haddad is viewing"
+    finally:
+        omar.close()
+        lena.close()
+
+
+def test_leaving_the_thread_ends_viewing_at_once(team):
+    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
+    try:
+        omar.open()
+        omar.reply(True)
+        assert _heard(lena)
+        omar.close()
+        assert _gone(lena, within=1.0)
+    finally:
+        lena.close()
+
+
+def test_keys_in_a_burst_send_one_replying_signal_every_two_seconds(team, fake_clock):
+    sent: list[tuple[str, bool]] = []
+
+    class Counting:
+        def send(self, kind, conversation_id, member_id, on=True):
+            sent.append((kind, on))
+
+        def heard(self, conversation_id):
+            return {}
+
+        def close(self):
+            pass
+
+    omar = Presence(team["conversation"], team["omar"], frozenset({team["acme"]}), Counting())
+    omar.open()
+    for _ in range(30):  # thirty keys in 1.5 seconds
+        if omar.due(True):
+            omar.reply(True)
+        fake_clock[0] += 0.05
+    assert sent == [("viewing", True), ("replying", True)]
+    fake_clock[0] += 1.0
+    omar.reply(True)
+    omar.beat()
+    assert sent[2:] == [("replying", True), ("viewing", True)]
+    omar.reply(False)
+    assert sent[-1] == ("replying", False)
+    omar.close()
+    assert sent[-1] == ("viewing", False)
+
+
+def test_nothing_is_signalled_in_ones_own_inbox_without_teammates(team):
+    own = Presence(team["conversation"], team["acme"], teammates_of(team["acme"], team["acme"]))
+    assert not own.active and not own.due(True)
+    own.open()
+    own.reply(True)
+    assert own.who() is None
+    own.close()
+
+
+def test_working_in_anothers_inbox_makes_its_member_a_teammate(team):
+    assert teammates_of(team["acme"], team["omar"]) == frozenset({team["acme"]})
+    assert teammates_of(team["acme"], team["acme"]) == frozenset()
+
+
+def test_the_list_knows_which_conversations_a_teammate_has_open(team, fake_clock):
+    omar = _in_team(team, "omar")
+    outsider = Presence(team["other"], team["dana"], frozenset({team["acme"]}), backend.current().signals())
+    listening = backend.current().signals()
+    crew = frozenset({team["acme"], team["omar"]})
+    shown = [team["conversation"], team["other"]]
+    try:
+        omar.open()
+        outsider.open()
+        deadline = real_clock() + 1.0
+        while not open_by_teammates(shown, crew, team["lena"], listening) and real_clock() < deadline:
+            time.sleep(0.05)
+        assert open_by_teammates(shown, crew, team["lena"], listening) == {team["conversation"]}
+        assert open_by_teammates(shown, crew, team["omar"], listening) == set()  # not your own
+        assert open_by_teammates([team["other"]], crew, team["lena"], listening) == set()
+        fake_clock[0] += presence.SHOWN_FOR + 1
+        assert open_by_teammates(shown, crew, team["lena"], listening) == set()
+    finally:
+        omar.close()
+        outsider.close()
+        listening.close()
+
+
+def test_a_teammates_name_is_read_once(team, monkeypatch):
+    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
+    try:
+        omar.open()
+        assert _heard(lena) == "Omar Haddad is viewing"
+        monkeypatch.setattr(presence, "tuples", lambda query: pytest.fail("a name read again"))
+        assert lena.who() == "Omar Haddad is viewing"
+    finally:
+        omar.close()
+        lena.close()
