@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from app.core import team
 from app.store import backend
 from app.store.backend import Signals
 from app.store.models import Member, tuples
@@ -26,9 +27,9 @@ SHOWN_FOR = 5.0
 
 
 def teammates_of(inbox_id: int, author_id: int) -> frozenset[int]:
-    """The members other than the author who work in this inbox: its own member, when the
-    author works in someone else's inbox; nobody else works in one's own."""
-    return frozenset({inbox_id} - {author_id})
+    """The members other than the author who work in this inbox: its own member and its
+    delegates (``app.core.team``); an inbox nobody shares has none."""
+    return team.team(inbox_id) - {author_id}
 
 
 def _fresh(sent: float, now: float) -> bool:

@@ -12,6 +12,7 @@ from time import monotonic as real_clock
 import pytest
 
 from app.core import members, messaging, presence
+from app.core import team as team_module
 from app.core.presence import Presence, open_by_teammates, teammates_of
 from app.store import backend
 
@@ -28,13 +29,14 @@ def team(store):
     members.connect("kenji", "acme")
     ids["conversation"] = messaging.send(ids["vasilis"], ["acme"], "Η παραγγελία μου;", now=T0).conversation
     ids["other"] = messaging.send(ids["kenji"], ["acme"], "注文について 📦", now=T0).conversation
+    team_module.add_delegate(ids["acme"], "acme", "omar", now=T0)
+    team_module.add_delegate(ids["acme"], "acme", "lena", now=T0)
     return ids
 
 
 def _in_team(team, author: str, conversation: int | None = None) -> Presence:
     """The author's open thread, with signals of its own as a process of its own would have."""
-    crew = frozenset({team["acme"], team["omar"], team["lena"]})
-    return Presence(conversation or team["conversation"], team[author], crew - {team[author]},
+    return Presence(conversation or team["conversation"], team[author], teammates_of(team["acme"], team[author]),
                     backend.current().signals())
 
 
@@ -227,8 +229,8 @@ def test_keys_in_a_burst_send_one_replying_signal_every_two_seconds(team, fake_c
     assert sent[-1] == ("viewing", False)
 
 
-def test_nothing_is_signalled_in_ones_own_inbox_without_teammates(team):
-    own = Presence(team["conversation"], team["acme"], teammates_of(team["acme"], team["acme"]))
+def test_nothing_is_signalled_in_an_inbox_nobody_shares(team):
+    own = Presence(team["conversation"], team["dana"], teammates_of(team["dana"], team["dana"]))
     assert not own.active and not own.due(True)
     own.open()
     own.reply(True)
@@ -236,9 +238,12 @@ def test_nothing_is_signalled_in_ones_own_inbox_without_teammates(team):
     own.close()
 
 
-def test_working_in_anothers_inbox_makes_its_member_a_teammate(team):
+def test_an_inboxs_teammates_are_its_member_and_its_delegates_but_the_author(team):
+    assert teammates_of(team["acme"], team["omar"]) == frozenset({team["acme"], team["lena"]})
+    assert teammates_of(team["acme"], team["acme"]) == frozenset({team["omar"], team["lena"]})
+    team_module.remove_delegate(team["acme"], "acme", "lena", now=T0)
     assert teammates_of(team["acme"], team["omar"]) == frozenset({team["acme"]})
-    assert teammates_of(team["acme"], team["acme"]) == frozenset()
+    assert teammates_of(team["dana"], team["dana"]) == frozenset()
 
 
 def test_the_list_knows_which_conversations_a_teammate_has_open(team, fake_clock):

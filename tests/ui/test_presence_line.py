@@ -1,9 +1,8 @@
 """Who is on it, in the screens of a shared inbox: the thread's line naming the teammates who
 have it open or are replying, and the list's mark on the conversations a teammate has open.
 
-Omar Haddad works in Maya Chen's inbox (her support seat): Maya is his teammate there. A
-second process stands for another teammate; until delegates exist, the team is named here
-by standing in for the one function that says who works in an inbox.
+Omar Haddad works in Maya Chen's inbox (her support seat) as her delegate: Maya is his
+teammate there. A second process stands for another teammate.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from app.core import members, messaging, presence
+from app.core import members, messaging, team
 from app.core.presence import REPLYING, VIEWING
 from app.store import backend
 from app.ui import text
@@ -50,7 +49,10 @@ async def _open(pilot, drive, title: str) -> ThreadScreen:
 
 @pytest.fixture
 def omar(world):
-    return members.member_view(members.add_member("omar", "Omar Haddad"))
+    """Omar, a delegate of the world's own member."""
+    omar = members.member_view(members.add_member("omar", "Omar Haddad"))
+    team.add_delegate(world["me"].id, world["me"].handle, "omar")
+    return omar
 
 
 async def test_the_thread_names_a_teammate_who_has_it_open_and_never_anyone_else(world, omar, drive):
@@ -172,8 +174,6 @@ TEAMMATE = textwrap.dedent("""
         open_store(sys.argv[1])
         inbox = members.member_view(members.member_by_handle("acme"))
         lena = members.member_view(members.member_by_handle("lena"))
-        team = frozenset(members.member_by_handle(h).id for h in ("acme", "omar", "lena"))
-        presence.teammates_of = lambda inbox_id, author_id: team - {author_id}
         app = ParleyApp(inbox, members.get_settings(inbox.id), {}, live=False)
         app.mailbox = Mailbox(inbox, author=lena)
         async with app.run_test(size=(100, 30)) as pilot:
@@ -200,8 +200,8 @@ async def test_a_teammate_opening_the_conversation_in_another_process_shows_with
     customer = members.add_member("zoe", "Zoë Ångström")
     members.connect("zoe", "acme")
     conversation = messaging.send(customer.id, ["acme"], "Где мой заказ? 📦").conversation
-    team = frozenset({acme.id, omar.id, members.member_by_handle("lena").id})
-    monkeypatch.setattr(presence, "teammates_of", lambda inbox_id, author_id: team - {author_id})
+    team.add_delegate(acme.id, "acme", "omar")
+    team.add_delegate(acme.id, "acme", "lena")
     env = {**os.environ, "PARLEY_CONFIG": str(tmp_path / "none.toml")}
     app = _staffed(drive, members.member_view(acme), omar)
     async with app.run_test(size=drive.size) as pilot:

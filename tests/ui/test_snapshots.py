@@ -49,11 +49,10 @@ def test_screen(shot: Shot, size, demo_store, fixed_world, tmp_path, snap_compar
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("thread", [True, False], ids=["thread", "inbox"])
-def test_shared_inbox_shows_who_else_is_on_it(thread, size, demo_store, fixed_world, tmp_path, snap_compare,
-                                              monkeypatch):
-    """Maya's inbox worked by Omar Haddad: Lena Vogel replies in the first conversation,
-    Maya has it and the third open, signalled as their own processes would."""
-    from app.core import members, presence
+def test_shared_inbox_shows_who_else_is_on_it(thread, size, demo_store, fixed_world, tmp_path, snap_compare):
+    """Maya's inbox worked by her delegates Omar Haddad and Lena Vogel, seen by Omar: Lena replies
+    in the first conversation, Maya has it and the third open, signalled as their own processes would."""
+    from app.core import members, team
     from app.core.presence import REPLYING, VIEWING
     from app.store import backend
     from app.ui.mailbox import Mailbox
@@ -63,8 +62,8 @@ def test_shared_inbox_shows_who_else_is_on_it(thread, size, demo_store, fixed_wo
     app = screenshots.open_app(screenshots.fresh_copy(demo_store, tmp_path, shot))
     omar = members.member_view(members.add_member("omar", "Omar Haddad"))
     lena = members.add_member("lena", "Lena Vogel").id
-    team = frozenset({app.member.id, omar.id, lena})
-    monkeypatch.setattr(presence, "teammates_of", lambda inbox_id, author_id: team - {author_id})
+    for delegate in ("omar", "lena"):
+        team.add_delegate(app.member.id, app.member.handle, delegate)
     app.mailbox = Mailbox(app.member, author=omar)
     elsewhere = backend.current().signals()
 
