@@ -17,7 +17,7 @@ import sqlite3
 import pytest
 
 from app.bench import run as bench
-from app.core.views import FILTERS
+from app.core.views import FILTERS, TEAM_FILTERS
 from app.store.models import BOX_ARCHIVED, BOX_DELETED, BOX_INBOX, BOX_SPAM
 
 MESSAGES = 20_000
@@ -106,8 +106,10 @@ def test_figures_are_in_sane_ranges(report):
 
 def test_every_filter_holds_conversations(report):
     counts = report["figures"]["filter_switch"]["counts"]
-    assert set(counts) == set(FILTERS)
+    assert set(counts) == {*FILTERS, *TEAM_FILTERS}
     assert all(counts[name] > 0 for name in FILTERS), counts
+    # Nobody shares the bench's inbox: all of it is unassigned, none of it anyone's.
+    assert (counts["unassigned"], counts["mine"]) == (counts["all"], 0)
     assert counts["focused"] + counts["other"] == counts["all"]
 
 
