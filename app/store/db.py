@@ -22,7 +22,7 @@ from app.store.errors import BUSY, StoreError, damaged, explained, is_busy, no_s
 from app.store.models import ALL_MODELS, CreditDue, Invitation, Meta, StateCount, Template, Withheld, database
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 Result = TypeVar("Result")
 APP_MARK = "parley"
 
@@ -182,6 +182,13 @@ def _kept_as_written(store: Store) -> None:
     )
 
 
+def _copies_indexed(store: Store) -> None:
+    """Schema step 9: a sender's copies of one text indexed, so that the bulk-outreach rule
+    checked on every send to a stranger is one probe, however much the sender has sent."""
+    store.db.execute_sql('CREATE INDEX IF NOT EXISTS "message_sender_id_body_hash_sent_at" '
+                         'ON "message" ("sender_id", "body_hash", "sent_at")')
+
+
 # Each step takes the store from version N-1 to N inside one transaction.
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: lambda store: store.backend.rebuild_people_index(),
@@ -193,6 +200,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     6: _withheld_messages,
     7: _invitations_and_templates,
     8: _kept_as_written,
+    9: _copies_indexed,
 }
 
 
