@@ -6,7 +6,7 @@ from contextlib import nullcontext
 from typing import Callable, Iterable, Sequence
 
 from app.store import backend
-from app.store.postgres import bulk, counts, feed, search
+from app.store.postgres import counts, feed, search
 
 # One advisory lock per store (schema), held until the transaction ends. Units that lock
 # the rows they change (sends, replies, settling) hold it shared, so they run side by side
@@ -16,6 +16,13 @@ STORE_KEY = "hashtext('parley:' || current_schema())"
 WRITE_LOCK = f"SELECT pg_advisory_xact_lock({STORE_KEY})"
 SHARED_WRITE_LOCK = f"SELECT pg_advisory_xact_lock_shared({STORE_KEY})"
 LOCK_WAIT = "SET LOCAL lock_timeout = '15s'"
+
+
+def _bulk():
+    """The bulk writers, for imports and the benchmark: loaded when first used, not by every command."""
+    from app.store.postgres import bulk
+
+    return bulk
 
 
 class PostgresBackend(backend.Backend):
@@ -41,7 +48,7 @@ class PostgresBackend(backend.Backend):
         search.create_search_index()
 
     def rebuild_search_index(self) -> None:
-        bulk.rebuild_index()
+        _bulk().rebuild_index()
 
     def rebuild_people_index(self) -> None:
         return None  # people have always been filed with each message here
@@ -72,17 +79,17 @@ class PostgresBackend(backend.Backend):
     # --- bulk writing
 
     def take_ids(self, model, n: int) -> Sequence[int]:
-        return bulk.take_ids(model, n)
+        return _bulk().take_ids(model, n)
 
     def indexes_rebuilt(self, model, adding: int):
         # Kept up row by row: dropping an index would lock every reader out until the load commits.
         return nullcontext()
 
     def message_index(self, people: Callable[[], dict[int, str]]) -> backend.MessageIndex:
-        return bulk.MessageIndex(people)
+        return _bulk().MessageIndex(people)
 
     def time_ordered_insert(self, model, fields, order_by) -> backend.TimeOrderedInsert:
-        return bulk.TimeOrderedInsert(model, fields, order_by)
+        return _bulk().TimeOrderedInsert(model, fields, order_by)
 
     # --- the change feed
 
