@@ -146,7 +146,9 @@ def _deliver(
     states = statements.PRESENT_STATES.rows(conversation=conversation.id)
     # A block holds on every route: in a group, a message never reaches a member who has blocked
     # its sender or whom its sender has blocked (no unread, no return from Archived or Spam).
-    shut_out = blocked_either_among(sender.id, [s.member_id for s in states if s.member_id != sender.id])
+    # Elsewhere no route is decided across a block, nor a sponsored message sent, so none is asked.
+    others = [s.member_id for s in states if s.member_id != sender.id]
+    shut_out = blocked_either_among(sender.id, others) if route is None else set()
     if shut_out:
         Withheld.insert_many([(member_id, message_id) for member_id in sorted(shut_out)],
                              fields=[Withheld.member, Withheld.message]).execute()
