@@ -3,7 +3,7 @@
 SQLite copies its log back into the store (a checkpoint) in whichever commit finds
 the log over a thousand pages, so one send in forty or so waits while a few
 megabytes are written and synced, longer the larger the store: at ten million
-messages that was the slowest send by far, and every writer queued behind it.
+messages that was the slowest send by far.
 After every few commits of its own, a process has a thread of its own checkpoint
 instead, on a connection of its own and without waiting for anyone (PASSIVE): writers
 go on appending to the log meanwhile, and the log stays short enough that no
