@@ -11,9 +11,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import Select, fn
+from peewee import fn
 
-from app.core import clock, delivery, directory
+from app.core import clock, delivery, directory, statements
 from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS
 from app.core.views import CreditsView, ExpiringCredits, LedgerLine
@@ -27,7 +27,6 @@ from app.store.models import (
     InMail,
     LedgerEntry,
     Member,
-    database,
     tuples,
 )
 
@@ -52,10 +51,7 @@ def lock_members(member_ids) -> None:
 
 
 def balance(member_id: int) -> int:
-    total = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount), 0)).where(
-        LedgerEntry.member == member_id
-    ).scalar()
-    return int(total or 0)
+    return int(statements.BALANCE.scalar(member=member_id) or 0)
 
 
 CLOCK_BEHIND = (
@@ -67,24 +63,24 @@ CLOCK_BEHIND = (
 def _check_clock(member_id: int, at: datetime) -> None:
     """The ledger is written in time order: a change dated before its latest entry is refused,
     or a send could spend credits granted later and a plan change could skip grants."""
-    latest = LedgerEntry.select(fn.MAX(LedgerEntry.at)).where(LedgerEntry.member == member_id).scalar()
+    latest = statements.LATEST_ENTRY_AT.scalar(member=member_id)
     if latest is not None and at < latest:
         raise BadInput(CLOCK_BEHIND.format(at=at, latest=latest))
 
 
-def _enter(member_id: int, at: datetime, kind: str, amount: int, reason: str, inmail=None) -> None:
+def _enter(member_id: int, at: datetime, kind: str, amount: int, reason: str, inmail_id: int | None = None) -> None:
     _check_clock(member_id, at)
-    LedgerEntry.create(member=member_id, at=at, kind=kind, amount=amount, reason=reason, inmail=inmail)
+    statements.ENTER.execute(member=member_id, at=at, kind=kind, amount=amount, reason=reason, inmail=inmail_id)
 
 
-def _grant(member: Member, amount: int, at: datetime, kind: str, reason: str, inmail=None) -> None:
+def _grant(member: Member, amount: int, at: datetime, kind: str, reason: str, inmail_id: int | None = None) -> None:
     """Add credits as one lot; what would lift the balance above the cap is trimmed and lost."""
     cap = directory.plan_for(member.plan).cap
     kept = max(0, min(amount, cap - balance(member.id)))
-    _enter(member.id, at, kind, amount, reason, inmail)
+    _enter(member.id, at, kind, amount, reason, inmail_id)
     if kept < amount:
         lost = amount - kept
-        _enter(member.id, at, "cap-trim", -lost, f"{lost} over the cap of {cap}", inmail)
+        _enter(member.id, at, "cap-trim", -lost, f"{lost} over the cap of {cap}", inmail_id)
     if kept:
         CreditLot.create(
             member=member.id,
@@ -105,13 +101,13 @@ def _held_lots(member_id: int):
     )
 
 
-def spend(member_id: int, inmail: InMail, at: datetime, reason: str) -> None:
+def spend(member_id: int, inmail_id: int, at: datetime, reason: str) -> None:
     """Spend one credit on an InMail, taking the credit that expires soonest."""
-    lot = _held_lots(member_id).first()
+    lot = statements.SOONEST_LOT.first(member=member_id)
     if lot is None:
         raise Refused("You have no InMail credits left.")
-    CreditLot.update(remaining=CreditLot.remaining - 1).where(CreditLot.id == lot.id).execute()
-    _enter(member_id, at, "spend", -1, reason, inmail)
+    statements.SPEND_FROM_LOT.execute(id=lot.id)
+    _enter(member_id, at, "spend", -1, reason, inmail_id)
 
 
 def refund(inmail: InMail, at: datetime, *, sender: Member | None = None, recipient: Member | None = None) -> bool:
@@ -122,7 +118,7 @@ def refund(inmail: InMail, at: datetime, *, sender: Member | None = None, recipi
         return False
     sender = sender or directory.member_by_id(inmail.sender_id)
     recipient = recipient or directory.member_by_id(inmail.recipient_id)
-    _grant(sender, 1, at, "refund", f"{recipient.name} responded to your InMail", inmail)
+    _grant(sender, 1, at, "refund", f"{recipient.name} responded to your InMail", inmail.id)
     InMail.update(refunded=True).where(InMail.id == inmail.id).execute()
     inmail.refunded = True
     return True
@@ -413,15 +409,7 @@ def _anything_due(now: datetime) -> bool:
     """Whether settling has work, in one statement: the earliest time a member, a reminder and an
     InMail's expiry fall due, each the first entry of an index. The times are compared here, so
     the query's plan never depends on them."""
-    pending = InMail.status == "pending"
-    first = Select(columns=[
-        CreditDue.select(fn.MIN(CreditDue.due_at)),
-        InMail.select(fn.MIN(InMail.sent_at)).where(
-            pending & (InMail.billed == True) & InMail.reminded_at.is_null()  # noqa: E712 (a SQL comparison)
-        ),
-        InMail.select(fn.MIN(InMail.sent_at)).where(pending),
-    ]).bind(database.obj)
-    due, reminder, expiry = (CreditDue.due_at.python_value(t) for t in next(iter(tuples(first))))
+    due, reminder, expiry = (CreditDue.due_at.python_value(t) for t in statements.FIRST_DUE.rows()[0])
     return any(t is not None and t <= cut for t, cut in (
         (due, now), (reminder, now - LIMITS.reminder_after), (expiry, now - LIMITS.inmail_expiry)))
 

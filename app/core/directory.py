@@ -10,6 +10,7 @@ from __future__ import annotations
 from app.core.errors import BadInput, NotFound
 from app.core.plans import UnknownPlan
 from app.core.plans import plan as plan_named
+from app.core import statements
 from app.store.models import ConversationState, Member
 
 
@@ -29,7 +30,7 @@ def member_by_handle(handle: str) -> Member:
 
 
 def member_by_id(member_id: int) -> Member:
-    member = Member.get_or_none(Member.id == member_id)
+    member = statements.MEMBER_BY_ID.first(id=member_id)
     if member is None:
         raise NotFound(f"There is no member {member_id}.")
     return member

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from peewee import IntegrityError, fn
 
-from app.core import clock, credits
+from app.core import clock, credits, statements
 from app.core.directory import member_by_handle, member_by_id, plan_for
 from app.core.errors import BadInput, Refused
 from app.core.plans import LIMITS
@@ -24,7 +24,6 @@ from app.store.models import (
     Invitation,
     Member,
     MemberSettings,
-    tuples,
 )
 
 HANDLE_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -142,7 +141,7 @@ def search_members(prefix: str, limit: int = 10) -> list[MemberView]:
 
 
 def is_connected(a_id: int, b_id: int) -> bool:
-    return Connection.select().where((Connection.member == a_id) & (Connection.other == b_id)).exists()
+    return statements.CONNECTED.first(a=a_id, b=b_id) is not None
 
 
 def connect(a_handle: str, b_handle: str, now: datetime | None = None) -> None:
@@ -249,24 +248,16 @@ def blocked_members(member_id: int) -> list[BlockedMember]:
 
 
 def is_blocked_either(a_id: int, b_id: int) -> bool:
-    return (
-        Block.select()
-        .where(
-            ((Block.blocker == a_id) & (Block.blocked == b_id))
-            | ((Block.blocker == b_id) & (Block.blocked == a_id))
-        )
-        .exists()
-    )
+    return statements.BLOCKED_EITHER.first(a=a_id, b=b_id) is not None
 
 
 def blocked_either_among(member_id: int, others) -> set[int]:
     """Which of ``others`` have blocked ``member_id``, or been blocked by them."""
     ids = list(others)
-    pairs = Block.select(Block.blocker, Block.blocked).where(
-        ((Block.blocker == member_id) & Block.blocked.in_(ids))
-        | (Block.blocker.in_(ids) & (Block.blocked == member_id))
-    )
-    return {blocker if blocker != member_id else blocked for blocker, blocked in tuples(pairs)}
+    if not ids:
+        return set()
+    pairs = statements.BLOCKED_AMONG.rows((len(ids),), member=member_id, others=ids)
+    return {blocker if blocker != member_id else blocked for blocker, blocked in pairs}
 
 
 def _connection_ids(member_id: int):

@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from peewee import JOIN, fn
 
-from app.core import clock, credits, delivery, routing, team
+from app.core import clock, credits, delivery, routing, statements, team
 from app.core.delivery import RECALLED_TEXT, body_hash, has_links, is_blank, preview_of
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.directory import member_by_id
@@ -106,21 +106,15 @@ def _view(state: ConversationState) -> delivery.View:
     )
 
 
-def _keep(state: ConversationState, view: delivery.View) -> None:
-    state.folder, state.unread, state.has_unread = view.folder, view.unread, view.has_unread
-    state.archived, state.spam, state.deleted, state.box = view.archived, view.spam, view.deleted, view.box
-
-
 def _open_state(conversation: Conversation, member: Member, peer: Member | None, at: datetime, *,
-                connected: bool = False) -> ConversationState:
+                connected: bool = False) -> None:
     """The member's view of a new conversation; the message that starts it arrives next."""
-    state = ConversationState(
-        conversation=conversation, member=member, peer=peer, connected=connected,
-        inmail=conversation.kind == "inmail", last_at=at,
+    view = delivery.View()
+    statements.OPEN_STATE.execute(
+        conversation=conversation.id, member=member.id, peer=peer.id if peer else None, connected=connected,
+        inmail=conversation.kind == "inmail", at=at, folder=view.folder, unread=view.unread,
+        has_unread=view.has_unread, archived=view.archived, spam=view.spam, deleted=view.deleted, box=view.box,
     )
-    _keep(state, delivery.View())
-    state.save(force_insert=True)
-    return state
 
 
 def _deliver(
@@ -135,48 +129,41 @@ def _deliver(
     route: str | None = None,
     spam_for: frozenset[int] = frozenset(),
     loaded: Sequence[Member] = (),
-) -> Message:
-    """Store a message and bring every participant's view of the conversation up to date.
+) -> int:
+    """Store a message and bring every participant's view of the conversation up to date; its id.
 
     ``route`` is the route it came by (None in a group: each keeps their folder);
     ``loaded`` are members the caller already holds.
     """
-    message = Message.create(
-        conversation=conversation,
-        sender=sender,
-        kind=kind,
-        subject=subject,
-        body=body,
-        sent_at=at,
-        has_links=has_links(body),
-        body_hash=body_hash(body),
+    message_id = statements.ADD_MESSAGE.execute(
+        conversation=conversation.id, sender=sender.id, kind=kind, subject=subject, body=body, at=at,
+        has_links=has_links(body), body_hash=body_hash(body),
     )
     for name, data, mime in attachments:
         Attachment.create(
-            message=message, name=name, size=len(data), mime=mime or "application/octet-stream", data=data
+            message=message_id, name=name, size=len(data), mime=mime or "application/octet-stream", data=data
         )
-    Conversation.update(
-        last_at=at, preview=preview_of(body), message_count=Conversation.message_count + 1
-    ).where(Conversation.id == conversation.id).execute()
-    states = list(
-        ConversationState.select().where(
-            (ConversationState.conversation == conversation.id) & (ConversationState.left == False)  # noqa: E712
-        )
-    )
+    statements.CONVERSATION_GREW.execute(at=at, preview=preview_of(body), conversation=conversation.id)
+    states = statements.PRESENT_STATES.rows(conversation=conversation.id)
     # A block holds on every route: in a group, a message never reaches a member who has blocked
     # its sender or whom its sender has blocked (no unread, no return from Archived or Spam).
-    shut_out = blocked_either_among(sender.id, [s.member_id for s in states if s.member_id != sender.id])
+    # Elsewhere no route is decided across a block, nor a sponsored message sent, so none is asked.
+    others = [s.member_id for s in states if s.member_id != sender.id]
+    shut_out = blocked_either_among(sender.id, others) if route is None else set()
     if shut_out:
-        Withheld.insert_many([(member_id, message.id) for member_id in sorted(shut_out)],
+        Withheld.insert_many([(member_id, message_id) for member_id in sorted(shut_out)],
                              fields=[Withheld.member, Withheld.message]).execute()
     for state in states:
         if state.member_id in shut_out:
             continue
-        state.last_at = at
-        state.has_attachment = state.has_attachment or bool(attachments)
+        view = _view(state)
         if state.member_id != sender.id:
-            _keep(state, delivery.arrive(_view(state), route, spam=state.member_id in spam_for))
-        state.save()
+            view = delivery.arrive(view, route, spam=state.member_id in spam_for)
+        statements.DELIVERED_VIEW.execute(
+            id=state.id, folder=view.folder, unread=view.unread, has_unread=view.has_unread, archived=view.archived,
+            spam=view.spam, deleted=view.deleted, box=view.box, at=at,
+            has_attachment=state.has_attachment or bool(attachments),
+        )
 
     def people() -> str:
         # The sender first: a sponsoring company has no view of its own but must be findable.
@@ -187,27 +174,17 @@ def _deliver(
         others = [known[i] for i in sorted(wanted)]
         return people_text(conversation.title, ((m.name, m.company, m.headline) for m in [sender, *others]))
 
-    index_message(message.id, subject, body, people)
+    index_message(message_id, subject, body, people)
     if conversation.message_count == 0:
         # Its people are filed with its first message; a group's later changes refile them.
         refresh_people([conversation.id])
-    return message
+    return message_id
 
 
 def _looks_like_bulk(sender_id: int, recipient_id: int, text_hash: str, at: datetime) -> bool:
     """The same text already went to enough other non-connections within the window."""
-    others = (
-        ConversationState.select(fn.COUNT(fn.DISTINCT(ConversationState.member)))
-        .join(Message, on=(Message.conversation == ConversationState.conversation))
-        .where(
-            (Message.sender == sender_id)
-            & (Message.body_hash == text_hash)
-            & (Message.sent_at > at - LIMITS.bulk_spam_window)
-            & (ConversationState.peer == sender_id)
-            & (ConversationState.member != recipient_id)
-            & (ConversationState.connected == False)  # noqa: E712
-        )
-        .scalar()
+    others = statements.BULK_COPIES.scalar(
+        sender=sender_id, body_hash=text_hash, since=at - LIMITS.bulk_spam_window, recipient=recipient_id
     )
     return (others or 0) + 1 >= LIMITS.bulk_spam_copies
 
@@ -232,24 +209,15 @@ def _answer_pending_inmail(conversation_id: int, pair: routing.Pair, status: str
 
 def _pair_conversation(sender: Member, recipient: Member) -> Conversation | None:
     """The one 1:1 conversation between two members, if they have one."""
-    state = (
-        ConversationState.select(ConversationState, Conversation)
-        .join(Conversation)
-        .where(
-            (ConversationState.member == sender.id)
-            & (ConversationState.peer == recipient.id)
-            & Conversation.kind.in_(ONE_TO_ONE)
-        )
-        .order_by(ConversationState.last_at.desc(), ConversationState.id.desc())
-        .first()
-    )
+    state = statements.PAIR_THREAD.first((ONE_TO_ONE,), sender=sender.id, recipient=recipient.id)
     return state.conversation if state else None
 
 
 def _start_pair(pair: routing.Pair, kind: str, subject: str, at: datetime) -> Conversation:
     sender, recipient = pair.sender, pair.recipient
-    conversation = Conversation.create(
-        kind=kind, subject=subject, created_by=sender, created_at=at, last_at=at
+    conversation = Conversation(kind=kind, subject=subject, created_by=sender.id, created_at=at, last_at=at)
+    conversation.id = statements.START_CONVERSATION.execute(
+        kind=kind, title=conversation.title, subject=subject, created_by=sender.id, at=at
     )
     _open_state(conversation, sender, recipient, at, connected=pair.connected)
     _open_state(conversation, recipient, sender, at, connected=pair.connected)
@@ -295,7 +263,7 @@ def _deliver_to_one(
     subject = check_content(route, body, subject, attachments)
     conversation = _thread_for(pair, conversation, route, subject, at)
     spam = not pair.connected and _looks_like_bulk(sender.id, recipient.id, body_hash(body), at)
-    message = _deliver(
+    message_id = _deliver(
         conversation,
         sender,
         body,
@@ -308,14 +276,16 @@ def _deliver_to_one(
         loaded=(recipient,),
     )
     if inmail:
-        sent = InMail.create(message=message, conversation=conversation, sender=sender, recipient=recipient, sent_at=at)
+        sent = statements.SEND_INMAIL.execute(
+            message=message_id, conversation=conversation.id, sender=sender.id, recipient=recipient.id, at=at
+        )
         credits.spend(sender.id, sent, at, f"InMail to {recipient.name}")
     elif conversation.kind == "inmail":
         # Only a thread that carries an InMail has one waiting for this sender's response (an
         # InMail from the recipient would have made this route a plain message).
         _answer_pending_inmail(conversation.id, pair, response, at)
     # The balance the route read (or reads now), less what this message cost: a refund goes to the other side.
-    return SendResult(conversation.id, message.id, route, pair.balance - decision.cost, spam=spam)
+    return SendResult(conversation.id, message_id, route, pair.balance - decision.cost, spam=spam)
 
 
 def _handles(to_handles) -> list[str]:
@@ -330,7 +300,8 @@ def _handles(to_handles) -> list[str]:
 def _recipients(sender: Member, to_handles) -> list[Member]:
     """The members named, in the order named, read in one query."""
     handles = _handles(to_handles)
-    found = {m.handle: m for m in Member.select().where(Member.handle.in_([h.lstrip("@") for h in handles]))}
+    named = [h.lstrip("@") for h in handles]
+    found = {m.handle: m for m in statements.MEMBERS_BY_HANDLE.rows((len(named),), handles=named)}
     recipients: dict[int, Member] = {}
     for handle in handles:
         member = found.get(handle.lstrip("@"))
@@ -461,11 +432,11 @@ def _send_group(
     check_attachments(attachments, LIMITS.attachment_max_bytes, "a message")
     ids = {sender.id, *(m.id for m in members)}
     conversation = _existing_group(ids) or _start_group(sender, members, subject, at)
-    message = _deliver(
+    message_id = _deliver(
         conversation, sender, body, kind="message", subject="", attachments=attachments, at=at, loaded=members
     )
     return SendResult(
-        conversation=conversation.id, message=message.id, route="message", credits_left=credits.balance(sender.id)
+        conversation=conversation.id, message=message_id, route="message", credits_left=credits.balance(sender.id)
     )
 
 
@@ -580,9 +551,9 @@ def _reply(member_id: int, conversation_id: int, text: str, response: str, answe
     if conversation.kind == "group":
         if state.left:
             raise Refused("You have left this group.")
-        message = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at)
+        message_id = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at)
         _sent_drafts(member_id, conversation_id=conversation.id)
-        return SendResult(conversation.id, message.id, "message", credits.balance(member_id))
+        return SendResult(conversation.id, message_id, "message", credits.balance(member_id))
     if state.peer_id is None:
         raise Refused(routing.CANT_MESSAGE)
     peer = member_by_id(state.peer_id)
@@ -776,13 +747,11 @@ def _sent_drafts(member_id: int, *, conversation_id: int | None = None, draft_id
     """Sending removes the draft it was written in, and the draft to the same people
     (inside the sending transaction)."""
     if to_handles is not None:
-        Draft.delete().where(
-            (Draft.member == member_id) & Draft.conversation.is_null() & (Draft.to_handles == to_handles)
-        ).execute()
+        statements.DROP_DRAFT_TO.execute(member=member_id, to_handles=to_handles)
     if conversation_id is not None:
-        Draft.delete().where((Draft.member == member_id) & (Draft.conversation == conversation_id)).execute()
+        statements.DROP_DRAFT_IN.execute(member=member_id, conversation=conversation_id)
     if draft_id is not None:
-        Draft.delete().where((Draft.member == member_id) & (Draft.id == draft_id)).execute()
+        statements.DROP_DRAFT.execute(member=member_id, id=draft_id)
 
 
 # ---- attachments -------------------------------------------------------------------------------------------------

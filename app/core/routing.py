@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cached_property
 
-from app.core import clock, credits
+from app.core import clock, credits, statements
 from app.core.delivery import RESPONSES, folder_for
 from app.core.directory import members_by_id
 from app.core.members import is_blocked_either, is_connected
 from app.core.plans import plan
 from app.core.views import RouteDecision
-from app.store.models import ConversationState, InMail, Member, MemberSettings, Message
+from app.store.models import Member, MemberSettings
 
 CANT_MESSAGE = "You can't message this member."
 CANT_MESSAGE_YOURSELF = "You can't message yourself."
@@ -56,28 +56,21 @@ class Pair:
     @cached_property
     def answered(self) -> bool:
         """They share a conversation in which the recipient has written, or answered an InMail."""
-        shared = ConversationState.select(ConversationState.conversation).where(
-            ConversationState.member == self.sender.id
-        )
-        wrote = Message.select().where(
-            (Message.sender == self.recipient.id) & Message.kind.not_in(NOT_WRITTEN) & Message.conversation.in_(shared)
-        )
-        if wrote.exists():
+        pair = {"sender": self.sender.id, "recipient": self.recipient.id}
+        if statements.RECIPIENT_WROTE.first((NOT_WRITTEN,), **pair) is not None:
             return True
-        return InMail.select().where(
-            (InMail.sender == self.sender.id) & (InMail.recipient == self.recipient.id) & InMail.status.in_(RESPONSES)
-        ).exists()
+        return statements.INMAIL_WITH_STATUS.first((RESPONSES,), **pair) is not None
 
     @cached_property
     def settings(self) -> MemberSettings:
         # A member without a settings row (an imported one) has the defaults.
-        return MemberSettings.get_or_none(MemberSettings.member == self.recipient.id) or MemberSettings()
+        return statements.SETTINGS.first(member=self.recipient.id) or MemberSettings()
 
     @cached_property
     def awaiting_response(self) -> bool:
-        return InMail.select().where(
-            (InMail.sender == self.sender.id) & (InMail.recipient == self.recipient.id) & (InMail.status == "pending")
-        ).exists()
+        return statements.INMAIL_WITH_STATUS.first(
+            (("pending",),), sender=self.sender.id, recipient=self.recipient.id
+        ) is not None
 
     @cached_property
     def balance(self) -> int:

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from app.core import clock
+from app.core import clock, statements
 from app.core.delivery import is_blank
 from app.core.directory import member_by_handle, member_by_id, member_state
 from app.core.errors import BadInput, NotFound, Refused
@@ -68,7 +68,7 @@ class AuditView:
 
 
 def is_delegate(inbox_id: int, member_id: int) -> bool:
-    return Delegate.select().where((Delegate.inbox == inbox_id) & (Delegate.staff == member_id)).exists()
+    return statements.IS_DELEGATE.first(inbox=inbox_id, staff=member_id) is not None
 
 
 def may_work_in(member_id: int, inbox_id: int) -> bool:
@@ -93,7 +93,7 @@ def inbox_for(member_id: int, inbox_handle: str) -> Member:
 
 
 def is_shared(inbox_id: int) -> bool:
-    return Delegate.select().where(Delegate.inbox == inbox_id).exists()
+    return statements.INBOX_SHARED.first(inbox=inbox_id) is not None
 
 
 def team(inbox_id: int) -> frozenset[int]:

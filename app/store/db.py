@@ -33,7 +33,7 @@ from app.store.models import (
 )
 from app.store.target import is_postgres_url, resolve_target
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 Result = TypeVar("Result")
 APP_MARK = "parley"
 
@@ -211,6 +211,13 @@ def _shared_inboxes(store: Store) -> None:
     store.backend.create_change_feed()
 
 
+def _copies_indexed(store: Store) -> None:
+    """Schema step 10: a sender's copies of one text indexed, so that the bulk-outreach rule
+    checked on every send to a stranger is one probe, however much the sender has sent."""
+    store.db.execute_sql('CREATE INDEX IF NOT EXISTS "message_sender_id_body_hash_sent_at" '
+                         'ON "message" ("sender_id", "body_hash", "sent_at")')
+
+
 # Each step takes the store from version N-1 to N inside one transaction.
 MIGRATIONS: dict[int, Callable[[Store], None]] = {
     2: lambda store: store.backend.rebuild_people_index(),
@@ -223,6 +230,7 @@ MIGRATIONS: dict[int, Callable[[Store], None]] = {
     7: _invitations_and_templates,
     8: _kept_as_written,
     9: _shared_inboxes,
+    10: _copies_indexed,
 }
 
 

@@ -275,9 +275,11 @@ class Message(BaseModel):
     class Meta:
         indexes = (
             (("conversation", "sent_at", "id"), False),
-            # A sender's messages by time: the bulk-outreach rule reads their last day's
-            # and compares hashes there, so the index need not carry every hash.
+            # A sender's messages by time.
             (("sender", "sent_at"), False),
+            # The bulk-outreach rule: a sender's copies of one text within a window, found
+            # without reading the rest of what they sent (``_copies_indexed``, schema step 9).
+            (("sender", "body_hash", "sent_at"), False),
         )
 
 

@@ -127,3 +127,21 @@ def test_a_thread_its_messages_and_its_link_warning_read_indexes(me, monkeypatch
     for conversation in (inbox.page(me)[0].id, inbox.page(me, "archived")[0].id):
         assert plans_of(lambda: (inbox.thread(me, conversation), inbox.messages(me, conversation))) == []
     assert inbox.thread(me, inbox.page(me, "archived")[0].id).link_warning
+
+
+def test_a_send_to_a_stranger_counts_only_the_copies_of_its_text(me):
+    """The bulk-outreach rule finds the sender's earlier copies of the text through the index of
+    (sender, text, time): one probe, however much the sender wrote that day."""
+    rita = members.member_by_handle("rita").id
+    members.add_member("zoe", "Zoë Ἀθηνᾶ", now=T0)
+    statements: list[str] = []
+    connection = database.obj.connection()
+    connection.set_trace_callback(statements.append)
+    try:
+        messaging.send(rita, ["zoe"], "Ένας ρόλος για σας 🙂", subject="Ρόλος", now=T0 + timedelta(hours=1))
+    finally:
+        connection.set_trace_callback(None)
+    copies = [sql for sql in statements if "body_hash" in sql and sql.lstrip().upper().startswith("SELECT")]
+    assert len(copies) == 1
+    plan = " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + copies[0]))
+    assert "message_sender_id_body_hash_sent_at" in plan

@@ -88,7 +88,7 @@ def test_a_store_from_before_the_index_grants_what_falls_due(store):
     members.add_member("basil", "Basil Brown", now=NOW)
     with write():
         store.db.execute_sql("DROP TABLE credit_due")
-        Meta.update(value="7").where(Meta.key == "schema_version").execute()
+        Meta.update(value="7").where(Meta.key == "schema_version").execute()  # before step 8 made the index
     store.close()
     again = open_store(store.target)
     try:

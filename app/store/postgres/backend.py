@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from contextlib import nullcontext
 from typing import Callable, Iterable, Sequence
 
 from app.store import backend
-from app.store.postgres import bulk, counts, feed, search
+from app.store.postgres import counts, feed, search
 
 # One advisory lock per store (schema), held until the transaction ends. Units that lock
 # the rows they change (sends, replies, settling) hold it shared, so they run side by side
@@ -16,6 +17,23 @@ STORE_KEY = "hashtext('parley:' || current_schema())"
 WRITE_LOCK = f"SELECT pg_advisory_xact_lock({STORE_KEY})"
 SHARED_WRITE_LOCK = f"SELECT pg_advisory_xact_lock_shared({STORE_KEY})"
 LOCK_WAIT = "SET LOCAL lock_timeout = '15s'"
+# A writer's statements are few and run again and again: PostgreSQL may plan each once for
+# any values, where the connection otherwise plans every run afresh for the inbox's reads
+# (``TeamDatabase``). Sent with the wait and the lock, in one round trip.
+WRITER_PLANS = "SET LOCAL plan_cache_mode = auto"
+
+
+def _bulk():
+    """The bulk writers, for imports and the benchmark: loaded when first used, not by every command."""
+    from app.store.postgres import bulk
+
+    return bulk
+
+
+@functools.lru_cache(maxsize=64)
+def _rows_lock(table: str, n: int) -> str:
+    """The statement that locks ``n`` rows of ``table`` by id, in id order (made once per shape)."""
+    return f'SELECT "id" FROM "{table}" WHERE "id" IN ({", ".join(["%s"] * n)}) ORDER BY "id" FOR UPDATE'
 
 
 class PostgresBackend(backend.Backend):
@@ -25,15 +43,16 @@ class PostgresBackend(backend.Backend):
         txn = self.db.atomic()
         txn.__enter__()
         try:
-            self.db.execute_sql(LOCK_WAIT)
-            self.db.execute_sql(SHARED_WRITE_LOCK if rows_locked else WRITE_LOCK)
+            lock = SHARED_WRITE_LOCK if rows_locked else WRITE_LOCK
+            self.db.execute_sql(f"{LOCK_WAIT}; {WRITER_PLANS}; {lock}")
         except BaseException as exc:
             txn.__exit__(type(exc), exc, exc.__traceback__)  # rolls back
             raise
         return txn
 
     def lock_rows(self, model, ids: Sequence[int]) -> None:
-        list(model.select(model.id).where(model.id.in_(list(ids))).order_by(model.id).for_update())
+        ids = list(ids)
+        self.db.execute_sql(_rows_lock(model._meta.table_name, len(ids)), ids).fetchall()
 
     # --- schema
 
@@ -41,7 +60,7 @@ class PostgresBackend(backend.Backend):
         search.create_search_index()
 
     def rebuild_search_index(self) -> None:
-        bulk.rebuild_index()
+        _bulk().rebuild_index()
 
     def rebuild_people_index(self) -> None:
         return None  # people have always been filed with each message here
@@ -72,17 +91,17 @@ class PostgresBackend(backend.Backend):
     # --- bulk writing
 
     def take_ids(self, model, n: int) -> Sequence[int]:
-        return bulk.take_ids(model, n)
+        return _bulk().take_ids(model, n)
 
     def indexes_rebuilt(self, model, adding: int):
         # Kept up row by row: dropping an index would lock every reader out until the load commits.
         return nullcontext()
 
     def message_index(self, people: Callable[[], dict[int, str]]) -> backend.MessageIndex:
-        return bulk.MessageIndex(people)
+        return _bulk().MessageIndex(people)
 
     def time_ordered_insert(self, model, fields, order_by) -> backend.TimeOrderedInsert:
-        return bulk.TimeOrderedInsert(model, fields, order_by)
+        return _bulk().TimeOrderedInsert(model, fields, order_by)
 
     # --- the change feed
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from peewee import (
     ImproperlyConfigured,
@@ -17,7 +17,6 @@ from peewee import (
     OperationalError,
     PostgresqlDatabase,
 )
-from playhouse import db_url
 
 from app.store.errors import NEEDS_DRIVER, StoreError, redacted
 
@@ -31,13 +30,31 @@ def _has_driver() -> bool:
     return any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2"))
 
 
+def _url_params(path: str, user: str | None, password: str | None, host: str | None, port: int | None,
+                query: str) -> dict:
+    """The connection's keyword arguments as the URL's parts give them; the query's (such as
+    ``options`` or ``sslmode``) as written. Read here rather than by Peewee's URL helper,
+    whose module loads every other database's support before the inbox can paint."""
+    params: dict = {"database": path[1:]}
+    if user:
+        params["user"] = unquote(user)
+    if password:
+        params["password"] = unquote(password)
+    if host:
+        params["host"] = host
+    if port:
+        params["port"] = port
+    params.update(parse_qsl(query, keep_blank_values=True))
+    return params
+
+
 def connection_params(url: str) -> tuple[str, dict]:
     """(database name, psycopg keyword arguments) for a postgresql:// URL."""
     try:
         parts = urlsplit(url)
         if parts.scheme not in ("postgresql", "postgres"):
             raise ValueError(parts.scheme)
-        params = db_url.parse(url, unquote_password=True, unquote_user=True)
+        params = _url_params(parts.path, parts.username, parts.password, parts.hostname, parts.port, parts.query)
     except ValueError:
         raise StoreError(f"{redacted(url)} is not a valid PostgreSQL URL.") from None
     name = params.pop("database", "")

@@ -11,6 +11,7 @@ from peewee import OperationalError
 from app.store import backend
 from app.store.errors import is_busy
 from app.store.sqlite import counts, feed, search
+from app.store.sqlite.checkpoint import Checkpointer
 
 
 ASK_AGAIN_SECONDS = 0.001
@@ -23,10 +24,28 @@ def _bulk():
     return bulk
 
 
+class _Committing:
+    """A write transaction that tells the checkpointer when it has committed."""
+
+    def __init__(self, txn, checkpointer: Checkpointer) -> None:
+        self.txn, self.checkpointer = txn, checkpointer
+
+    def __exit__(self, kind, error, trace):
+        suppressed = self.txn.__exit__(kind, error, trace)
+        if kind is None:
+            self.checkpointer.committed()
+        return suppressed
+
+
 class SqliteBackend(backend.Backend):
+    def __init__(self, db) -> None:
+        super().__init__(db)
+        self.checkpointer = Checkpointer(db.database)
+
     def release(self) -> None:
         from app.store.sqlite.connect import closed_here
 
+        self.checkpointer.stop()
         closed_here(self.db.database)
 
     # --- writing: the write lock is the whole store's, so no row needs one of its own
@@ -47,7 +66,7 @@ class SqliteBackend(backend.Backend):
                 txn = self.db.atomic("IMMEDIATE")
                 try:
                     txn.__enter__()
-                    return txn
+                    return _Committing(txn, self.checkpointer)
                 except OperationalError as exc:
                     if not is_busy(exc) or time.monotonic() >= deadline:
                         raise

@@ -1,0 +1,47 @@
+"""A statement built once reads and writes what its query would, with new values on every run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from peewee import fn
+
+from app.core import members
+from app.store.db import write
+from app.store.models import LedgerEntry, Member
+from app.store.prepared import Prepared, Slot, slots
+
+T0 = datetime(2026, 3, 2, 9, 0)
+
+BY_HANDLES = Prepared(lambda n: Member.select().where(Member.handle.in_(slots("handles", n))).order_by(Member.id))
+LATEST = Prepared(lambda: LedgerEntry.select(fn.MAX(LedgerEntry.at))
+                  .where(LedgerEntry.member == Slot("member")).tuples())
+ENTER = Prepared(lambda: LedgerEntry.insert(member=Slot("member"), at=Slot("at"), kind="grant", amount=Slot("amount"),
+                                            reason=Slot("reason")))
+RENAME = Prepared(lambda: Member.update(name=Slot("name")).where(Member.handle == Slot("handle")))
+
+
+def test_a_prepared_read_finds_the_members_each_run_asks_for(store):
+    zoe = members.add_member("zoe", "Ζωή Παπαδοπούλου", now=T0)
+    ivan = members.add_member("ivan", "Иван Петров, мл.", now=T0)
+    mei = members.add_member("mei", "王美 🌸", now=T0)
+    assert [m.name for m in BY_HANDLES.rows((2,), handles=["zoe", "mei"])] == [zoe.name, mei.name]
+    assert [m.id for m in BY_HANDLES.rows((1,), handles=["ivan"])] == [ivan.id]
+    assert [m.handle for m in BY_HANDLES.rows((2,), handles=["ivan", "nobody"])] == ["ivan"]
+    assert BY_HANDLES.first((1,), handles=["nobody"]) is None
+
+
+def test_a_prepared_write_gives_the_new_id_or_the_rows_changed(store):
+    zoe = members.add_member("zoe", "Ζωή Παπαδοπούλου", now=T0)
+    with write():
+        first = ENTER.execute(member=zoe.id, at=T0 + timedelta(days=1), amount=5, reason="Ζωή’s allotment")
+        second = ENTER.execute(member=zoe.id, at=T0 + timedelta(days=2), amount=3, reason="more")
+        renamed = RENAME.execute(name="Zoë Papadopoulou", handle="zoe")
+        unknown = RENAME.execute(name="Nobody", handle="nobody")
+    assert second == first + 1
+    assert LedgerEntry.get_by_id(first).reason == "Ζωή’s allotment"
+    assert (renamed, unknown) == (1, 0)
+    assert Member.get_by_id(zoe.id).name == "Zoë Papadopoulou"
+    # A scalar reads as its field does: a time, on either backend.
+    assert LATEST.scalar(member=zoe.id) == T0 + timedelta(days=2)
+    assert LATEST.scalar(member=zoe.id + 1000) is None
