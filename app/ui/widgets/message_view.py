@@ -175,16 +175,20 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
     def _note_lines(self, message: MessageRecord, width: int) -> list[Text]:
         """An internal note: a barred block with its author, for the inbox's team, not a message."""
         bar = "| " if glyphs().plain else "┃ "
-        heading = Text(bar, self._style("note-heading"), end="")
-        heading.append("Internal note", self._style("note-heading"))
+        heading_style = self._style("note-heading")
+        heading = Text(end="")
+        heading.append(bar + "Internal note", heading_style)
         if message.author_name:
-            heading.append(" · " + literal(message.author_name, one_line=True), self._style("note-heading"))
+            heading.append(" · " + literal(message.author_name, one_line=True), heading_style)
         heading.append(f"  {long_time(message.at)}", self._style("dim"))
         out = [heading]
         console = self.app.console
         for raw in body_lines(message.body):
-            for line in Text(raw).wrap(console, max(width - len(bar), 10), overflow="fold") if raw else [Text("")]:
-                out.append(Text(bar, self._style("note-heading"), end="") + line)
+            for wrapped in Text(raw).wrap(console, max(width - len(bar), 10), overflow="fold") if raw else [Text("")]:
+                line = Text(end="")
+                line.append(bar, heading_style)
+                line.append_text(wrapped)
+                out.append(line)
         return out
 
     def on_resize(self, event: events.Resize) -> None:
@@ -200,6 +204,12 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"message-view--{name}", partial=True)
 
+    def _note_background(self) -> Style:
+        """The notes' tint laid over the view's own background (a component style is not blended)."""
+        _, background = self.background_colors
+        tint = self.get_component_styles("message-view--note").background
+        return Style(bgcolor=(background + tint).rich_color)
+
     def _line_at(self, y: int) -> int:
         """The laid-out line drawn at row y; a short thread sits at the bottom, by the reply box."""
         gap = max(self.size.height - len(self._lines), 0)
@@ -214,7 +224,7 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         index, text = self._lines[line_no]
         bar = "▌" if not glyphs().plain else "|"
         gutter = Segment(bar + " ", self._style("cursor")) if index == self.cursor else Segment("  ")
-        fill = base + self._style("note") if line_no in self._tinted else base
+        fill = base + self._note_background() if line_no in self._tinted else base
         segments = [gutter]
         for segment in text.render(self.app.console):
             if segment.text == "\n":
