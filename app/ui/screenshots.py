@@ -172,7 +172,11 @@ def shared_inbox_story() -> int:
 
 
 async def thread_with_note(pilot: Pilot) -> None:
-    pilot.app.open_conversation(shared_inbox_story())
+    from app.ui.app import ParleyApp
+
+    app = pilot.app
+    assert isinstance(app, ParleyApp)
+    app.open_conversation(shared_inbox_story())
     await settle(pilot)
 
 
