@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import DataTable, Static
 
@@ -61,6 +63,22 @@ async def open_thread(pilot, drive, conversation: int) -> ThreadScreen:
     await drive.settle(pilot)
     assert isinstance(app.screen, ThreadScreen)
     return app.screen
+
+
+def write_elsewhere(fn) -> None:
+    """A teammate's write, on a thread (and so a connection) of its own."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as exc:  # surfaced below
+            failures.append(exc)
+
+    writer = threading.Thread(target=run)
+    writer.start()
+    writer.join()
+    assert not failures, failures
 
 
 def lines(app) -> list[str]:
@@ -209,3 +227,17 @@ def test_the_note_and_history_keys_are_given_to_no_other_action_of_the_thread():
             others = [other.id for other in bindings if other.id != binding.id
                       and binding.key in other.key.split(",")]
             assert others == [], (binding.id, others)
+
+
+@BOTH_BACKENDS
+async def test_a_teammates_note_appears_in_the_open_thread(acme, drive):
+    app = working_as(drive, acme["acme"], acme["lena"])
+    app.live = True
+    async with app.run_test(size=drive.size) as pilot:
+        await drive.until(pilot, lambda: isinstance(app.screen, InboxScreen) and drive.titles(app))
+        await pilot.press("enter")
+        await drive.until(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                          and any(line.startswith("Ana Lima, MBA") for line in lines(app)))
+        write_elsewhere(lambda: team.note(acme["acme"].id, acme["omar"].id, acme["conversation"],
+                                          "Она просила перезвонить"))
+        await drive.until(pilot, lambda: "┃ Она просила перезвонить" in lines(app))
