@@ -163,6 +163,23 @@ async def test_an_empty_note_is_refused_in_the_dialog_and_escape_leaves_it(acme,
 
 
 @BOTH_BACKENDS
+async def test_a_delegate_removed_meanwhile_can_neither_note_nor_read_the_history(acme, drive):
+    async with working_as(drive, acme["acme"], acme["omar"]).run_test(size=drive.size) as pilot:
+        thread = await open_thread(pilot, drive, acme["conversation"])
+        team.remove_delegate(acme["acme"].id, "acme", "omar")
+        await drive.press(pilot, "T")
+        await pilot.press(*"Sigo aqui")
+        await drive.press(pilot, "enter")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, NoteDialog)
+        assert str(dialog.query_one("#note-error", Static).render()) == team.CANT_WORK_HERE
+        await drive.press(pilot, "escape", "H")
+        assert pilot.app.screen is thread
+        assert team.CANT_WORK_HERE in drive.notices(pilot.app)
+    assert Message.select().where(Message.kind == "note").count() == 1  # Omar's first note alone
+
+
+@BOTH_BACKENDS
 async def test_the_history_lists_each_action_with_its_author_newest_at_the_bottom(acme, drive):
     moderation.apply(acme["acme"].id, "star", [acme["conversation"]], author_id=acme["omar"].id)
     async with working_as(drive, acme["acme"], acme["lena"]).run_test(size=drive.size) as pilot:

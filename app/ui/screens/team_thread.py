@@ -136,7 +136,12 @@ class AuditScreen(RunsWork, ModalScreen[None]):
             named = sorted({entry.conversation for entry in entries if entry.conversation is not None})
             return entries, {row.id: row.title for row in mailbox.rows(named)}
 
-        self.in_thread(fetch, then=self.show_entries, group="audit", exclusive=True)
+        self.in_thread(fetch, then=self.show_entries, failed=self.refused, group="audit", exclusive=True)
+
+    def refused(self, sentence: str) -> None:
+        """The audit can't be read (a delegate's access ended, the store failed): say why, go back."""
+        self.dismiss(None)
+        self.app.notify(sentence, severity="error")
 
     def show_entries(self, found: tuple[list[AuditView], dict[int, str]]) -> None:
         entries, titles = found
