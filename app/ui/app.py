@@ -143,7 +143,7 @@ class ParleyApp(RunsWork, App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a member (an empty store) there is nobody to compose or configure for.
-        needs_member = ("compose", "settings", "plan_and_credits", "blocked_members", "invitations")
+        needs_member = ("compose", "settings", "plan_and_credits", "blocked_members", "invitations", "audit")
         if action in needs_member and self.mailbox is None:
             return False
         if action == "open_news" and self.newest_news is None:
@@ -387,6 +387,12 @@ class ParleyApp(RunsWork, App):
 
     def action_blocked_members(self) -> None:
         self.action_settings("blocked")
+
+    def action_audit(self) -> None:
+        """Who did what in the whole inbox."""
+        from app.ui.screens.team_thread import AuditScreen
+
+        self.push_screen(AuditScreen(self.acting))
 
     def action_help(self) -> None:
         from app.ui.screens.help import HelpScreen

@@ -86,6 +86,13 @@ INBOX_BINDINGS: list[Binding] = [
     *LIST_VIEW_BINDINGS,
 ]
 
+# A shared inbox's team, in a thread: an internal note (in one's own inbox, a private one) and
+# the conversation's history of who did what.
+TEAM_THREAD_BINDINGS: list[Binding] = [
+    bind("T", "note", "Internal note", "note", show=False),
+    bind("H", "history", "History: who did what", "history", show=False),
+]
+
 THREAD_BINDINGS: list[Binding] = [
     bind("escape", "back", "Back", "back"),
     bind("r", "reply", "Reply", "reply"),
@@ -97,6 +104,7 @@ THREAD_BINDINGS: list[Binding] = [
     bind("n", "quick_reply('decline')", "No thanks", "decline", show=False),
     bind("C", "connect", "Connect", "connect", show=False),
     bind("ctrl+t", "template", "Insert a template", "insert-template", show=False, priority=True),
+    *TEAM_THREAD_BINDINGS,
     *CONVERSATION_BINDINGS,
     *READING_BINDINGS,
 ]
@@ -143,6 +151,7 @@ PALETTE_ACTIONS: tuple[PaletteAction, ...] = (
     PaletteAction("unblock-sender", "block_sender(False)", "Unblock sender"),
     PaletteAction("plan-and-credits", "plan_and_credits", "Plan & credits"),
     PaletteAction("blocked-members", "blocked_members", "Blocked members"),
+    PaletteAction("audit", "audit", "Audit: who did what"),
 )
 
 # The Invitations page (i): answer the invitations waiting, withdraw the ones sent.

@@ -35,6 +35,7 @@ from app.core.views import (
 
 if TYPE_CHECKING:
     from app.core.presence import Presence
+    from app.core.team import AuditView
     from app.core.typing_indicator import Typing
     from app.store.backend import Signals
     from app.store.live import ChangeWatcher
@@ -479,3 +480,48 @@ class Mailbox:
         from app.core.presence import open_by_teammates
 
         return open_by_teammates(conversation_ids, self.teammates(), self.author_id, signals)
+    # ------------------------------------------------------------------ shared inboxes: notes and the audit
+
+    @property
+    def note_author_id(self) -> int | None:
+        """The author the core records: None for the inbox's own member, else the delegate at the keyboard."""
+        return None if self.author_id == self.member_id else self.author_id
+
+    def is_shared(self) -> bool:
+        from app.core import team
+
+        return team.is_shared(self.member_id)
+
+    def note(self, conversation_id: int, body: str) -> int:
+        """Leave an internal note in the conversation, for the inbox's team alone."""
+        from app.core import team
+
+        return team.note(self.member_id, self.note_author_id, conversation_id, body)
+
+    def audit(self, conversation_id: int | None = None, *, limit: int | None = None) -> list[AuditView]:
+        """Who did what in the inbox (or in one conversation), oldest first, each detail in words:
+        the handle an assignment or a delegate names becomes that member's name."""
+        from dataclasses import replace
+
+        from app.core import members, team
+        from app.core.errors import NotFound
+
+        names: dict[str, str] = {}
+
+        def name(handle: str) -> str:
+            if handle not in names:
+                try:
+                    names[handle] = members.member_by_handle(handle).name
+                except NotFound:
+                    names[handle] = handle
+            return names[handle]
+
+        def words(entry: AuditView) -> str:
+            if entry.action == team.ASSIGN:
+                return "→ " + (name(entry.detail) if entry.detail else "nobody")
+            if entry.action in (team.DELEGATE_ADD, team.DELEGATE_REMOVE) and entry.detail:
+                return name(entry.detail)
+            return entry.detail
+
+        found = team.audit(self.member_id, self.author_id, conversation_id=conversation_id, limit=limit)
+        return [replace(entry, detail=words(entry)) for entry in found]

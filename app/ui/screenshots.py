@@ -150,6 +150,41 @@ async def typing(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+def shared_inbox_story() -> int:
+    """Maya's inbox worked with two teammates: Priya assigns the newest conversation to Daniel
+    and leaves a note, Daniel answers for the inbox, Priya stars it. The conversation's id."""
+    from datetime import datetime
+
+    from app.core import inbox, members, messaging, moderation, team
+
+    me = members.member_by_handle(ACTING)
+    priya, daniel = members.member_by_handle("priya-raman"), members.member_by_handle("daniel-okafor")
+    team.add_delegate(me.id, ACTING, priya.handle, datetime(2026, 3, 2, 8, 30))
+    team.add_delegate(me.id, ACTING, daniel.handle, datetime(2026, 3, 2, 8, 31))
+    conversation = inbox.page(me.id, "all", limit=1)[0].id
+    team.assign(me.id, priya.id, conversation, daniel.handle, datetime(2026, 3, 2, 8, 40))
+    team.note(me.id, priya.id, conversation, "Kevin was on my team at Meridian: strong on streaming. "
+              "Daniel, could you offer him a referral call this week?", datetime(2026, 3, 2, 8, 41))
+    messaging.reply(me.id, conversation, "Congratulations, Kevin! Happy to talk it through: "
+                    "Thursday at 4pm?", now=datetime(2026, 3, 2, 8, 52), author_id=daniel.id)
+    moderation.apply(me.id, "star", [conversation], datetime(2026, 3, 2, 8, 53), author_id=priya.id)
+    return conversation
+
+
+async def thread_with_note(pilot: Pilot) -> None:
+    from app.ui.app import ParleyApp
+
+    app = pilot.app
+    assert isinstance(app, ParleyApp)
+    app.open_conversation(shared_inbox_story())
+    await settle(pilot)
+
+
+async def history(pilot: Pilot) -> None:
+    await thread_with_note(pilot)
+    await press(pilot, "H")
+
+
 async def help_keys(pilot: Pilot) -> None:
     await press(pilot, "question_mark")
 
@@ -182,6 +217,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("invitations", "Invitations", invitations),
     Shot("templates", "Inserting a saved reply", template_picker),
     Shot("typing", "A thread while the other side types", typing),
+    Shot("thread-note", "A shared inbox's thread: an internal note, and who wrote the answer", thread_with_note),
+    Shot("history", "Who did what in a conversation", history),
     Shot("help", "Help", help_keys),
     Shot("confirm", "Confirm a plan change", confirm_plan_change),
     Shot("empty-store", "An empty store", inbox, empty_store=True),

@@ -24,6 +24,7 @@ from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
 from app.ui.undo import TriageSteps, done_sentence
 from app.ui.widgets.message_view import PAGE_SIZE, MessageView
+from app.ui.screens.team_thread import AuditScreen, NoteDialog
 from app.ui.screens.thread_social import ThreadSocial
 from app.ui.widgets.profile_panel import ProfilePanel
 from app.ui.widgets.text_areas import ReplyBox
@@ -76,7 +77,7 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
             yield Button("Report", id="banner-report", compact=True, variant="error")
             yield Button("Mark safe", id="banner-safe", compact=True)
         with Horizontal(id="thread-body"):
-            yield MessageView(self.mailbox.member_id, id="messages")
+            yield MessageView(self.mailbox.member_id, author_id=self.mailbox.author_id, id="messages")
             yield ProfilePanel(id="profile")
         with Horizontal(id="quick-replies"):
             yield Static("Quick reply (y / n):", id="quick-label", markup=False)
@@ -504,7 +505,8 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
 
     def action_recall(self) -> None:
         current = self.message_view.current
-        mine = [m for m in self.message_view.messages if m.sender_id == self.mailbox.member_id and not m.recalled]
+        mine = [m for m in self.message_view.messages
+                if m.sender_id == self.mailbox.member_id and not m.recalled and m.kind != "note"]
         target = current if current is not None and current in mine else (mine[-1] if mine else None)
         if target is None:
             self.app.notify("You have no message here to recall.")
@@ -642,3 +644,29 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
             self.refresh_tail()
 
         self.in_thread(lambda: mailbox.mark_safe(conversation_id), then=safe)
+
+    # ------------------------------------------------------------------ the team: notes and history
+
+    def action_note(self) -> None:
+        """Write an internal note here: for the inbox's team, or in one's own inbox, for oneself."""
+        mailbox, conversation_id = self.mailbox, self.shown_id
+        enter_sends = bool(self.parley.config.get("enter-sends", True))
+
+        def ask(shared: bool) -> None:
+            if self.app.screen is self and conversation_id == self.conversation_id:
+                self.app.push_screen(NoteDialog(mailbox, conversation_id, shared=shared, enter_sends=enter_sends),
+                                     lambda saved: noted(saved, shared))
+
+        def noted(saved: bool | None, shared: bool) -> None:
+            if not saved:
+                return
+            self.app.notify("Note saved: only your team sees it." if shared else "Note saved: only you see it.")
+            if conversation_id == self.conversation_id:
+                self.refresh_tail()
+
+        self.in_thread(mailbox.is_shared, then=ask, group="note", exclusive=True)
+
+    def action_history(self) -> None:
+        """Who did what in this conversation."""
+        title = self.view.title if self.view is not None else ""
+        self.app.push_screen(AuditScreen(self.mailbox, self.shown_id, title=title))

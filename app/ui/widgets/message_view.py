@@ -39,6 +39,8 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         "message-view--marker",
         "message-view--cursor",
         "message-view--deleted",
+        "message-view--note",
+        "message-view--note-heading",
     }
     DEFAULT_CSS = """
     MessageView { overflow-x: hidden; }
@@ -54,14 +56,17 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.message = message
 
-    def __init__(self, member_id: int, *, id: str | None = None) -> None:
+    def __init__(self, member_id: int, *, author_id: int | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.member_id = member_id
+        # Who is at the keyboard: a delegate reads the inbox's own messages under its name, not as "You".
+        self.author_id = member_id if author_id is None else author_id
         self.messages: list[MessageRecord] = []
         self.has_older = False
         self._layout_width = -1
         self._lines: list[tuple[int, Text]] = []  # (message index, line)
         self._starts: list[int] = []  # first line of each message
+        self._tinted: set[int] = set()  # the lines of internal notes, drawn on their own background
 
     # ------------------------------------------------------------------ data
 
@@ -117,21 +122,32 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout_width = width
         lines: list[tuple[int, Text]] = []
         starts: list[int] = []
+        tinted: set[int] = set()
         if self.has_older:
             lines.append((-1, Text("… older messages load as you scroll up", self._style("dim"))))
         for index, message in enumerate(self.messages):
             starts.append(len(lines))
-            lines.extend((index, line) for line in self._message_lines(message, width))
+            if message.kind == "note":
+                drawn = self._note_lines(message, width)
+                tinted.update(range(len(lines), len(lines) + len(drawn)))
+                drawn.append(Text(""))
+            else:
+                drawn = self._message_lines(message, width)
+            lines.extend((index, line) for line in drawn)
         self._lines = lines
         self._starts = starts
+        self._tinted = tinted
         self.virtual_size = Size(self.size.width, len(lines))
         self.refresh()
 
     def _message_lines(self, message: MessageRecord, width: int) -> list[Text]:
         mine = message.sender_id == self.member_id
         header = Text(end="")
-        name = "You" if mine else literal(message.sender_name, one_line=True)
-        header.append(name, self._style("me" if mine else "sender"))
+        you = mine and self.author_id == self.member_id
+        header.append("You" if you else literal(message.sender_name, one_line=True),
+                      self._style("me" if mine else "sender"))
+        if message.author_name:
+            header.append(" · written by " + literal(message.author_name, one_line=True), self._style("dim"))
         header.append(f"  {long_time(message.at)}", self._style("dim"))
         label = KIND_LABELS.get(message.kind)
         if label:
@@ -156,6 +172,25 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         out.append(Text(""))
         return out
 
+    def _note_lines(self, message: MessageRecord, width: int) -> list[Text]:
+        """An internal note: a barred block with its author, for the inbox's team, not a message."""
+        bar = "| " if glyphs().plain else "┃ "
+        heading_style = self._style("note-heading")
+        heading = Text(end="")
+        heading.append(bar + "Internal note", heading_style)
+        if message.author_name:
+            heading.append(" · " + literal(message.author_name, one_line=True), heading_style)
+        heading.append(f"  {long_time(message.at)}", self._style("dim"))
+        out = [heading]
+        console = self.app.console
+        for raw in body_lines(message.body):
+            for wrapped in Text(raw).wrap(console, max(width - len(bar), 10), overflow="fold") if raw else [Text("")]:
+                line = Text(end="")
+                line.append(bar, heading_style)
+                line.append_text(wrapped)
+                out.append(line)
+        return out
+
     def on_resize(self, event: events.Resize) -> None:
         if self._text_width() != self._layout_width:
             self._relayout()
@@ -168,6 +203,12 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"message-view--{name}", partial=True)
+
+    def _note_background(self) -> Style:
+        """The notes' tint laid over the view's own background (a component style is not blended)."""
+        _, background = self.background_colors
+        tint = self.get_component_styles("message-view--note").background
+        return Style(bgcolor=(background + tint).rich_color)
 
     def _line_at(self, y: int) -> int:
         """The laid-out line drawn at row y; a short thread sits at the bottom, by the reply box."""
@@ -183,12 +224,13 @@ class MessageView(ScrollView, can_focus=True, inherit_bindings=False):
         index, text = self._lines[line_no]
         bar = "▌" if not glyphs().plain else "|"
         gutter = Segment(bar + " ", self._style("cursor")) if index == self.cursor else Segment("  ")
+        fill = base + self._note_background() if line_no in self._tinted else base
         segments = [gutter]
         for segment in text.render(self.app.console):
             if segment.text == "\n":
                 continue
-            segments.append(Segment(segment.text, base + segment.style if segment.style else base))
-        return Strip(segments).adjust_cell_length(width, base)
+            segments.append(Segment(segment.text, fill + segment.style if segment.style else fill))
+        return Strip(segments).adjust_cell_length(width, fill)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
