@@ -12,6 +12,7 @@ from app.store.models import Message
 from app.ui.app import ActionsProvider
 from app.ui.screens.inbox import InboxScreen
 from app.ui.screens.team_thread import NOTHING_RECORDED, AuditScreen, NoteDialog
+from app.ui.mailbox import Mailbox
 from app.ui.screens.thread import ThreadScreen
 from app.ui.widgets.message_view import MessageView
 
@@ -52,7 +53,7 @@ def acme(store, clock):
 def working_as(drive, inbox, author):
     """The app in ``inbox``, with ``author`` at the keyboard."""
     app = drive.app(inbox)
-    app.mailbox.author_id = author.id
+    app.mailbox = Mailbox(inbox, author=author)
     return app
 
 
