@@ -150,6 +150,11 @@ async def typing(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def shared_inbox(pilot: Pilot) -> None:
+    """Northwind Support's inbox, which Maya works in with a teammate (I, then the first other inbox)."""
+    await press(pilot, "I", "enter")
+
+
 async def help_keys(pilot: Pilot) -> None:
     await press(pilot, "question_mark")
 
@@ -182,6 +187,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("invitations", "Invitations", invitations),
     Shot("templates", "Inserting a saved reply", template_picker),
     Shot("typing", "A thread while the other side types", typing),
+    Shot("shared-inbox", "A shared inbox, with who each conversation is assigned to", shared_inbox),
     Shot("help", "Help", help_keys),
     Shot("confirm", "Confirm a plan change", confirm_plan_change),
     Shot("empty-store", "An empty store", inbox, empty_store=True),
