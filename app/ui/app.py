@@ -316,6 +316,7 @@ class ParleyApp(RunsWork, App):
             self.undo_history = UndoHistory()
             self.newest_news = None
             await self.switch_screen(InboxScreen(mailbox, self.settings))
+            self.reload_settings()  # Focused Inbox is the inbox's own setting
             if self.live:
                 self._watch(mailbox)
             if notice:

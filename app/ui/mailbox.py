@@ -327,6 +327,7 @@ class Mailbox:
     def block(self, handle: str, blocking: bool) -> str:
         from app.core import members
 
+        self.check_own_inbox()
         person = members.member_view(members.member_by_handle(handle))
         if blocking:
             members.block(self.member_id, handle)
@@ -360,6 +361,7 @@ class Mailbox:
     def update_setting(self, key: str, value: bool) -> dict[str, bool]:
         from app.core import members
 
+        self.check_own_inbox()
         return members.update_setting(self.member_id, key, value)
 
     def credits(self) -> CreditsView:
@@ -375,6 +377,7 @@ class Mailbox:
     def set_plan(self, plan_name: str) -> None:
         from app.core import members
 
+        self.check_own_inbox()
         members.set_plan(self.member.handle, plan_name)
 
     @staticmethod
@@ -424,6 +427,14 @@ class Mailbox:
         from app.core import team
 
         return self.delegate_id is not None and sentence == team.CANT_WORK_HERE
+
+    def check_own_inbox(self) -> None:
+        """A delegate works in the inbox's conversations; its member's network, blocks, plan
+        and settings stay the member's own (as on the command line)."""
+        from app.core.errors import Refused
+
+        if self.delegate_id is not None:
+            raise Refused(f"Only {self.member.name} can change that; you work in their inbox as a delegate.")
 
     def is_shared(self) -> bool:
         from app.core import team
@@ -483,12 +494,14 @@ class Mailbox:
     def invite(self, handle: str, note: str) -> InvitationView:
         from app.core import invitations
 
+        self.check_own_inbox()
         return invitations.invite(self.member_id, handle, note)
 
     def answer_invitation(self, answer: str, handle: str) -> InvitationView:
         """accept, ignore or withdraw the invitation between the member and ``handle``."""
         from app.core import invitations
 
+        self.check_own_inbox()
         return {"accept": invitations.accept, "ignore": invitations.ignore,
                 "withdraw": invitations.withdraw}[answer](self.member_id, handle)
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 from test_live import write_elsewhere
+from test_palette import palette
 from textual.widgets import OptionList
 
 from app.core import members, messaging, team
+from app.store.models import Block
 from app.ui.screens.inbox import InboxScreen
 from app.ui.screens.team_pickers import AssignPicker, InboxPicker
 from app.ui.screens.thread import ThreadScreen
@@ -205,3 +207,25 @@ async def test_a_write_refused_after_access_ended_says_so_and_goes_home(support,
         assert pilot.app.acting.member_id == support["omar"].id
         assert drive.titles(pilot.app) == ["Bob Stone"]
         assert team.audit(acme.id, acme.id)[-1].action == "undelegate"
+
+
+async def test_the_palette_switches_inbox_and_a_delegate_leaves_the_inbox_s_settings_alone(support, drive):
+    async with drive.app(support["omar"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        commands = await palette(pilot)
+        assert "Assign to…" not in commands  # his own inbox has no team
+        await commands["Switch inbox"]()
+        await drive.settle(pilot)
+        await drive.press(pilot, "enter")
+        assert "Acme Support's inbox · as Omar Haddad" in status_text(pilot.app)
+        commands = await palette(pilot)
+        assert "Assign to…" in commands
+        assert "Plan & credits" not in commands and "Blocked members" not in commands
+        await drive.press(pilot, "comma")
+        assert isinstance(pilot.app.screen, InboxScreen)  # Settings stay the inbox member's
+        await drive.highlight(pilot, "Ana Lima")
+        await (await palette(pilot))["Block sender"]()
+        await drive.settle(pilot)
+        assert "Only Acme Support can change that; you work in their inbox as a delegate." in drive.notices(
+            pilot.app)
+        assert not Block.select().exists()
