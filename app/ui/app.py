@@ -205,16 +205,15 @@ class ParleyApp(RunsWork, App):
                 while not worker.is_cancelled and not self._stop_watching.is_set():
                     try:
                         changed = watcher.poll()
-                        if changed is not None and mailbox.delegate_id is not None and not mailbox.may_work_here():
+                        if changed is None or worker.is_cancelled:
+                            pass
+                        elif mailbox.delegate_id is not None and not mailbox.may_work_here():
+                            # The delegate was removed: their access ends now, not at their next write.
                             self.post_message(AccessEnded(mailbox.member_id))
                             return
-                        if changed is not None:
+                        else:
                             news = self._news(mailbox, changed, started, newest_seen)
-                            assigned: list = []
-                            if changed:
-                                now_mine = mailbox.mine()
-                                assigned = mailbox.assigned_by_others(now_mine - mine)
-                                mine = now_mine
+                            assigned, mine = self._assigned(mailbox, changed, mine)
                             self.post_message(StoreChanged(changed, news, assigned))
                     except Exception as exc:
                         if failure_sentence(exc) is None:
@@ -226,6 +225,15 @@ class ParleyApp(RunsWork, App):
             if sentence is None:
                 raise
             self.post_message(WorkFailed(self.show_failure, f"Live updates stopped. {sentence}"))
+
+    @staticmethod
+    def _assigned(mailbox: Mailbox, changed: set[int], mine: set[int]) -> tuple[list, set[int]]:
+        """The conversations someone else has just assigned to whoever is at the keyboard, and
+        all that are theirs now."""
+        if not changed:
+            return [], mine
+        now_mine = mailbox.mine()
+        return mailbox.assigned_by_others(now_mine - mine), now_mine
 
     @staticmethod
     def _news(mailbox: Mailbox, changed: set[int], started, newest_seen: dict[int, int]) -> list:
