@@ -15,7 +15,7 @@ from app.ui.screens.inbox import InboxScreen
 from app.ui.screens.team_pickers import AssignPicker, InboxPicker
 from app.ui.screens.thread import ThreadScreen
 from app.ui.widgets.conversation_list import ConversationList
-from app.ui.widgets.filter_bar import FilterBar
+from app.ui.widgets.filter_bar import FilterBar, key_of
 from app.ui.widgets.status_line import StatusLine
 
 CUSTOMERS = (("ana", "Ana Lima", "Hola, necesito ayuda con mi pedido 🙏"),
@@ -229,3 +229,22 @@ async def test_the_palette_switches_inbox_and_a_delegate_leaves_the_inbox_s_sett
         assert "Only Acme Support can change that; you work in their inbox as a delegate." in drive.notices(
             pilot.app)
         assert not Block.select().exists()
+
+
+def test_a_shared_inbox_s_filter_bar_keeps_mine_and_unassigned_at_80_columns():
+    from app.core.views import Counts
+
+    counts = {"all": 56, "focused": 40, "other": 16, "unread": 16, "connections": 30, "inmail": 12,
+              "starred": 3, "archived": 5, "spam": 2, "mine": 7, "unassigned": 38, "drafts": 4}
+    bar = FilterBar()
+    bar.counts = Counts(by_filter=counts)
+    bar.shared = True
+    gap, laid = bar.layout_filters(80)
+    assert [name for _, name, _, _ in laid][-2:] == ["mine", "unassigned"]  # Drafts gives way first
+    line = gap.join(f"{key_of(number, name)} {label} {count}" for number, name, label, count in laid)
+    assert len(line) <= 80 and line.startswith("1 A") and "M Mi 7" in line and "U Un 38" in line
+    _, wide = bar.layout_filters(200)
+    assert [(label, count) for _, name, label, count in wide if name in ("mine", "unassigned", "drafts")] == [
+        ("Mine", "7"), ("Unassigned", "38"), ("Drafts", "4")]
+    bar.shared = False
+    assert "mine" not in [name for _, name, _, _ in bar.layout_filters(200)[1]]
