@@ -19,20 +19,16 @@ from app.ui.text import literal, possessive
 NOBODY = ""  # the assign picker's answer for "Nobody" (None: cancelled)
 
 
-class _Picker(ModalScreen):
+class TeamPicker(ModalScreen):
     """A short list of people to choose one from: enter chooses, escape cancels."""
 
     CSS_PATH = styles_dir() / "dialogs.tcss"
-    DEFAULT_CSS = """
-    _Picker { align: center middle; background: $background 60%; }
-    _Picker #choices { height: auto; max-height: 12; border: none; padding: 0; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("j", "move(1)", "Down", show=False),
         Binding("k", "move(-1)", "Up", show=False),
     ]
-    title = ""
+    heading = ""
     subtitle = "enter choose · esc cancel"
 
     def __init__(self, question: str, options: list[tuple[Text, str]], highlighted: int = 0) -> None:
@@ -48,7 +44,7 @@ class _Picker(ModalScreen):
 
     def on_mount(self) -> None:
         dialog = self.query_one("#dialog")
-        dialog.border_title = self.title
+        dialog.border_title = self.heading
         dialog.border_subtitle = self.subtitle
         choices = self.query_one("#choices", OptionList)
         choices.highlighted = self.highlighted
@@ -76,11 +72,11 @@ def _person(name: str, note: str = "") -> Text:
     return text
 
 
-class InboxPicker(_Picker):
+class InboxPicker(TeamPicker):
     """The inboxes the person at the keyboard works in, their own first; returns the chosen
     one's handle, or None."""
 
-    title = "Switch inbox"
+    heading = "Switch inbox"
 
     def __init__(self, inboxes: list[MemberView], here: int) -> None:
         own = inboxes[0]
@@ -94,10 +90,10 @@ class InboxPicker(_Picker):
         super().__init__(question, options, start)
 
 
-class AssignPicker(_Picker):
+class AssignPicker(TeamPicker):
     """The inbox's team by name, then Nobody; returns a handle, NOBODY, or None."""
 
-    title = "Assign"
+    heading = "Assign"
 
     def __init__(self, people: list[MemberView], author_id: int, count: int) -> None:
         options = [(_person(person.name, "you" if person.id == author_id else ""), person.handle)
