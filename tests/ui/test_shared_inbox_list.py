@@ -248,3 +248,23 @@ def test_a_shared_inbox_s_filter_bar_keeps_mine_and_unassigned_at_80_columns():
         ("Mine", "7"), ("Unassigned", "38"), ("Drafts", "4")]
     bar.shared = False
     assert "mine" not in [name for _, name, _, _ in bar.layout_filters(200)[1]]
+
+
+async def test_the_open_thread_is_assigned_with_the_same_key(support, drive):
+    acme, ivan = support["acme"], support["conversations"]["ivan"]
+    async with drive.app(support["lena"]).run_test(size=drive.size) as pilot:
+        await drive.settle(pilot)
+        await enter_shared_inbox(pilot, drive)
+        await drive.highlight(pilot, "Иван Петров")
+        await drive.press(pilot, "enter")
+        assert isinstance(pilot.app.screen, ThreadScreen)
+        await drive.press(pilot, "A")
+        assert isinstance(pilot.app.screen, AssignPicker)
+        await drive.press(pilot, "down", "enter")  # Lena Vogel, after Acme Support
+        assert isinstance(pilot.app.screen, ThreadScreen)
+        assert "Assigned to Lena Vogel." in drive.notices(pilot.app)
+        await drive.press(pilot, "escape")
+        assert "→ Lena" in row_text(pilot.app, "Иван Петров")
+        assert [(entry.author_handle, entry.action, entry.conversation, entry.detail)
+                for entry in team.audit(acme.id, acme.id)][-2:] == [
+            ("lena", "read", ivan, ""), ("lena", "assign", ivan, "lena")]
