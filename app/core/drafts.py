@@ -25,10 +25,10 @@ def count(member_id: int) -> int:
     return Draft.select().where(Draft.member == member_id).count()
 
 
-def counts(member_id: int) -> Counts:
+def counts(member_id: int, author_id: int | None = None) -> Counts:
     """Every filter's count and the number of drafts (not kept with the filters': drafts
-    change without a change to any conversation)."""
-    found = inbox.counts(member_id)
+    change without a change to any conversation); ``author_id``: whose Mine it is."""
+    found = inbox.counts(member_id, author_id)
     drafts = count(member_id)
     return Counts(by_filter={**found.by_filter, DRAFTS: drafts},
                   unread_by_filter={**found.unread_by_filter, DRAFTS: 0})

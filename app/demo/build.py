@@ -7,7 +7,8 @@ credits, refunds, reminders, expiry and the bulk-spam rule. The timeline ends at
 fixed "now" (or at the ``now`` given, shifted as a whole), and every choice that
 looks random comes from one seeded generator, so two builds are identical.
 
-The acting member is "me", Maya Chen, an engineering manager on Premium Business.
+The acting member is "me", Maya Chen, an engineering manager on Premium Business. She
+also works in Northwind Support's shared inbox, with a teammate (``shared_inbox``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.core import clock
 from app.demo.cast import (
     COMPANY,
     CONNECTIONS,
+    CUSTOMERS,
     DEMO_NOW,
     HEADLINES,
     INVITATIONS,
@@ -30,6 +32,9 @@ from app.demo.cast import (
     OPEN_PROFILE_ON,
     PEOPLE,
     SEED,
+    SUPPORT,
+    SUPPORT_JOINED,
+    TEAMMATE,
     TEMPLATES,
 )
 from app.demo.stories import ACCEPT, ATTACHMENTS, DECLINE, LONG, Line, Story, delay, instant, long_message, stories
@@ -115,6 +120,7 @@ class _Demo:
         self.others_talk()
         self.timeline.add(datetime(2026, 3, 1, 21, 40), self.compose_draft)
         self.invitations_and_templates()
+        self.shared_inbox()
 
     # -- members and the graph
 
@@ -308,3 +314,82 @@ class _Demo:
 
             self.timeline.add(instant(at), opening)
             self.timeline.add(instant(at) + timedelta(hours=2), answering)
+
+    # -- a shared inbox
+
+    def shared_inbox(self) -> None:
+        """Northwind Support, worked by Maya and Sipho: customers from everywhere, two
+        conversations assigned, an internal note, replies written for the inbox, an archive,
+        and the audit those leave. Everything happens after Maya's own inbox is complete."""
+        from app.core import moderation, team
+        from app.core.inbox import mark_read
+        from app.core.members import add_member, connect
+        from app.core.messaging import reply, send
+
+        support, teammate = SUPPORT[0], TEAMMATE[0]
+
+        def join(at, person, plan="basic"):
+            handle, name, position, company, location = person
+            self.ids[handle] = add_member(handle, name, headline=f"{position} at {company}", company=company,
+                                          position=position, location=location, plan=plan, now=at).id
+
+        self.timeline.add(SUPPORT_JOINED, partial(join, person=SUPPORT, plan="premium-business"))
+        self.timeline.add(SUPPORT_JOINED + timedelta(minutes=5),
+                          lambda at: self.setting(support, "allow-sponsored", False))
+        self.timeline.add(SUPPORT_JOINED + timedelta(minutes=10), partial(join, person=TEAMMATE))
+        for index, (customer, _) in enumerate(CUSTOMERS, 1):
+            self.timeline.add(SUPPORT_JOINED + timedelta(minutes=10 * index + 10), partial(join, person=customer))
+            self.timeline.add(SUPPORT_JOINED + timedelta(days=1, minutes=index),
+                              partial(connect, support, customer[0]))
+
+        def delegate(at, staff):
+            team.add_delegate(self.ids[support], support, staff, now=at)
+
+        self.timeline.add(datetime(2026, 3, 1, 22, 0), partial(delegate, staff=ME))
+        self.timeline.add(datetime(2026, 3, 1, 22, 1), partial(delegate, staff=teammate))
+        conversations: dict[str, int] = {}
+        # Ayşe wrote last night; the others this morning, in the order of the cast.
+        written = (datetime(2026, 3, 2, 6, 40), datetime(2026, 3, 2, 7, 10), datetime(2026, 3, 2, 7, 55),
+                   datetime(2026, 3, 2, 8, 20), datetime(2026, 3, 1, 22, 30))
+        for at, ((handle, *_), body) in zip(written, CUSTOMERS):
+            def write(when, handle=handle, body=body):
+                conversations[handle] = send(self.ids[handle], [support], body, now=when).conversation
+
+            self.timeline.add(at, write)
+
+        def inbox() -> int:
+            return self.ids[support]
+
+        def answer(at, customer, author, body):
+            reply(inbox(), conversations[customer], body, author_id=self.ids[author], now=at)
+
+        def read(at, customer, author):
+            mark_read(inbox(), conversations[customer], now=at, author_id=self.ids[author])
+
+        def assign(at, customer, author, assignee):
+            team.assign(inbox(), self.ids[author], conversations[customer], assignee, now=at)
+
+        def note(at, customer, author, body):
+            team.note(inbox(), self.ids[author], conversations[customer], body, now=at)
+
+        def archive(at, customer, author):
+            moderation.apply(inbox(), "archive", [conversations[customer]], now=at, author_id=self.ids[author])
+
+        dimitris, olga, ayse = CUSTOMERS[0][0][0], CUSTOMERS[1][0][0], CUSTOMERS[4][0][0]
+        self.timeline.add(datetime(2026, 3, 1, 22, 55), partial(read, customer=ayse, author=ME))
+        self.timeline.add(datetime(2026, 3, 1, 23, 0), partial(
+            answer, customer=ayse, author=ME,
+            body="Hi Ayşe, we've sent the reset e-mail again; please look in your spam folder too."))
+        self.timeline.add(datetime(2026, 3, 1, 23, 40), partial(archive, customer=ayse, author=ME))
+        self.timeline.add(datetime(2026, 3, 2, 8, 25), partial(assign, customer=dimitris, author=teammate,
+                                                               assignee=ME))
+        self.timeline.add(datetime(2026, 3, 2, 8, 27), partial(
+            note, customer=dimitris, author=teammate,
+            body="Same cache bug as last week's ticket. Maya, the fix shipped in 2.14.1; ask him to refresh."))
+        self.timeline.add(datetime(2026, 3, 2, 8, 32), partial(assign, customer=olga, author=ME,
+                                                               assignee=teammate))
+        self.timeline.add(datetime(2026, 3, 2, 8, 35), partial(read, customer=olga, author=teammate))
+        self.timeline.add(datetime(2026, 3, 2, 8, 40), partial(
+            answer, customer=olga, author=teammate,
+            body="Hi Olga, thanks for writing. We're looking at the export button now and will get back to you "
+                 "within the hour."))

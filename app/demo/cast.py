@@ -191,3 +191,26 @@ TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("not-now", "", "Hi {first_name}, thanks for thinking of me. I'm not looking right now, but let's keep "
      "in touch."),
 )
+
+# A shared inbox: Northwind's support address, a person account (so it can have delegates) that
+# Maya and a teammate work in. Its people come and go after every step of Maya's own inbox, so
+# her inbox is exactly as it would be without it.
+# handle, name, position, company, location (as PEOPLE, without plan and open profile)
+SUPPORT = ("northwind-support", "Northwind Support", "Customer Support", "Northwind Analytics",
+           "Seattle, Washington, United States")
+TEAMMATE = ("sipho-ndlovu", "Sipho Ndlovu", "Support Engineer", "Northwind Analytics", "Cape Town, South Africa")
+SUPPORT_JOINED = datetime(2025, 9, 20, 9, 0)
+
+# Customers who write to Northwind Support: (handle, name, position, company, location), what they wrote.
+CUSTOMERS: tuple[tuple[tuple[str, str, str, str, str], str], ...] = (
+    (("dimitris-papadakis", "Δημήτρης Παπαδάκης", "Αναλυτής Δεδομένων", "Αιγαίο Τρόφιμα", "Αθήνα, Ελλάδα"),
+     "Καλησπέρα! Το dashboard δεν φορτώνει από χθες το βράδυ. Μπορείτε να βοηθήσετε;"),
+    (("olga-smirnova", "Ольга Смирнова", "Руководитель BI", "Волга Логистик", "Москва, Россия"),
+     "Здравствуйте! Не могу экспортировать отчёт в CSV: кнопка неактивна."),
+    (("wang-fang", "王芳", "运营经理", "莲花贸易", "上海, 中国"),
+     "您好，我们的团队想升级到企业版，请问如何开具发票？"),
+    (("jurgen-gross", "Jürgen Groß", "Leiter Datenplattform", "Alpenblick Versicherung", "München, Deutschland"),
+     "Guten Morgen, die API liefert seit heute früh 429-Fehler. Wurde ein Limit geändert?"),
+    (("ayse-yilmaz", "Ayşe Yılmaz", "Veri Mühendisi", "Boğaziçi Lojistik", "İstanbul, Türkiye"),
+     "Merhaba, şifre sıfırlama e-postası gelmiyor 🙏"),
+)

@@ -26,7 +26,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from app.core.views import DraftView, MemberView
-from app.ui.changes import SettingsChanged, StoreChanged
+from app.ui.changes import AccessEnded, SettingsChanged, StoreChanged
 from app.ui.keymap import APP_BINDINGS, BINDING_IDS, PALETTE_ACTIONS, key_collisions, keymap_from_config
 from app.ui.mailbox import Mailbox, failure_sentence
 from app.ui.styles import styles_dir
@@ -146,6 +146,10 @@ class ParleyApp(RunsWork, App):
         needs_member = ("compose", "settings", "plan_and_credits", "blocked_members", "invitations", "audit")
         if action in needs_member and self.mailbox is None:
             return False
+        # A delegate works in another member's conversations, not in their settings or network.
+        own_only = ("settings", "plan_and_credits", "blocked_members", "invitations")
+        if action in own_only and self.mailbox is not None and self.mailbox.delegate_id is not None:
+            return False
         if action == "open_news" and self.newest_news is None:
             return False
         return True
@@ -177,6 +181,10 @@ class ParleyApp(RunsWork, App):
         """One notice at a time, taken literally, that never covers the list: on a screen
         with a status line it is the line's note; elsewhere one toast replaces the last."""
         text = f"{title}: {message}" if title else message
+        if severity == "error" and self.mailbox is not None and self.mailbox.refused_here(message):
+            # Access ended before the watch could tell: back to one's own inbox, saying why.
+            self.switch_inbox(self.mailbox.own(), message)
+            return
         lines = self.screen.query(StatusLine)
         if lines:
             lines.first().show_note(text, error=severity == "error", lasting=False)
@@ -192,13 +200,21 @@ class ParleyApp(RunsWork, App):
         started = mailbox.now() - timedelta(seconds=2)
         newest_seen: dict[int, int] = {}
         try:
+            mine = mailbox.mine()
             with mailbox.watcher() as watcher:
                 while not worker.is_cancelled and not self._stop_watching.is_set():
                     try:
                         changed = watcher.poll()
-                        if changed is not None:
+                        if changed is None or worker.is_cancelled:
+                            pass
+                        elif mailbox.delegate_id is not None and not mailbox.may_work_here():
+                            # The delegate was removed: their access ends now, not at their next write.
+                            self.post_message(AccessEnded(mailbox.member_id))
+                            return
+                        else:
                             news = self._news(mailbox, changed, started, newest_seen)
-                            self.post_message(StoreChanged(changed, news))
+                            assigned, mine = self._assigned(mailbox, changed, mine)
+                            self.post_message(StoreChanged(changed, news, assigned))
                     except Exception as exc:
                         if failure_sentence(exc) is None:
                             raise
@@ -209,6 +225,15 @@ class ParleyApp(RunsWork, App):
             if sentence is None:
                 raise
             self.post_message(WorkFailed(self.show_failure, f"Live updates stopped. {sentence}"))
+
+    @staticmethod
+    def _assigned(mailbox: Mailbox, changed: set[int], mine: set[int]) -> tuple[list, set[int]]:
+        """The conversations someone else has just assigned to whoever is at the keyboard, and
+        all that are theirs now."""
+        if not changed:
+            return [], mine
+        now_mine = mailbox.mine()
+        return mailbox.assigned_by_others(now_mine - mine), now_mine
 
     @staticmethod
     def _news(mailbox: Mailbox, changed: set[int], started, newest_seen: dict[int, int]) -> list:
@@ -246,6 +271,21 @@ class ParleyApp(RunsWork, App):
             self.bell()
         if news and self.settings.get("desktop-notifications", False):
             self.notify_desktop(news[0].title, news[0].preview)
+        if event.assigned and not news:
+            self._notify_assigned(event.assigned)
+
+    def _notify_assigned(self, assigned: list) -> None:
+        """Someone else gave the person at the keyboard a conversation: told like a new message."""
+        from app.ui.text import literal
+
+        row = assigned[0]
+        self.newest_news = row.id
+        if self.settings.get("notifications", True):
+            more = f" (+{len(assigned) - 1} more)" if len(assigned) > 1 else ""
+            self.notify(f"{literal(row.title, one_line=True)}{more} · o opens it", title="Assigned to you")
+            self.bell()
+        if self.settings.get("desktop-notifications", False):
+            self.notify_desktop("Assigned to you", row.title)
 
     def notify_desktop(self, title: str, body: str) -> None:
         """A desktop notification, through the terminal (off by default; never for muted ones,
@@ -267,6 +307,85 @@ class ParleyApp(RunsWork, App):
         thread.show_conversation(conversation_id)
         if self.screen is not thread:
             self.push_screen(thread)
+
+    # ------------------------------------------------------------------ a shared inbox
+
+    def switch_inbox(self, mailbox: Mailbox, notice: str | None = None) -> None:
+        """Work in another inbox (or one's own again): its list, counts, filters and live changes.
+        What was open in the inbox left behind closes; its undo steps go with it."""
+        from app.ui.screens.inbox import InboxScreen
+
+        async def enter() -> None:
+            while len(self.screen_stack) > 2:
+                await self.pop_screen()
+            if self.is_screen_installed("thread"):
+                self.uninstall_screen("thread")
+            self.mailbox = mailbox
+            self.undo_history = UndoHistory()
+            self.newest_news = None
+            await self.switch_screen(InboxScreen(mailbox, self.settings))
+            self.reload_settings()  # Focused Inbox is the inbox's own setting
+            if self.live:
+                self._watch(mailbox)
+            if notice:
+                self.notify(notice, severity="warning")
+
+        self.run_worker(enter(), group="switch-inbox", exclusive=True)
+
+    def on_access_ended(self, event: AccessEnded) -> None:
+        from app.ui.text import possessive
+
+        mailbox = self.acting
+        if mailbox.delegate_id is not None and mailbox.member_id == event.inbox_id:
+            self.switch_inbox(mailbox.own(), f"You can no longer work in {possessive(mailbox.member.name)} inbox.")
+
+    def choose_inbox(self) -> None:
+        """Offer the inboxes the person at the keyboard works in, then move to the chosen one."""
+        from app.ui.screens.team_pickers import InboxPicker
+
+        mailbox = self.acting
+
+        def loaded(inboxes: list[MemberView]) -> None:
+            def chosen(handle: str | None) -> None:
+                inbox = next((inbox for inbox in inboxes if inbox.handle == handle), None)
+                if inbox is not None and inbox.id != mailbox.member_id:
+                    self.switch_inbox(mailbox.in_inbox(inbox))
+
+            self.push_screen(InboxPicker(inboxes, mailbox.member_id), chosen)
+
+        self.in_thread(mailbox.inboxes, then=loaded, group="inboxes", exclusive=True)
+
+    def assign(self, conversation_ids: list[int], then: Callable[[], None]) -> None:
+        """Ask whom of the team, then assign the conversations; `then` once done."""
+        from app.ui.screens.team_pickers import NOBODY, AssignPicker
+        from app.ui.text import literal
+
+        mailbox = self.acting
+
+        def loaded(people: list[MemberView]) -> None:
+            if len(people) < 2:
+                self.notify("Only a shared inbox assigns conversations: add a delegate to it first.")
+                return
+
+            def chosen(handle: str | None) -> None:
+                if handle is None:
+                    return
+
+                def assigned(member: MemberView | None) -> None:
+                    many = f" {len(conversation_ids)} conversations" if len(conversation_ids) > 1 else ""
+                    if member is None:
+                        self.notify(f"Unassigned{many}.")
+                    else:
+                        self.notify(f"Assigned{many} to {literal(member.name, one_line=True)}.")
+                    then()
+
+                self.in_thread(lambda: mailbox.assign(conversation_ids, None if handle == NOBODY else handle),
+                               then=assigned, group="assign")
+
+            self.push_screen(AssignPicker(people, mailbox.author_id, len(conversation_ids)), chosen)
+
+        if conversation_ids:
+            self.in_thread(mailbox.team, then=loaded, group="team", exclusive=True)
 
     def action_invitations(self) -> None:
         from app.ui.screens.invitations import InvitationsScreen

@@ -70,6 +70,19 @@ READING_BINDINGS: list[Binding] = [
     bind("q", "back", "Back to the list", "close-thread", show=False),
 ]
 
+# A shared inbox: moving between the inboxes one works in, assigning a conversation to one of
+# the team, and the two filters of a team's inbox (after the others, by their initials).
+TEAM_FILTER_KEYS: dict[str, str] = {"mine": "M", "unassigned": "U"}
+ASSIGN = bind("A", "assign", "Assign to…", "assign", show=False)
+TEAM_BINDINGS: list[Binding] = [
+    bind("I", "switch_inbox", "Switch inbox", "switch-inbox", show=False),
+    ASSIGN,
+    *[
+        bind(key, f"filter('{name}')", FILTER_LABELS[name], f"filter-{name}", show=False)
+        for name, key in TEAM_FILTER_KEYS.items()
+    ],
+]
+
 INBOX_BINDINGS: list[Binding] = [
     bind("enter", "open", "Open", "open"),
     bind("slash", "search", "Search", "search", key_display="/"),
@@ -84,6 +97,7 @@ INBOX_BINDINGS: list[Binding] = [
     ],
     *CONVERSATION_BINDINGS,
     *LIST_VIEW_BINDINGS,
+    *TEAM_BINDINGS,
 ]
 
 # A shared inbox's team, in a thread: an internal note (in one's own inbox, a private one) and
@@ -107,6 +121,7 @@ THREAD_BINDINGS: list[Binding] = [
     *TEAM_THREAD_BINDINGS,
     *CONVERSATION_BINDINGS,
     *READING_BINDINGS,
+    ASSIGN,
 ]
 
 # The reply box sends with ctrl+s as well as enter (unless `enter-sends = false`), starts a

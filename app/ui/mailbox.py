@@ -104,12 +104,17 @@ class Mailbox:
     def author_id(self) -> int:
         return self.author.id
 
+    @property
+    def delegate_id(self) -> int | None:
+        """The author the core is told of: None in one's own inbox, else the delegate at the keyboard."""
+        return None if self.author_id == self.member_id else self.author_id
+
     # ------------------------------------------------------------------ the inbox
 
     def counts(self) -> Counts:
         from app.core import drafts
 
-        return drafts.counts(self.member_id)
+        return drafts.counts(self.member_id, self.delegate_id)
 
     # Drafts is a list of its own; a search from it looks through every conversation.
     def page(self, filter_name: str, query: str | None, *, after: Any = None, limit: int) -> list[ConversationRow]:
@@ -117,21 +122,24 @@ class Mailbox:
 
         if filter_name == DRAFTS and query is None:
             return drafts.page(self.member_id, after=after, limit=limit)
-        return inbox.page(self.member_id, _searched(filter_name), query=query, after=after, limit=limit)
+        return inbox.page(self.member_id, _searched(filter_name), query=query, after=after, limit=limit,
+                          author_id=self.delegate_id)
 
     def page_before(self, filter_name: str, query: str | None, *, before: Any, limit: int) -> list[ConversationRow]:
         from app.core import drafts, inbox
 
         if filter_name == DRAFTS and query is None:
             return drafts.page_before(self.member_id, before=before, limit=limit)
-        return inbox.page_before(self.member_id, _searched(filter_name), query=query, before=before, limit=limit)
+        return inbox.page_before(self.member_id, _searched(filter_name), query=query, before=before, limit=limit,
+                                 author_id=self.delegate_id)
 
     def last_page(self, filter_name: str, query: str | None, *, limit: int) -> list[ConversationRow]:
         from app.core import drafts, inbox
 
         if filter_name == DRAFTS and query is None:
             return drafts.last_page(self.member_id, limit=limit)
-        return inbox.last_page(self.member_id, _searched(filter_name), query=query, limit=limit)
+        return inbox.last_page(self.member_id, _searched(filter_name), query=query, limit=limit,
+                               author_id=self.delegate_id)
 
     def conversation_ids(self, filter_name: str, query: str | None) -> list[int]:
         """Every row's id (select all): conversations, or drafts in Drafts."""
@@ -139,12 +147,13 @@ class Mailbox:
 
         if filter_name == DRAFTS and query is None:
             return drafts.ids(self.member_id)
-        return inbox.conversation_ids(self.member_id, _searched(filter_name), query=query)
+        return inbox.conversation_ids(self.member_id, _searched(filter_name), query=query,
+                                      author_id=self.delegate_id)
 
     def search_count(self, filter_name: str, query: str | None) -> int:
         from app.core import inbox
 
-        return inbox.search_count(self.member_id, filter_name, query)
+        return inbox.search_count(self.member_id, filter_name, query, author_id=self.delegate_id)
 
     def rows(self, conversation_ids: list[int]) -> list[ConversationRow]:
         from app.core import inbox
@@ -175,7 +184,7 @@ class Mailbox:
     def mark_read(self, conversation_id: int) -> None:
         from app.core import inbox
 
-        inbox.mark_read(self.member_id, conversation_id)
+        inbox.mark_read(self.member_id, conversation_id, author_id=self.delegate_id)
 
     def newest_messages(self, changed: set[int]) -> list[tuple[ConversationRow, MessageView]]:
         """Each changed conversation with its newest message, for notifications."""
@@ -210,13 +219,14 @@ class Mailbox:
         from app.core import messaging
 
         return messaging.send(self.member_id, handles, body, subject=subject, draft_id=draft_id,
-                              attachments=attachments or ())
+                              attachments=attachments or (), author_id=self.delegate_id)
 
     def reply(self, conversation_id: int, body: str, *, response: str | None = None) -> SendResult:
         from app.core import messaging
 
         return messaging.reply(self.member_id, conversation_id, body,
-                               accept=response == "accept", decline=response == "decline")
+                               accept=response == "accept", decline=response == "decline",
+                               author_id=self.delegate_id)
 
     def save_draft(self, handles: list[str], subject: str, body: str, conversation_id: int | None,
                    draft_id: int | None = None) -> int | None:
@@ -290,18 +300,18 @@ class Mailbox:
         """Archive, mute, star, … these conversations; the token that undoes it."""
         from app.core import moderation
 
-        return moderation.apply(self.member_id, action, conversation_ids)
+        return moderation.apply(self.member_id, action, conversation_ids, author_id=self.delegate_id)
 
     def toggle(self, action: str, conversation_ids: list[int]) -> Any:
         """The action on these conversations if any lacks it, else its reverse; the undo token."""
         from app.core import moderation
 
-        return moderation.toggle(self.member_id, action, conversation_ids)
+        return moderation.toggle(self.member_id, action, conversation_ids, author_id=self.delegate_id)
 
     def undo(self, token: Any) -> None:
         from app.core import moderation
 
-        moderation.undo(self.member_id, token)
+        moderation.undo(self.member_id, token, author_id=self.delegate_id)
 
     @staticmethod
     def report_reasons() -> tuple[str, ...]:
@@ -312,7 +322,7 @@ class Mailbox:
     def report(self, conversation_id: int, reason: str) -> None:
         from app.core import moderation
 
-        moderation.report(self.member_id, conversation_id, reason)
+        moderation.report(self.member_id, conversation_id, reason, author_id=self.delegate_id)
 
     def block_sender(self, conversation_id: int, blocking: bool) -> str:
         """Block (or unblock) the other side of a conversation; the sentence that says so."""
@@ -326,6 +336,7 @@ class Mailbox:
     def block(self, handle: str, blocking: bool) -> str:
         from app.core import members
 
+        self.check_own_inbox()
         person = members.member_view(members.member_by_handle(handle))
         if blocking:
             members.block(self.member_id, handle)
@@ -359,6 +370,7 @@ class Mailbox:
     def update_setting(self, key: str, value: bool) -> dict[str, bool]:
         from app.core import members
 
+        self.check_own_inbox()
         return members.update_setting(self.member_id, key, value)
 
     def credits(self) -> CreditsView:
@@ -374,6 +386,7 @@ class Mailbox:
     def set_plan(self, plan_name: str) -> None:
         from app.core import members
 
+        self.check_own_inbox()
         members.set_plan(self.member.handle, plan_name)
 
     @staticmethod
@@ -397,6 +410,79 @@ class Mailbox:
 
         return ChangeWatcher(self.member_id)
 
+    # ------------------------------------------------------------------ a shared inbox
+
+    def in_inbox(self, inbox: MemberView) -> Mailbox:
+        """The same person at the keyboard, working in ``inbox`` (their own or one they are a delegate of)."""
+        return Mailbox(inbox, self.author)
+
+    def own(self) -> Mailbox:
+        """The mailbox of whoever is at the keyboard, in their own inbox."""
+        return Mailbox(self.author)
+
+    def inboxes(self) -> list[MemberView]:
+        """The inboxes the person at the keyboard may work in: their own first."""
+        from app.core import members, team
+
+        return [members.member_view(inbox) for inbox in team.inboxes_for(self.author_id)]
+
+    def may_work_here(self) -> bool:
+        from app.core import team
+
+        return team.may_work_in(self.author_id, self.member_id)
+
+    def refused_here(self, sentence: str) -> bool:
+        """The sentence is the refusal of someone who no longer works in this inbox."""
+        from app.core import team
+
+        return self.delegate_id is not None and sentence == team.CANT_WORK_HERE
+
+    def check_own_inbox(self) -> None:
+        """A delegate works in the inbox's conversations; its member's network, blocks, plan
+        and settings stay the member's own (as on the command line)."""
+        from app.core.errors import Refused
+
+        if self.delegate_id is not None:
+            raise Refused(f"Only {self.member.name} can change that; you work in their inbox as a delegate.")
+
+    def is_shared(self) -> bool:
+        from app.core import team
+
+        return team.is_shared(self.member_id)
+
+    def team(self) -> list[MemberView]:
+        """Everyone who works in the inbox, by name."""
+        from app.core import members, team
+
+        people = [members.member_view(members.member_by_id(member_id)) for member_id in team.team(self.member_id)]
+        return sorted(people, key=lambda person: (person.name.casefold(), person.id))
+
+    def assign(self, conversation_ids: list[int], handle: str | None) -> MemberView | None:
+        """Give the conversations to one of the team (None: to nobody); whom they went to."""
+        from app.core import members, team
+
+        assignee = None
+        for conversation_id in conversation_ids:
+            assignee = team.assign(self.member_id, self.delegate_id, conversation_id, handle)
+        return members.member_view(assignee) if assignee is not None else None
+
+    def mine(self) -> set[int]:
+        """The conversations of the inbox assigned to whoever is at the keyboard."""
+        return set(self.conversation_ids("mine", None))
+
+    def assigned_by_others(self, conversation_ids: set[int]) -> list[ConversationRow]:
+        """Of these conversations (newly assigned to the person at the keyboard), the ones
+        someone else assigned, newest first."""
+        from app.core import team
+
+        found = []
+        for row in self.rows(sorted(conversation_ids)):
+            entries = team.audit(self.member_id, self.author_id, conversation_id=row.id, limit=5)
+            assigned = [entry for entry in entries if entry.action == team.ASSIGN]
+            if assigned and assigned[-1].author_handle != self.author.handle:
+                found.append(row)
+        return sorted(found, key=lambda row: row.cursor, reverse=True)
+
     # ------------------------------------------------------------------ invitations, templates, typing
 
     def invitations(self, *, sent: bool = False) -> list[InvitationView]:
@@ -417,12 +503,14 @@ class Mailbox:
     def invite(self, handle: str, note: str) -> InvitationView:
         from app.core import invitations
 
+        self.check_own_inbox()
         return invitations.invite(self.member_id, handle, note)
 
     def answer_invitation(self, answer: str, handle: str) -> InvitationView:
         """accept, ignore or withdraw the invitation between the member and ``handle``."""
         from app.core import invitations
 
+        self.check_own_inbox()
         return {"accept": invitations.accept, "ignore": invitations.ignore,
                 "withdraw": invitations.withdraw}[answer](self.member_id, handle)
 
@@ -480,23 +568,14 @@ class Mailbox:
         from app.core.presence import open_by_teammates
 
         return open_by_teammates(conversation_ids, self.teammates(), self.author_id, signals)
+
     # ------------------------------------------------------------------ shared inboxes: notes and the audit
-
-    @property
-    def note_author_id(self) -> int | None:
-        """The author the core records: None for the inbox's own member, else the delegate at the keyboard."""
-        return None if self.author_id == self.member_id else self.author_id
-
-    def is_shared(self) -> bool:
-        from app.core import team
-
-        return team.is_shared(self.member_id)
 
     def note(self, conversation_id: int, body: str) -> int:
         """Leave an internal note in the conversation, for the inbox's team alone."""
         from app.core import team
 
-        return team.note(self.member_id, self.note_author_id, conversation_id, body)
+        return team.note(self.member_id, self.delegate_id, conversation_id, body)
 
     def audit(self, conversation_id: int | None = None, *, limit: int | None = None) -> list[AuditView]:
         """Who did what in the inbox (or in one conversation), oldest first, each detail in words:

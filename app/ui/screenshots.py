@@ -185,6 +185,11 @@ async def history(pilot: Pilot) -> None:
     await press(pilot, "H")
 
 
+async def shared_inbox(pilot: Pilot) -> None:
+    """Northwind Support's inbox, which Maya works in with a teammate (I, then the first other inbox)."""
+    await press(pilot, "I", "enter")
+
+
 async def help_keys(pilot: Pilot) -> None:
     await press(pilot, "question_mark")
 
@@ -219,6 +224,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("typing", "A thread while the other side types", typing),
     Shot("thread-note", "A shared inbox's thread: an internal note, and who wrote the answer", thread_with_note),
     Shot("history", "Who did what in a conversation", history),
+    Shot("shared-inbox", "A shared inbox, with who each conversation is assigned to", shared_inbox),
     Shot("help", "Help", help_keys),
     Shot("confirm", "Confirm a plan change", confirm_plan_change),
     Shot("empty-store", "An empty store", inbox, empty_store=True),

@@ -18,7 +18,7 @@ from app import presentation
 from app.presentation import human_size, long_time, short_time
 
 __all__ = ["Glyphs", "body_lines", "choose_glyphs", "glyphs", "human_size", "literal", "literal_text",
-           "long_time", "short_time", "use_glyphs"]
+           "long_time", "possessive", "short_time", "use_glyphs"]
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,14 @@ class Glyphs:
     selected: str
     attachment: str
     teammate: str  # a teammate has the conversation open
+    assigned: str  # before the name of the teammate a conversation is assigned to
     plain: bool
 
 
 UNICODE_GLYPHS = Glyphs(muted="🔇", star="★", unread="●", selected="✓", attachment="📎", teammate="◉",
-                        plain=False)
+                        assigned="→", plain=False)
 PLAIN_GLYPHS = Glyphs(muted="(muted)", star="*", unread="*", selected="x", attachment="+", teammate="(open)",
-                      plain=True)
+                      assigned="->", plain=True)
 
 
 def choose_glyphs(setting: str | None = None) -> Glyphs:
@@ -65,6 +66,11 @@ def literal(value: str, *, one_line: bool = False) -> str:
 def literal_text(value: str, style: str | Style = "", *, one_line: bool = True) -> Text:
     """A rich Text that shows `value` exactly: no markup, no escapes."""
     return Text(literal(value, one_line=one_line), style=style, no_wrap=one_line, end="")
+
+
+def possessive(name: str) -> str:
+    """ "Acme Support" → "Acme Support's"; "Lena Vogels" → "Lena Vogels'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def body_lines(body: str) -> list[str]:

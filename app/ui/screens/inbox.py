@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from app.core.errors import BadInput
-from app.core.views import DRAFTS, Counts, CreditsView
+from app.core.views import DRAFTS, TEAM_FILTERS, Counts, CreditsView
 from app.ui.changes import SettingsChanged, StoreChanged
 from app.ui.keymap import INBOX_BINDINGS
 from app.ui.mailbox import Mailbox
@@ -44,12 +44,13 @@ class InboxScreen(RunsWork, Screen):
         self.steps = TriageSteps()
         self._counts_shown = True
         self._teammates_heard: Signals | None = None
+        self.shared = False  # the inbox has delegates: Mine, Unassigned and assigning
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filters")
         yield SearchBox(id="search")
         yield ConversationList(self.mailbox, density=self.parley.config.get("list", ONE_LINE), id="conversations")
-        yield StatusLine(self.mailbox.member, id="status")
+        yield StatusLine(self.mailbox.member, author=self.mailbox.author, id="status")
 
     @property
     def parley(self) -> ParleyApp:
@@ -118,10 +119,18 @@ class InboxScreen(RunsWork, Screen):
     def refresh_counts(self, *, first: bool = False) -> None:
         self._counts_shown = False
 
-        def shown(counts) -> None:
+        def shown(found: tuple[Counts, bool]) -> None:
+            counts, shared = found
             self._counts_shown = True
             self.counts = counts
-            self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query, found=self.found)
+            if shared != self.shared:
+                self.shared = shared
+                self.refresh_bindings()
+            self.query_one(FilterBar).show(self.filter_name, counts, searching=self.search_query, found=self.found,
+                                           shared=shared)
+            if not shared and self.filter_name in TEAM_FILTERS:
+                self.action_filter("all")
+                return
             if first:
                 self.conversations.learn_total(counts[self.filter_name])
             elif self.search_query is None:
@@ -131,7 +140,9 @@ class InboxScreen(RunsWork, Screen):
             self._counts_shown = True  # the steps waiting for them go on
             self.show_failure(sentence)
 
-        self.in_thread(self.mailbox.counts, then=shown, failed=failed, group="counts", exclusive=True)
+        mailbox = self.mailbox
+        self.in_thread(lambda: (mailbox.counts(), mailbox.is_shared()), then=shown, failed=failed, group="counts",
+                       exclusive=True)
 
     def refresh_credits(self) -> None:
         mailbox = self.mailbox
@@ -175,6 +186,28 @@ class InboxScreen(RunsWork, Screen):
                                        searching=self.search_query, found=self.found)
         if not settings.get("focused-inbox", True) and self.filter_name in ("focused", "other"):
             self.action_filter("all")
+
+    # ------------------------------------------------------------------ a shared inbox
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Mine, Unassigned and assigning belong to an inbox with a team.
+        if action == "filter" and parameters and parameters[0] in TEAM_FILTERS:
+            return self.shared
+        if action == "assign":
+            return self.shared
+        return True
+
+    def action_switch_inbox(self) -> None:
+        self.parley.choose_inbox()
+
+    def action_assign(self) -> None:
+        ids = [] if self._showing_drafts else self._targets()
+
+        def assigned() -> None:
+            self.conversations.set_selected(set())
+            self.refresh_from_store()
+
+        self.parley.assign(ids, assigned)
 
     # ------------------------------------------------------------------ moving about
 

@@ -620,6 +620,9 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
             return
         self.parley.report_conversation(self.shown_id, self.dismiss_thread)
 
+    def action_assign(self) -> None:
+        self.parley.assign([self.shown_id], lambda: None)
+
     def action_undo(self) -> None:
         def step(finished) -> None:
             def undone() -> None:

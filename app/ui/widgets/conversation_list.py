@@ -35,6 +35,7 @@ from app.ui.widgets.work import RunsWork
 ONE_LINE, TWO_LINE = "one-line", "two-line"
 DENSITIES = (ONE_LINE, TWO_LINE)
 DATE_WIDTH = len("Feb 28")  # dates of this year and times of today line up; older ones reach further left
+ASSIGNEE_WIDTH = 12  # cells of the assignee's short name, at most
 PAGE_SIZE = 50
 CACHED_PAGES = 20
 WALK_PAGES = 20  # the most pages one query walks through to reach a far page
@@ -340,10 +341,15 @@ class ConversationList(RunsWork, ScrollView, can_focus=True, inherit_bindings=Fa
                     self._style("selected") if selected else "", end="")
 
     def _markers(self, row: ConversationRow) -> Text:
-        """A teammate on it, [InMail], Sponsored, muted, starred, attachment; where a search
-        found it (Archived, Spam)."""
+        """Whom it is assigned to, a teammate on it, [InMail], Sponsored, muted, starred, attachment;
+        where a search found it (Archived, Spam)."""
         g = glyphs()
         text = Text(end="")
+        if row.assignee:
+            assignee = Text(literal(row.assignee, one_line=True), self._style("dim"), end="")
+            assignee.truncate(ASSIGNEE_WIDTH, overflow="ellipsis")
+            text.append(f" {g.assigned} ", self._style("dim"))
+            text.append_text(assignee)
         if row.id in self.open_by_teammates:
             text.append(f" {g.teammate}", self._style("teammate"))
         if row.inmail:

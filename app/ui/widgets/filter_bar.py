@@ -1,9 +1,10 @@
 """The row of filters with their live counts, on one line; or, in search results, what was searched.
 
-Each filter shows as `DIGIT LABEL COUNT` (keys 1–9 in the order of SPEC §5, then 0).
+Each filter shows as `KEY LABEL COUNT` (keys 1–9 in the order of SPEC §5, then 0).
+A shared inbox has two more after the nine, Mine and Unassigned, keyed by their initials.
 When the filters do not fit the width, the longest labels give up letters first
 (a label keeps its first letters; of several words, the last names the filter), and
-filters after the ninth are left out before the first nine lose more than that.
+Drafts is left out before the filters lose more than that.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from app.core.views import FILTER_LABELS, LISTS, Counts
+from app.core.views import DRAFTS, FILTER_LABELS, FILTERS, TEAM_FILTERS, Counts
+from app.ui.keymap import TEAM_FILTER_KEYS
 from app.ui.text import literal
 
 SHORTEST_LABEL = 1  # the key already names the filter; its first letter is a reminder
 ROOMY_LABEL = 3  # letters every label keeps before a filter after the ninth is shown
-ALWAYS_SHOWN = 9  # the filters of keys 1–9; later ones appear where there is room
+ALWAYS_SHOWN = 9  # the filters of keys 1–9 (and a shared inbox's two); Drafts appears where there is room
 GAPS = ("  ", " ")  # two spaces between filters where they fit, else one
 
 
@@ -33,6 +35,14 @@ def short_count(count: int) -> str:
 def filter_key(number: int) -> str:
     """The key of the filter in this place: 1…9, then 0."""
     return str(number % 10)
+
+
+# The places of a shared inbox's filters, after Drafts' 10; shown before Drafts.
+TEAM_PLACES: dict[str, int] = {name: len(FILTERS) + 2 + index for index, name in enumerate(TEAM_FILTERS)}
+
+
+def key_of(number: int, name: str) -> str:
+    return TEAM_FILTER_KEYS.get(name) or filter_key(number)
 
 
 def fit_labels(labels: list[str], room: int) -> list[str] | None:
@@ -69,35 +79,42 @@ class FilterBar(Widget):
         self.focused_inbox = True
         self.searching: str | None = None
         self.found: int | None = None  # how many conversations the search found, once counted
+        self.shared = False  # the inbox has delegates: Mine and Unassigned are shown
 
     def show(self, active: str, counts: Counts | None = None, *, focused_inbox: bool | None = None,
-             searching: str | None = None, found: int | None = None) -> None:
+             searching: str | None = None, found: int | None = None, shared: bool | None = None) -> None:
         self.active = active
         if counts is not None:
             self.counts = counts
         if focused_inbox is not None:
             self.focused_inbox = focused_inbox
+        if shared is not None:
+            self.shared = shared
         self.searching = searching
         self.found = found
         self.refresh()
 
     def visible_filters(self) -> list[tuple[int, str]]:
-        """(key number, filter) pairs shown; Focused and Other merge into All when off."""
-        return [
+        """(place, filter) pairs shown; Focused and Other merge into All when off."""
+        shown = [
             (number, name)
-            for number, name in enumerate(LISTS, 1)
+            for number, name in enumerate(FILTERS, 1)
             if self.focused_inbox or name not in ("focused", "other")
         ]
+        if self.shared:
+            shown += [(TEAM_PLACES[name], name) for name in TEAM_FILTERS]
+        return [*shown, (len(FILTERS) + 1, DRAFTS)]
 
     def layout_filters(self, width: int) -> tuple[str, list[tuple[int, str, str, str]]]:
-        """The gap between filters, and (key number, filter, label as shown, count as shown)
+        """The gap between filters, and (place, filter, label as shown, count as shown)
         for the filters that fit in `width`: the layout whose labels keep the most letters."""
         chosen = self.visible_filters()
+        always = max(ALWAYS_SHOWN, len(chosen) - 1)  # all but Drafts, in a shared inbox
         while True:
             counts = [short_count(self.counts.by_filter.get(name, 0)) if self.counts else ""
                       for _, name in chosen]
-            fixed = sum(len(filter_key(number)) + 1 + (len(count) + 1 if count else 0)
-                        for (number, _), count in zip(chosen, counts))
+            fixed = sum(len(key_of(number, name)) + 1 + (len(count) + 1 if count else 0)
+                        for (number, name), count in zip(chosen, counts))
             layouts = []
             for gap in GAPS:
                 labels = fit_labels([FILTER_LABELS[name] for _, name in chosen],
@@ -105,8 +122,8 @@ class FilterBar(Widget):
                 if labels is not None:
                     layouts.append((min(map(len, labels)), len(gap), gap, labels))
             best = max(layouts, default=None)
-            # Filters after the ninth come only where the labels stay readable.
-            if len(chosen) <= ALWAYS_SHOWN or (best is not None and best[0] >= ROOMY_LABEL):
+            # Drafts comes only where the labels stay readable.
+            if len(chosen) <= always or (best is not None and best[0] >= ROOMY_LABEL):
                 break
             chosen = chosen[:-1]
         if best is None:  # a very narrow terminal: the line ends in an ellipsis
@@ -127,7 +144,7 @@ class FilterBar(Widget):
             link = Style.from_meta({"@click": f"screen.filter('{name}')"})
             if place:
                 text.append(gap)
-            text.append(filter_key(number), key_style + link)
+            text.append(key_of(number, name), key_style + link)
             text.append(" ", link)
             shown = label + (f" {count}" if count else "")
             text.append(shown, (active_style if name == self.active else Style()) + link)

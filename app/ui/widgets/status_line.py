@@ -1,5 +1,5 @@
 """The status line: acting member, plan and InMail credits, invitations waiting, and the
-latest notice.
+latest notice. In another member's inbox it says whose inbox it is and as whom one works there.
 
 Notices take the line's right end, one at a time: a new one replaces the last, and a
 passing one (not an error) goes by itself after a while. Escape clears any. To make
@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from app.core.views import CreditsView, MemberView
-from app.ui.text import literal
+from app.ui.text import literal, possessive
 
 NOTICE_SECONDS = 8.0
 
@@ -24,9 +24,10 @@ class StatusLine(Widget):
     StatusLine { height: 1; }
     """
 
-    def __init__(self, member: MemberView, *, id: str | None = None) -> None:
+    def __init__(self, member: MemberView, *, author: MemberView | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.member = member
+        self.author = author if author is not None and author.id != member.id else None
         self.credits: CreditsView | None = None
         self.invitations = 0  # waiting for the member's answer
         self.note = ""
@@ -73,15 +74,21 @@ class StatusLine(Widget):
         balance = parts[1:2]
         count = self.invitations
         waiting = [f"{count} invitation{'s' if count != 1 else ''} (i)"] if count else []
-        candidates = [
-            (f" {name} (@{self.member.handle})", parts + waiting),
-            (f" {name} (@{self.member.handle})", parts[:2] + waiting),
-            (f" {name}", parts[:2] + waiting),
-            (f" @{self.member.handle}", balance + waiting),
-            ("", balance + waiting),
-            ("", balance),
-            ("", []),
-        ]
+        if self.author is not None:
+            inbox = f" {possessive(name)} inbox"
+            author = f"{inbox} · as {literal(self.author.name, one_line=True)}"
+            candidates = [(author, parts + waiting), (author, parts[:2] + waiting), (author, balance + waiting),
+                          (author, []), (inbox, balance), (inbox, []), (f" @{self.member.handle}", [])]
+        else:
+            candidates = [
+                (f" {name} (@{self.member.handle})", parts + waiting),
+                (f" {name} (@{self.member.handle})", parts[:2] + waiting),
+                (f" {name}", parts[:2] + waiting),
+                (f" @{self.member.handle}", balance + waiting),
+                ("", balance + waiting),
+                ("", balance),
+                ("", []),
+            ]
         note = Text(end="")
         if self.note:
             style = "status-line--error" if self.error else "status-line--note"
