@@ -35,3 +35,13 @@ def edit_in_editor(app: App, text: str) -> str:
     if edited.endswith("\n") and not text.endswith("\n"):
         edited = edited[:-1]
     return edited
+
+
+def edit_box(app: App, box, failed) -> None:
+    """Hand a text box's text to the editor and take it back, focused; ``failed(sentence)``
+    shows why when the editor could not run."""
+    try:
+        box.value = edit_in_editor(app, box.text)
+    except EditorFailed as error:
+        failed(str(error))
+    box.focus()

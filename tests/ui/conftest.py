@@ -99,6 +99,20 @@ class Drive:
 
 
     @staticmethod
+    async def read_line(pilot, process, seconds: float = 30) -> str:
+        """The next line another process prints, read while the app runs ("" after `seconds`)."""
+        import selectors
+
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if selector.select(timeout=0):
+                return process.stdout.readline().strip()
+            await pilot.pause(0.05)
+        return ""
+
+    @staticmethod
     def notices(app) -> list[str]:
         """What the app has told the user: the status line's note on each screen, and any toast."""
         from app.ui.widgets.status_line import StatusLine

@@ -188,7 +188,7 @@ async def test_the_other_sides_open_thread_shows_typing_within_a_second_and_drop
         typist = subprocess.Popen([sys.executable, "-c", TYPIST, store_target, str(conversation), "1.5"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
         try:
-            line = await _line(pilot, typist)
+            line = await drive.read_line(pilot, typist)
             assert line == "typed", typist.stderr.read()
             typed_at = time.monotonic()
             await drive.until(pilot, lambda: str(typing.render()) == "Ben Okafor, MBA is typing…", 1.0)
@@ -199,15 +199,3 @@ async def test_the_other_sides_open_thread_shows_typing_within_a_second_and_drop
             typist.kill()
             typist.wait()
 
-
-async def _line(pilot, process) -> str:
-    import selectors
-
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if selector.select(timeout=0):
-            return process.stdout.readline().strip()
-        await pilot.pause(0.05)
-    return ""

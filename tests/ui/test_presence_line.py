@@ -212,11 +212,11 @@ async def test_a_teammate_opening_the_conversation_in_another_process_shows_with
         teammate = subprocess.Popen([sys.executable, "-c", TEAMMATE, store_target, str(conversation), "2.0"],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
         try:
-            assert await _read_line(pilot, teammate) == "opened", teammate.stderr.read()
+            assert await drive.read_line(pilot, teammate) == "opened", teammate.stderr.read()
             opened_at = time.monotonic()
             await drive.until(pilot, lambda: _line(app) == "Lena Vogel is viewing", 1.0)
             assert time.monotonic() - opened_at < 1.0
-            assert await _read_line(pilot, teammate) == "left", teammate.stderr.read()
+            assert await drive.read_line(pilot, teammate) == "left", teammate.stderr.read()
             # Still running, but out of the thread: gone at once, not five seconds later.
             await drive.until(pilot, lambda: _line(app) == "", 1.0)
             assert teammate.poll() is None
@@ -224,15 +224,3 @@ async def test_a_teammate_opening_the_conversation_in_another_process_shows_with
             teammate.kill()
             teammate.wait()
 
-
-async def _read_line(pilot, process) -> str:
-    import selectors
-
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if selector.select(timeout=0):
-            return process.stdout.readline().strip()
-        await pilot.pause(0.05)
-    return ""

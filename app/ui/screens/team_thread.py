@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static, TextArea
 
-from app.ui.editor import EditorFailed, edit_in_editor
+from app.ui.editor import edit_box
 from app.ui.mailbox import Mailbox
 from app.ui.styles import styles_dir
 from app.ui.text import literal, long_time
@@ -73,12 +73,7 @@ class NoteDialog(RunsWork, ModalScreen[bool]):
 
     @on(ReplyBox.EditRequested)
     def _edit(self, event: ReplyBox.EditRequested) -> None:
-        box = self.query_one("#note-body", ReplyBox)
-        try:
-            box.value = edit_in_editor(self.app, box.text)
-        except EditorFailed as failed:
-            self.show_error(str(failed))
-        box.focus()
+        edit_box(self.app, self.query_one("#note-body", ReplyBox), self.show_error)
 
     @on(TextArea.Changed)
     def _changed(self) -> None:

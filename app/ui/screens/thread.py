@@ -18,7 +18,7 @@ from app.core.plans import LIMITS
 from app.core.views import MessageView as MessageRecord
 from app.core.views import DraftView, ThreadView
 from app.ui.changes import StoreChanged
-from app.ui.editor import EditorFailed, edit_in_editor
+from app.ui.editor import edit_box
 from app.ui.keymap import THREAD_BINDINGS
 from app.ui.mailbox import Mailbox
 from app.ui.text import glyphs, literal
@@ -319,12 +319,7 @@ class ThreadScreen(ThreadSocial, RunsWork, Screen):
 
     @on(ReplyBox.EditRequested)
     def _edit_reply(self, event: ReplyBox.EditRequested) -> None:
-        box = self.query_one("#reply", ReplyBox)
-        try:
-            box.value = edit_in_editor(self.app, box.text)
-        except EditorFailed as failed:
-            self.show_error(str(failed))
-        box.focus()
+        edit_box(self.app, self.query_one("#reply", ReplyBox), self.show_error)
 
     @on(ReplyBox.Submitted)
     def _send(self, event: ReplyBox.Submitted) -> None:
