@@ -16,7 +16,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from app.core import clock, invitations
+from app.core import clock, invitations, team
 from app.core.credits import balance as balance_of
 from app.core.delivery import one_line
 from app.store.live import ChangeWatcher
@@ -85,6 +85,9 @@ class Watch:
         self._balance = balance_of(member_id)
 
     def poll(self) -> list[Event]:
+        # A delegate's access ends at once: their watch stops with the sentence that says so.
+        if self.author_id != self.member_id:
+            team.check_may_work_in(self.author_id, self.member_id)
         changed = self._watcher.poll()
         if changed is None:
             return []

@@ -217,6 +217,17 @@ def test_watch_tells_the_assignee_when_a_conversation_is_assigned_to_them(desk):
     assert [(e.event, e.conversation) for e in events] == [("assign", desk["ana_thread"])]
 
 
+def test_a_delegates_watch_ends_when_their_access_does(desk):
+    watching = Watch(desk["acme"], desk["lena"])
+    try:
+        watching.poll()
+        team.remove_delegate(desk["acme"], "acme", "lena", now=T0)
+        with pytest.raises(Refused, match="You can't work in this inbox."):
+            watching.poll()
+    finally:
+        watching.close()
+
+
 def test_a_teammates_note_shows_in_show_json_with_its_author(desk, capsys, store_target):
     from app.cli import main
 
