@@ -129,15 +129,18 @@ def _deliver(
     route: str | None = None,
     spam_for: frozenset[int] = frozenset(),
     loaded: Sequence[Member] = (),
+    author_id: int | None = None,
 ) -> int:
     """Store a message and bring every participant's view of the conversation up to date; its id.
 
     ``route`` is the route it came by (None in a group: each keeps their folder);
-    ``loaded`` are members the caller already holds.
+    ``loaded`` are members the caller already holds; ``author_id`` the teammate who wrote it
+    for the sender in a shared inbox.
     """
     message_id = statements.ADD_MESSAGE.execute(
         conversation=conversation.id, sender=sender.id, kind=kind, subject=subject, body=body, at=at,
         has_links=has_links(body), body_hash=body_hash(body),
+        author=author_id if author_id != sender.id else None,
     )
     for name, data, mime in attachments:
         Attachment.create(
@@ -250,6 +253,7 @@ def _deliver_to_one(
     attachments,
     at: datetime,
     response: str = "replied",
+    author_id: int | None = None,
 ) -> SendResult:
     """Route, validate, deliver and bill one 1:1 message; inside the caller's transaction."""
     sender, recipient = pair.sender, pair.recipient
@@ -273,6 +277,7 @@ def _deliver_to_one(
         at=at,
         route=route,
         spam_for=frozenset({recipient.id}) if spam else frozenset(),
+        author_id=author_id,
         loaded=(recipient,),
     )
     if inmail:
@@ -341,21 +346,15 @@ def send(
         check_body(body, LIMITS.message_body_max, "A message")
         check_subject(subject, required=False)
         if len(recipients) > 1:
-            result = _send_group(sender, recipients, body, subject or "", attachments, at)
+            result = _send_group(sender, recipients, body, subject or "", attachments, at, author_id)
         else:
-            result = _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at)
+            result = _deliver_to_one(routing.Pair(sender, recipients[0]), None, body, subject, attachments, at,
+                                     author_id=author_id)
         _sent_drafts(sender_id, draft_id=draft_id, to_handles=",".join(h.lstrip("@") for h in _handles(to_handles)))
-        _authored(sender_id, author_id, result, team.SEND, at)
+        team.record(sender_id, author_id, team.SEND, [result.conversation], at)
         return result
 
     return write_unit(unit)
-
-
-def _authored(sender_id: int, author_id: int | None, result: SendResult, action: str, at: datetime) -> None:
-    """In a shared inbox: the teammate who wrote the message, and the audit's line for it."""
-    if author_id is not None and author_id != sender_id:
-        Message.update(author=author_id).where(Message.id == result.message).execute()
-    team.record(sender_id, author_id, action, [result.conversation], at)
 
 
 # ---- groups ----------------------------------------------------------------------------------------
@@ -425,7 +424,8 @@ def _start_group(sender: Member, members: Sequence[Member], subject: str, at: da
 
 
 def _send_group(
-    sender: Member, members: list[Member], body: str, subject: str, attachments, at: datetime
+    sender: Member, members: list[Member], body: str, subject: str, attachments, at: datetime,
+    author_id: int | None = None,
 ) -> SendResult:
     """A group message, inside the caller's transaction: a group costs nothing."""
     _check_group_members(sender, members, already=1)
@@ -433,7 +433,8 @@ def _send_group(
     ids = {sender.id, *(m.id for m in members)}
     conversation = _existing_group(ids) or _start_group(sender, members, subject, at)
     message_id = _deliver(
-        conversation, sender, body, kind="message", subject="", attachments=attachments, at=at, loaded=members
+        conversation, sender, body, kind="message", subject="", attachments=attachments, at=at, loaded=members,
+        author_id=author_id,
     )
     return SendResult(
         conversation=conversation.id, message=message_id, route="message", credits_left=credits.balance(sender.id)
@@ -530,15 +531,15 @@ def reply(
     credits.settle(at)
 
     def unit() -> SendResult:
-        result = _reply(member_id, conversation_id, text, response, accept or decline, at)
-        _authored(member_id, author_id, result, team.REPLY, at)
+        result = _reply(member_id, conversation_id, text, response, accept or decline, at, author_id)
+        team.record(member_id, author_id, team.REPLY, [result.conversation], at)
         return result
 
     return write_unit(unit)
 
 
 def _reply(member_id: int, conversation_id: int, text: str, response: str, answering: bool,
-           at: datetime) -> SendResult:
+           at: datetime, author_id: int | None) -> SendResult:
     """``reply``'s unit: everyone still in the conversation is locked, as a send locks them."""
     credits.lock_members([member_id, *_active_member_ids(conversation_id)])
     member = member_by_id(member_id)
@@ -551,13 +552,15 @@ def _reply(member_id: int, conversation_id: int, text: str, response: str, answe
     if conversation.kind == "group":
         if state.left:
             raise Refused("You have left this group.")
-        message_id = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at)
+        message_id = _deliver(conversation, member, text, kind="message", subject="", attachments=(), at=at,
+                              author_id=author_id)
         _sent_drafts(member_id, conversation_id=conversation.id)
         return SendResult(conversation.id, message_id, "message", credits.balance(member_id))
     if state.peer_id is None:
         raise Refused(routing.CANT_MESSAGE)
     peer = member_by_id(state.peer_id)
-    result = _deliver_to_one(routing.Pair(member, peer), conversation, text, None, (), at, response=response)
+    result = _deliver_to_one(routing.Pair(member, peer), conversation, text, None, (), at, response=response,
+                             author_id=author_id)
     _sent_drafts(member_id, conversation_id=conversation.id)
     return result
 

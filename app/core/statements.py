@@ -91,6 +91,7 @@ OPEN_STATE = Prepared(lambda: ConversationState.insert(
 ADD_MESSAGE = Prepared(lambda: Message.insert(
     conversation=Slot("conversation"), sender=Slot("sender"), kind=Slot("kind"), subject=Slot("subject"),
     body=Slot("body"), sent_at=Slot("at"), has_links=Slot("has_links"), body_hash=Slot("body_hash"),
+    author=Slot("author"),
 ))
 CONVERSATION_GREW = Prepared(lambda: Conversation.update(
     last_at=Slot("at"), preview=Slot("preview"), message_count=Conversation.message_count + 1

@@ -219,9 +219,11 @@ def audit(inbox_id: int, viewer_id: int, *, conversation_id: int | None = None, 
 # ---- assignment and notes ------------------------------------------------------------------
 
 
-def assign(inbox_id: int, author_id: int | None, conversation_id, assignee_handle: str | None,
+def assign(inbox_id: int, author_id: int | None, conversations, assignee_handle: str | None,
            now: datetime | None = None) -> Member | None:
-    """Give the conversation to one of the inbox's team (None: to nobody); the assignee is returned."""
+    """Give the conversation, or each of a list of them, to one of the inbox's team (None: to
+    nobody), all in one transaction; the assignee is returned."""
+    wanted = list(conversations) if isinstance(conversations, (list, tuple, set)) else [conversations]
     at = now or clock.now()
     assignee = None
     if assignee_handle is not None:
@@ -230,13 +232,14 @@ def assign(inbox_id: int, author_id: int | None, conversation_id, assignee_handl
         except NotFound:
             raise BadInput(f"There is no member {assignee_handle!r}.") from None
     with write():
-        state = member_state(inbox_id, conversation_id)
+        states = [member_state(inbox_id, conversation_id) for conversation_id in wanted]
         if assignee is not None and not may_work_in(assignee.id, inbox_id):
             raise Refused(f"{assignee.name} doesn't work in this inbox; add them as a delegate first.")
         ConversationState.update(assignee=assignee.id if assignee else None).where(
-            ConversationState.id == state.id
+            ConversationState.id.in_([state.id for state in states])
         ).execute()
-        record(inbox_id, author_id, ASSIGN, [state.conversation_id], at, assignee.handle if assignee else "")
+        record(inbox_id, author_id, ASSIGN, [state.conversation_id for state in states], at,
+               assignee.handle if assignee else "")
     return assignee
 
 

@@ -51,13 +51,20 @@ class Signals(ABC):
         """Signal (or stop signalling) ``kind`` for the member in the conversation."""
 
     @abstractmethod
-    def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
-        """{(kind, member): when it was last sent, on time.monotonic()} for signals still on."""
+    def signals_on(self) -> dict[tuple[str, int, int], float]:
+        """{(kind, conversation, member): when it was last sent, on time.monotonic()} for every
+        signal still on (signals are few: this costs nothing like the store's size)."""
 
-    @abstractmethod
+    def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
+        """{(kind, member): when it was last sent} for the conversation's signals still on."""
+        return {(kind, member): sent for (kind, conversation, member), sent in self.signals_on().items()
+                if conversation == conversation_id}
+
     def heard_any(self, kind: str) -> dict[tuple[int, int], float]:
         """{(conversation, member): when it was last sent} for the signals of ``kind`` still
-        on, in every conversation (signals are few: this costs nothing like the store's size)."""
+        on, in every conversation."""
+        return {(conversation, member): sent for (heard_kind, conversation, member), sent in self.signals_on().items()
+                if heard_kind == kind}
 
     @abstractmethod
     def close(self) -> None:

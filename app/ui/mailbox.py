@@ -453,17 +453,16 @@ class Mailbox:
     def team(self) -> list[MemberView]:
         """Everyone who works in the inbox, by name."""
         from app.core import members, team
+        from app.core.directory import members_by_id
 
-        people = [members.member_view(members.member_by_id(member_id)) for member_id in team.team(self.member_id)]
+        people = [members.member_view(person) for person in members_by_id(*team.team(self.member_id))]
         return sorted(people, key=lambda person: (person.name.casefold(), person.id))
 
     def assign(self, conversation_ids: list[int], handle: str | None) -> MemberView | None:
         """Give the conversations to one of the team (None: to nobody); whom they went to."""
         from app.core import members, team
 
-        assignee = None
-        for conversation_id in conversation_ids:
-            assignee = team.assign(self.member_id, self.delegate_id, conversation_id, handle)
+        assignee = team.assign(self.member_id, self.delegate_id, conversation_ids, handle)
         return members.member_view(assignee) if assignee is not None else None
 
     def mine(self) -> set[int]:

@@ -65,15 +65,7 @@ class NotifySignals(Signals):
             except Exception:
                 self._drop()
 
-    def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
-        return {(kind, member): at for (kind, conversation, member), at in self._on().items()
-                if conversation == conversation_id}
-
-    def heard_any(self, kind: str) -> dict[tuple[int, int], float]:
-        return {(conversation, member): at for (heard_kind, conversation, member), at in self._on().items()
-                if heard_kind == kind}
-
-    def _on(self) -> dict[tuple[str, int, int], float]:
+    def signals_on(self) -> dict[tuple[str, int, int], float]:
         """Every signal on: what arrived since the last look is read first, stale ones dropped."""
         with self._lock:
             if self._conn is not None:

@@ -61,15 +61,7 @@ class FileSignals(Signals):
             out.write(repr(time.monotonic()))
         os.replace(temporary, path)
 
-    def heard(self, conversation_id: int) -> dict[tuple[str, int], float]:
-        return {(kind, member): sent for (kind, conversation, member), sent in self._on().items()
-                if conversation == conversation_id}
-
-    def heard_any(self, kind: str) -> dict[tuple[int, int], float]:
-        return {(conversation, member): sent for (heard_kind, conversation, member), sent in self._on().items()
-                if heard_kind == kind}
-
-    def _on(self) -> dict[tuple[str, int, int], float]:
+    def signals_on(self) -> dict[tuple[str, int, int], float]:
         """Every signal on, from the folder's few files; stale ones are removed on the way."""
         found: dict[tuple[str, int, int], float] = {}
         now = time.monotonic()
