@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from peewee import ColumnBase, Insert, Select
+from peewee import ColumnBase, CursorWrapper, Insert, Select
 
 from app.store.models import database
 
@@ -45,15 +45,45 @@ def slots(name: str, n: int) -> list[Slot]:
     return [Slot(name, index) for index in range(n)]
 
 
+# What a cursor wrapper holds before it reads its first row: the cursor and where it is.
+_CURSOR_STATE = frozenset(vars(CursorWrapper(None)))
+
+
+class _Reader:
+    """Turns a statement's rows into what its query reads (``query`` or its tuples), as Peewee's
+    cursor wrapper does; the columns it resolved from the first cursor serve every later one,
+    since the statement's text, and so its columns, never change."""
+
+    __slots__ = ("query", "resolved")
+
+    def __init__(self, query) -> None:
+        self.query = query
+        self.resolved: dict[str, Any] | None = None
+
+    def read(self, cursor) -> list:
+        wrapper = self.query._get_cursor_wrapper(cursor)
+        if self.resolved is None:
+            found = list(wrapper)
+            if wrapper.initialized:
+                self.resolved = {k: v for k, v in vars(wrapper).items() if k not in _CURSOR_STATE}
+            return found
+        rows = cursor.fetchall()
+        cursor.close()
+        vars(wrapper).update(self.resolved)
+        process = wrapper.process_row
+        return [process(row) for row in rows]
+
+
 class _Compiled:
-    __slots__ = ("query", "sql", "params", "tuples", "returns_id")
+    __slots__ = ("query", "sql", "params", "rows", "tuples", "returns_id")
 
     def __init__(self, query, db) -> None:
         self.returns_id = isinstance(query, Insert) and db.returning_clause
         if self.returns_id:
             query = query.returning(query.model._meta.primary_key)
         self.query = query
-        self.tuples = query.tuples() if isinstance(query, Select) else None
+        self.rows = _Reader(query)
+        self.tuples = _Reader(query.tuples() if isinstance(query, Select) else query)
         self.sql, self.params = db.get_sql_context().sql(query).query()
 
     def fill(self, values: dict[str, Any]) -> list:
@@ -86,7 +116,7 @@ class Prepared:
     def rows(self, shape: tuple = (), **values) -> list:
         """Every row, as the query reads them (model instances unless it asked for tuples)."""
         compiled, cursor = self._run(shape, values)
-        return list(compiled.query._get_cursor_wrapper(cursor))
+        return compiled.rows.read(cursor)
 
     def first(self, shape: tuple = (), **values):
         """The first row, or None."""
@@ -96,7 +126,7 @@ class Prepared:
     def scalar(self, shape: tuple = (), **values):
         """The first column of the first row, converted as its field reads it; None without a row."""
         compiled, cursor = self._run(shape, values)
-        found = list(compiled.tuples._get_cursor_wrapper(cursor))
+        found = compiled.tuples.read(cursor)
         return found[0][0] if found else None
 
     def execute(self, shape: tuple = (), **values) -> int:
