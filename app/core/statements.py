@@ -9,7 +9,7 @@ were (routing, messaging, credits); these are only their queries.
 
 from __future__ import annotations
 
-from peewee import Select, fn
+from peewee import SQL, Select, fn
 
 from app.store.models import (
     Block,
@@ -148,13 +148,18 @@ SPEND_FROM_LOT = Prepared(lambda: CreditLot.update(remaining=CreditLot.remaining
 
 
 def _first_due():
-    pending = InMail.status == "pending"
+    # Each as its index's first entry, ordered by all of the index's columns (PostgreSQL reads a
+    # MIN under ``reminded_at IS NULL`` by aggregating every pending InMail). No value is a
+    # parameter, so PostgreSQL plans the statement once per connection rather than on each run.
+    pending = InMail.status == SQL("'pending'")
+    first = SQL("1")
+    reminder = InMail.select(InMail.sent_at).where(
+        pending & (InMail.billed == SQL("TRUE")) & InMail.reminded_at.is_null()
+    ).order_by(InMail.status, InMail.billed, InMail.reminded_at, InMail.sent_at).limit(first)
     return Select(columns=[
-        CreditDue.select(fn.MIN(CreditDue.due_at)),
-        InMail.select(fn.MIN(InMail.sent_at)).where(
-            pending & (InMail.billed == True) & InMail.reminded_at.is_null()  # noqa: E712 (a SQL comparison)
-        ),
-        InMail.select(fn.MIN(InMail.sent_at)).where(pending),
+        CreditDue.select(CreditDue.due_at).order_by(CreditDue.due_at).limit(first),
+        reminder,
+        InMail.select(InMail.sent_at).where(pending).order_by(InMail.status, InMail.sent_at).limit(first),
     ]).tuples()
 
 
