@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from typing import Callable, Iterable, Sequence
 
 from app.store import backend
@@ -19,7 +19,7 @@ SHARED_WRITE_LOCK = f"SELECT pg_advisory_xact_lock_shared({STORE_KEY})"
 LOCK_WAIT = "SET LOCAL lock_timeout = '15s'"
 # A writer's statements are few and run again and again: PostgreSQL may plan each once for
 # any values, where the connection otherwise plans every run afresh for the inbox's reads
-# (``TeamDatabase``). Sent with the wait and the lock, in one round trip.
+# (``TeamDatabase``). Sent with BEGIN, the wait and the lock, in one round trip.
 WRITER_PLANS = "SET LOCAL plan_cache_mode = auto"
 
 
@@ -40,13 +40,15 @@ class PostgresBackend(backend.Backend):
     # --- writing
 
     def begin_write(self, *, rows_locked: bool = False):
-        txn = self.db.atomic()
-        txn.__enter__()
+        lock = SHARED_WRITE_LOCK if rows_locked else WRITE_LOCK
+        # BEGIN, the wait, the plans and the lock go to the server together.
+        txn = self.db.atomic(then=f"{LOCK_WAIT}; {WRITER_PLANS}; {lock}")
         try:
-            lock = SHARED_WRITE_LOCK if rows_locked else WRITE_LOCK
-            self.db.execute_sql(f"{LOCK_WAIT}; {WRITER_PLANS}; {lock}")
-        except BaseException as exc:
-            txn.__exit__(type(exc), exc, exc.__traceback__)  # rolls back
+            txn.__enter__()
+        except BaseException:
+            # Waiting for the lock ended the transaction it began; what the caller hears is why.
+            with suppress(Exception):
+                self.db.rollback()
             raise
         return txn
 

@@ -11,11 +11,12 @@ import importlib.util
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from peewee import (
+from peewee import (  # type: ignore[attr-defined]
     ImproperlyConfigured,
     InterfaceError,
     OperationalError,
     PostgresqlDatabase,
+    __exception_wrapper__,
 )
 
 from app.store.errors import NEEDS_DRIVER, StoreError, redacted
@@ -105,8 +106,16 @@ class TeamDatabase(PostgresqlDatabase):
             return super().execute_sql(sql, params)
         return self._again(super().execute_sql, sql, params)
 
-    def begin(self, *args, **kwargs):
-        return self._again(lambda: super(TeamDatabase, self).begin(*args, **kwargs))
+    def begin(self, isolation_level=None, then: str = ""):
+        """BEGIN, and ``then`` (statements without values) in the same round trip."""
+        if isolation_level is not None:
+            return self._again(lambda: super(TeamDatabase, self).begin(isolation_level))
+
+        def run() -> None:
+            with __exception_wrapper__:
+                self.cursor().execute(f"BEGIN; {then}" if then else "BEGIN")
+
+        return self._again(run)
 
 
 def connect_postgres(url: str) -> PostgresqlDatabase:
