@@ -302,20 +302,38 @@ def _handles(to_handles) -> list[str]:
     return handles
 
 
-def _recipients(sender: Member, to_handles) -> list[Member]:
-    """The members named, in the order named, read in one query."""
-    handles = _handles(to_handles)
-    named = [h.lstrip("@") for h in handles]
-    found = {m.handle: m for m in statements.MEMBERS_BY_HANDLE.rows((len(named),), handles=named)}
+def _named(sender_id: int, handles: list[str], found: dict[str, Member]) -> list[Member]:
+    """The members ``handles`` name, in the order named, from those ``found`` by handle."""
     recipients: dict[int, Member] = {}
     for handle in handles:
         member = found.get(handle.lstrip("@"))
         if member is None:
             raise NotFound(f"There is no member {handle!r}.")
-        if member.id == sender.id:
+        if member.id == sender_id:
             raise BadInput(routing.CANT_MESSAGE_YOURSELF)
         recipients.setdefault(member.id, member)
     return list(recipients.values())
+
+
+def _recipients(sender: Member, to_handles) -> list[Member]:
+    """The members named, in the order named, read in one query."""
+    handles = _handles(to_handles)
+    named = [h.lstrip("@") for h in handles]
+    found = statements.MEMBERS_BY_HANDLE.rows((len(named),), handles=named)
+    return _named(sender.id, handles, {m.handle: m for m in found})
+
+
+def _sender_and_recipients(sender_id: int, to_handles) -> tuple[Member, list[Member]]:
+    """The sender and the members named (in the order named), read in one query that holds their
+    rows for the unit: everyone the message reaches, the sender's credits, and the pair's or
+    group's one conversation with them."""
+    handles = _handles(to_handles)
+    named = [h.lstrip("@") for h in handles]
+    read = statements.SENDER_AND_NAMED.rows((len(named),), sender=sender_id, handles=named)
+    sender = next((m for m in read if m.id == sender_id), None)
+    if sender is None:
+        raise NotFound(f"There is no member {sender_id}.")
+    return sender, _named(sender_id, handles, {m.handle: m for m in read})
 
 
 def send(
@@ -337,12 +355,7 @@ def send(
     credits.settle(at)
 
     def unit() -> SendResult:
-        # Everyone the message reaches is locked, the sender's credits and the pair's or group's
-        # one conversation with them. Members' rows themselves change only in units that hold
-        # the store's write lock alone, so reading them before the lock reads them as they stay.
-        sender = member_by_id(sender_id)
-        recipients = _recipients(sender, to_handles)
-        credits.lock_members([sender_id, *(m.id for m in recipients)])
+        sender, recipients = _sender_and_recipients(sender_id, to_handles)
         check_body(body, LIMITS.message_body_max, "A message")
         check_subject(subject, required=False)
         if len(recipients) > 1:

@@ -26,12 +26,16 @@ from app.store.models import (
     MemberSettings,
     Message,
 )
-from app.store.prepared import Prepared, Slot, slots
+from app.store.prepared import Prepared, Slot, locking, slots
 
 # ---- members --------------------------------------------------------------------------------
 
 MEMBER_BY_ID = Prepared(lambda: Member.select().where(Member.id == Slot("id")).limit(1))
 MEMBERS_BY_HANDLE = Prepared(lambda n: Member.select().where(Member.handle.in_(slots("handles", n))))
+# A sender and the members named, held for the unit in id order (as ``credits.lock_members``).
+SENDER_AND_NAMED = Prepared(lambda n: locking(
+    Member.select().where((Member.id == Slot("sender")) | Member.handle.in_(slots("handles", n))).order_by(Member.id)
+))
 BLOCKED_EITHER = Prepared(lambda: Block.select(Block.id).where(
     ((Block.blocker == Slot("a")) & (Block.blocked == Slot("b")))
     | ((Block.blocker == Slot("b")) & (Block.blocked == Slot("a")))

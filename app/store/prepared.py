@@ -19,6 +19,12 @@ from peewee import ColumnBase, CursorWrapper, Insert, Select
 from app.store.models import database
 
 
+def locking(query: Select) -> Select:
+    """``query``, holding the rows it reads until the transaction ends where the database locks
+    rows (PostgreSQL: in the order read); SQLite's one writer at a time holds the whole store."""
+    return query.for_update() if database.obj.for_update else query
+
+
 class _Mark:
     """Where a slot's value goes among a compiled statement's parameters."""
 
