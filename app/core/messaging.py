@@ -106,15 +106,16 @@ def _view(state: ConversationState) -> delivery.View:
     )
 
 
-def _open_state(conversation: Conversation, member: Member, peer: Member | None, at: datetime, *,
-                connected: bool = False) -> None:
-    """The member's view of a new conversation; the message that starts it arrives next."""
+def _open_states(conversation: Conversation, views: Sequence[tuple[Member, Member | None]], at: datetime, *,
+                 connected: bool = False) -> None:
+    """Each (member, peer)'s view of a new conversation, written together; the message that
+    starts it arrives next."""
     view = delivery.View()
-    statements.OPEN_STATE.execute(
+    statements.OPEN_STATE.execute_each([dict(
         conversation=conversation.id, member=member.id, peer=peer.id if peer else None, connected=connected,
         inmail=conversation.kind == "inmail", at=at, folder=view.folder, unread=view.unread,
         has_unread=view.has_unread, archived=view.archived, spam=view.spam, deleted=view.deleted, box=view.box,
-    )
+    ) for member, peer in views])
 
 
 def _deliver(
@@ -156,17 +157,19 @@ def _deliver(
     if shut_out:
         Withheld.insert_many([(member_id, message_id) for member_id in sorted(shut_out)],
                              fields=[Withheld.member, Withheld.message]).execute()
+    delivered = []
     for state in states:
         if state.member_id in shut_out:
             continue
         view = _view(state)
         if state.member_id != sender.id:
             view = delivery.arrive(view, route, spam=state.member_id in spam_for)
-        statements.DELIVERED_VIEW.execute(
+        delivered.append(dict(
             id=state.id, folder=view.folder, unread=view.unread, has_unread=view.has_unread, archived=view.archived,
             spam=view.spam, deleted=view.deleted, box=view.box, at=at,
             has_attachment=state.has_attachment or bool(attachments),
-        )
+        ))
+    statements.DELIVERED_VIEW.execute_each(delivered)
 
     def people() -> str:
         # The sender first: a sponsoring company has no view of its own but must be findable.
@@ -222,8 +225,7 @@ def _start_pair(pair: routing.Pair, kind: str, subject: str, at: datetime) -> Co
     conversation.id = statements.START_CONVERSATION.execute(
         kind=kind, title=conversation.title, subject=subject, created_by=sender.id, at=at
     )
-    _open_state(conversation, sender, recipient, at, connected=pair.connected)
-    _open_state(conversation, recipient, sender, at, connected=pair.connected)
+    _open_states(conversation, [(sender, recipient), (recipient, sender)], at, connected=pair.connected)
     return conversation
 
 
@@ -431,8 +433,7 @@ def _start_group(sender: Member, members: Sequence[Member], subject: str, at: da
     conversation = Conversation.create(
         kind="group", title=_group_title(ids), subject=subject, created_by=sender, created_at=at, last_at=at
     )
-    for member in (sender, *members):
-        _open_state(conversation, member, None, at)
+    _open_states(conversation, [(member, None) for member in (sender, *members)], at)
     return conversation
 
 
@@ -480,7 +481,7 @@ def add_to_group(member_id: int, conversation_id: int, handles: list[str], now: 
             if rejoining:
                 ConversationState.update(left=False, last_at=at).where(ConversationState.id == rejoining.id).execute()
             else:
-                _open_state(conversation, member, None, at)
+                _open_states(conversation, [(member, None)], at)
         _retitle_group(conversation, at)
 
 
@@ -677,7 +678,7 @@ def send_sponsored(
             conversation = Conversation.create(
                 kind="sponsored", title=company.name, subject=subject, created_by=company, created_at=at, last_at=at
             )
-            _open_state(conversation, member, company, at)
+            _open_states(conversation, [(member, company)], at)
             _deliver(conversation, company, body, kind="sponsored", subject=subject, attachments=(), at=at,
                      route="sponsored", loaded=(member,))
     return len(reached)

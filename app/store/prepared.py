@@ -12,9 +12,9 @@ give ids (not model instances), and text, numbers, booleans and datetimes as the
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from peewee import ColumnBase, CursorWrapper, Insert, Select
+from peewee import ColumnBase, CursorWrapper, Insert, Select, __exception_wrapper__  # type: ignore[attr-defined]
 
 from app.store.models import database
 
@@ -111,12 +111,16 @@ class Prepared:
         self.build = build
         self.compiled: dict[tuple, _Compiled] = {}
 
-    def _run(self, shape: tuple, values: dict[str, Any]):
-        db = database.obj
+    def _compiled(self, shape: tuple, db) -> _Compiled:
         key = (type(db), shape)
         compiled = self.compiled.get(key)
         if compiled is None:
             compiled = self.compiled[key] = _Compiled(self.build(*shape), db)
+        return compiled
+
+    def _run(self, shape: tuple, values: dict[str, Any]):
+        db = database.obj
+        compiled = self._compiled(shape, db)
         return compiled, db.execute_sql(compiled.sql, compiled.fill(values))
 
     def rows(self, shape: tuple = (), **values) -> list:
@@ -134,6 +138,16 @@ class Prepared:
         compiled, cursor = self._run(shape, values)
         found = compiled.tuples.read(cursor)
         return found[0][0] if found else None
+
+    def execute_each(self, runs: Sequence[dict[str, Any]], shape: tuple = ()) -> None:
+        """Run a write once with each of ``runs``' values, sent together (on PostgreSQL, one
+        round trip for them all); what each changed is not read."""
+        if not runs:
+            return
+        db = database.obj
+        compiled = self._compiled(shape, db)
+        with __exception_wrapper__:
+            db.cursor().executemany(compiled.sql, [compiled.fill(values) for values in runs])
 
     def execute(self, shape: tuple = (), **values) -> int:
         """Run a write: the new row's id for an insert, else the number of rows changed."""

@@ -61,3 +61,13 @@ def test_later_reads_build_the_same_members_as_the_first(store):
     again[0].save()
     assert Member.get_by_id(zoe.id).name == "Zoë Papadopoulou"
     assert Member.get_by_id(zoe.id).plan == "premium-business"
+
+
+def test_a_write_run_for_each_of_several_values_changes_each_row(store):
+    for handle, name in (("zoe", "Ζωή"), ("ivan", "Иван"), ("mei", "王美")):
+        members.add_member(handle, name, now=T0)
+    with write():
+        RENAME.execute_each([dict(name="Zoë Παπαδοπούλου, PhD", handle="zoe"), dict(name="Мэй 🌸", handle="mei")])
+        RENAME.execute_each([])
+    assert [m.name for m in BY_HANDLES.rows((3,), handles=["zoe", "ivan", "mei"])] == [
+        "Zoë Παπαδοπούλου, PhD", "Иван", "Мэй 🌸"]
