@@ -14,8 +14,10 @@ import multiprocessing
 import queue
 import time
 
-SENDS_PER_WRITER = 24  # half of them InMail: within a Premium Business allotment
-WRITER_PLAN = "premium-business"
+# Half of them InMail, within a Sales Navigator allotment: long enough that each writer's
+# first sends (its connection, its statements' first plans) weigh little in the figure.
+SENDS_PER_WRITER = 100
+WRITER_PLAN = "sales-navigator"
 WAIT_SECONDS = 600
 
 
