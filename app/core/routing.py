@@ -14,7 +14,6 @@ from functools import cached_property
 from app.core import clock, credits, statements
 from app.core.delivery import RESPONSES, folder_for
 from app.core.directory import members_by_id
-from app.core.members import is_blocked_either, is_connected
 from app.core.plans import plan
 from app.core.views import RouteDecision
 from app.store.models import Member, MemberSettings
@@ -46,12 +45,18 @@ class Pair:
         self.recipient = recipient
 
     @cached_property
-    def blocked(self) -> bool:
-        return is_blocked_either(self.sender.id, self.recipient.id)
+    def _ties(self) -> tuple[bool, bool]:
+        # Every route that gets past a block asks about a connection next: both in one read.
+        blocked, connected = statements.TIES.rows(a=self.sender.id, b=self.recipient.id)[0]
+        return bool(blocked), bool(connected)
 
-    @cached_property
+    @property
+    def blocked(self) -> bool:
+        return self._ties[0]
+
+    @property
     def connected(self) -> bool:
-        return is_connected(self.sender.id, self.recipient.id)
+        return self._ties[1]
 
     @cached_property
     def answered(self) -> bool:

@@ -47,6 +47,11 @@ BLOCKED_AMONG = Prepared(lambda n: Block.select(Block.blocker, Block.blocked).wh
 CONNECTED = Prepared(lambda: Connection.select(Connection.id).where(
     (Connection.member == Slot("a")) & (Connection.other == Slot("b"))
 ).limit(1).tuples())
+# Both ties between two members, read together: a block either way, and a connection.
+TIES = Prepared(lambda: Select(columns=[
+    fn.EXISTS(BLOCKED_EITHER.build().select(SQL("1"))),
+    fn.EXISTS(CONNECTED.build().select(SQL("1"))),
+]).tuples())
 
 # ---- a shared inbox: asked on every send and triage, to check and audit its author -----------------
 
