@@ -145,3 +145,24 @@ def test_a_send_to_a_stranger_counts_only_the_copies_of_its_text(me):
     assert len(copies) == 1
     plan = " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + copies[0]))
     assert "message_sender_id_body_hash_sent_at" in plan
+
+
+def test_a_route_asks_whether_the_recipient_wrote_one_conversation_at_a_time(me):
+    """Whether a stranger has written to the sender is read from the stranger's messages, each
+    checked against the sender's view of its conversation; the sender's conversations (a
+    support inbox has a million) are never listed first."""
+    from app.core import routing
+
+    rita = members.member_by_handle("rita").id
+    statements: list[str] = []
+    connection = database.obj.connection()
+    connection.set_trace_callback(statements.append)
+    try:
+        assert routing.route(me, rita).route == "message"  # she wrote first: a reply is free
+    finally:
+        connection.set_trace_callback(None)
+    wrote = [sql for sql in statements if '"kind" NOT IN' in sql and "conversation_state" in sql]
+    assert len(wrote) == 1
+    plan = [row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + wrote[0])]
+    assert not any("LIST SUBQUERY" in line for line in plan), plan
+    assert any("conversation_state_conversation_id_member_id" in line for line in plan), plan
