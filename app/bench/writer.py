@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from app.core.delivery import body_hash
 from app.store.search import people_text
-from app.store.sqlite.search import FTS_TABLE, PEOPLE_INSERT, SET_FTS_SETTING, bulk_settings
+from app.store.sqlite.search import FTS_TABLE, PEOPLE_INSERT, SET_FTS_SETTING, bulk_settings, end_bulk_load
 from app.store.words import SQL_FUNCTION, add_sql_function, index_text
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
         db.execute(FTS_FROM_MESSAGES, (messages[0][0], messages[-1][0]))
         if len(hashes) > 200_000:
             hashes.clear()
-    db.executemany(SET_FTS_SETTING, bulk_settings(False))
+    end_bulk_load(db)
     for statement in work["create"]:
         db.execute(statement)
     db.execute("COMMIT")

@@ -69,7 +69,8 @@ class MessageIndex(backend.MessageIndex):
 
     def __enter__(self) -> MessageIndex:
         db = database.obj
-        self._fts_settings(bulk=True)
+        # Kept in the index's own settings: set back before the transaction ends (or rolled back with it).
+        database.obj.cursor().executemany(search.SET_FTS_SETTING, search.bulk_settings(True))
         # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
         self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                         daemon=True)
@@ -91,11 +92,7 @@ class MessageIndex(backend.MessageIndex):
             if self._failure is not None:
                 raise self._failure
             self._index_folded()
-            self._fts_settings(bulk=False)
-
-    def _fts_settings(self, bulk: bool) -> None:
-        # Kept in the index's own settings: set back before the transaction ends (or rolled back with it).
-        database.obj.cursor().executemany(search.SET_FTS_SETTING, search.bulk_settings(bulk))
+            search.end_bulk_load(database.obj.connection())
 
     def _work(self, connection) -> None:
         while (batch := self._batches.get()) is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import sqlite3
 from typing import Iterable, Iterator, Sequence
 
 from app.store.models import database
@@ -85,7 +86,7 @@ def rebuild_index() -> None:
             (first, min(first + REBUILT_AT_ONCE - 1, last)),
         )
     add_people_index()
-    cursor.executemany(SET_FTS_SETTING, bulk_settings(False))
+    end_bulk_load(db.connection())
 
 
 # FTS5 settings a bulk writer changes for its load, (bulk, default) each, and sets back
@@ -97,6 +98,21 @@ def rebuild_index() -> None:
 #   little at a time.
 BULK_SETTINGS = {"hashsize": (32 << 20, 1 << 20), "automerge": (8, 4)}
 SET_FTS_SETTING = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES (?, ?)"
+# Up to this many pages of merging a step, and only where a level holds as many segments as the
+# default settings allow (FTS5's 'merge' with a positive count).
+MERGE_STEP = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('merge', 2000)"
+
+
+def end_bulk_load(connection: sqlite3.Connection) -> None:
+    """Set the index's settings back, and do now the merging they would have done during the
+    load: left to the writes after it, the first write to find a level full merged it whole
+    (a send rewrote some 30 MB of the index, 190 ms, after a 10,000,000-message load)."""
+    connection.executemany(SET_FTS_SETTING, bulk_settings(False))
+    while True:
+        before = connection.total_changes
+        connection.execute(MERGE_STEP)
+        if connection.total_changes - before < 2:  # FTS5's sign that nothing was left to merge
+            return
 
 
 def bulk_settings(bulk: bool) -> list[tuple[str, int]]:
