@@ -92,6 +92,10 @@ class Handler:
     shared: bool = False
 
 
+# Parley with no command: the full-screen app.
+SCREENS = Handler("launch", "open_tui")
+
+
 # ---------------------------------------------------------------- argument types
 
 
@@ -159,7 +163,7 @@ def build_parser() -> Parser:
                "PARLEY_NOW=<ISO 8601> fixes the clock.",
     )
     parser.add_argument("--version", action=Version)
-    parser.set_defaults(handler=Handler("launch", "open_tui"))
+    parser.set_defaults(handler=SCREENS)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, handler: Handler | None, help: str, parent=commands) -> Parser:

@@ -8,6 +8,7 @@ is ready.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -44,6 +45,10 @@ POLL_SECONDS = 0.5
 # A new message's notice keeps this much of its preview, so that "o opens it" stays in sight.
 NEWS_PREVIEW = 40
 EXIT_ON_FIRST_PAINT = "PARLEY_EXIT_ON_FIRST_PAINT"
+# Seconds after the first page is shown, and at the latest after the app mounts (an empty
+# store, a store that does not answer), when the garbage collector, off while it starts, is on.
+GC_BACK_AFTER_FIRST_PAGE = 0.5
+GC_BACK_AFTER = 2.0
 
 # What a newcomer can do first: every one of these commands creates a store.
 FIRST_STEPS = "Run `parley demo` to explore, or `parley import linkedin EXPORT.zip`, or `parley member add …`."
@@ -127,6 +132,8 @@ class ParleyApp(RunsWork, App):
                         severity="warning", markup=False)
         for sentence in key_collisions(keymap):
             self.notify(sentence, severity="warning", markup=False)
+        # Whatever the first screen, the garbage collector is on again soon (see above).
+        self.set_timer(GC_BACK_AFTER, gc.enable)
         if self.mailbox is None:
             self.push_screen(GettingStartedScreen())
             if self.exit_on_first_paint:
@@ -171,6 +178,9 @@ class ParleyApp(RunsWork, App):
         self._stop_watching.set()
 
     def on_conversation_list_first_page(self, event: ConversationList.FirstPage) -> None:
+        # Started without the garbage collector (app.cli.run): its catch-up waits until the first
+        # page has been on screen a moment.
+        self.set_timer(GC_BACK_AFTER_FIRST_PAGE, gc.enable)
         if self.exit_on_first_paint:
             self.exit()
 

@@ -78,3 +78,28 @@ def test_completion_offers_every_command_and_its_options(shell, capsys):
 
 def test_completion_names_a_shell():
     assert main(["completion", "tcsh"]) == 2
+
+
+def test_the_screens_start_without_the_garbage_collector_and_a_command_runs_with_it(monkeypatch, tmp_path):
+    """Starting up makes objects that live on: the cyclic collector only slows the first paint.
+    It is off until the screens show their first page, and on for every other command's work
+    and after any command ends."""
+    import gc
+
+    from app.cli import launch, members as members_cli
+
+    seen: dict[str, bool] = {}
+    monkeypatch.setattr(launch, "_run_app", lambda target, acting: seen.setdefault("screens", gc.isenabled()) and 0)
+    real_add = members_cli.member_add
+
+    def member_add(args):
+        seen["command"] = gc.isenabled()
+        return real_add(args)
+
+    monkeypatch.setattr(members_cli, "member_add", member_add)
+    db = str(tmp_path / "parley.db")
+    monkeypatch.setenv("PARLEY_CONFIG", str(tmp_path / "no-config.toml"))
+    assert main(["--db", db, "member", "add", "zoe", "--name", "Ζωή Παπαδοπούλου"]) == 0
+    assert main(["--db", db, "--as", "zoe"]) == 0
+    assert seen == {"command": True, "screens": False}
+    assert gc.isenabled()

@@ -180,6 +180,38 @@ async def test_the_command_palette_offers_the_inbox_actions(world, drive):
             assert wanted in names
 
 
+async def test_the_garbage_collector_paused_for_startup_is_on_once_the_first_page_shows(world, drive, monkeypatch):
+    import gc
+
+    from app.ui import app as ui_app
+
+    monkeypatch.setattr(ui_app, "GC_BACK_AFTER_FIRST_PAGE", 0.05)
+    gc.disable()  # as `parley` starts the screens (app.cli.run)
+    try:
+        async with drive.app(world["me"]).run_test(size=drive.size) as pilot:
+            await drive.settle(pilot)
+            assert drive.titles(pilot.app)
+            await pilot.pause(0.3)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_an_empty_store_turns_the_garbage_collector_back_on_too(ui_store, monkeypatch):
+    import gc
+
+    from app.ui import app as ui_app
+
+    monkeypatch.setattr(ui_app, "GC_BACK_AFTER", 0.05)
+    gc.disable()
+    try:
+        async with ui_app.ParleyApp(None).run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.3)
+            assert isinstance(pilot.app.screen, ui_app.GettingStartedScreen) and gc.isenabled()
+    finally:
+        gc.enable()
+
+
 async def test_an_empty_store_says_how_to_start(ui_store):
     from app.ui.app import GETTING_STARTED, GettingStartedScreen, ParleyApp
 
