@@ -300,3 +300,33 @@ def test_any_text_gives_results_or_one_sentence(world, query):
         assert message.endswith(".") and "\n" not in message
     else:
         assert isinstance(rows, list)
+
+
+def test_a_broad_search_kept_for_paging_leaves_the_garbage_collector_nothing_to_walk(store):
+    """A common word's results are kept while the store stays as it is (paging, counting,
+    jumping to the end read them once); each full collection would walk them all if they
+    were objects it follows, a pause that grows with the store."""
+    import gc
+    import weakref
+
+    me = members.add_member("me", "Maya Chen", plan="sales-navigator", now=T0).id
+    for n in range(120):
+        other = members.add_member(f"client-{n}", f"Κλέων Πελάτης {n}", now=T0).id
+        members.connect("me", f"client-{n}", now=T0)
+        body = "Quarterly αναφορά and invoice attached" if n == 0 else f"Invoice {n}: «готово» 🧾"
+        messaging.send(other, ["me"], body, subject="Invoice", now=day(1, n))
+
+    def followed() -> int:
+        # Dead weak references are the SQLite driver's notes of its cursors, cleared as it goes.
+        gc.collect()
+        return sum(1 for thing in gc.get_objects() if not isinstance(thing, weakref.ref))
+
+    def followed_after(query: str, found: int) -> int:
+        before = followed()
+        assert inbox.search_count(me, query=query) == found  # found, and kept for the pages to come
+        return followed() - before
+
+    followed_after("Maya", 0)  # the search's own first use
+    one = followed_after("αναφορά", 1)
+    all_of_them = followed_after("invoice", 120)
+    assert all_of_them - one < 30
