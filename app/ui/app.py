@@ -121,6 +121,7 @@ class ParleyApp(RunsWork, App):
         self.undo_history = UndoHistory()
         self.newest_news: int | None = None  # the conversation of the newest message notice (o opens it)
         self._stop_watching = threading.Event()
+        self._switching_to: int | None = None  # the inbox a switch is under way to (switch_inbox)
         use_glyphs(choose_glyphs(self.config.get("glyphs")))
 
     def on_mount(self) -> None:
@@ -325,20 +326,30 @@ class ParleyApp(RunsWork, App):
         What was open in the inbox left behind closes; its undo steps go with it."""
         from app.ui.screens.inbox import InboxScreen
 
+        if self._switching_to == mailbox.member_id:
+            # Already on the way there: a delegate whose access ends hears it from the watch and
+            # from a refused write at once, and the first says why. Two switches popping the
+            # same screens would pop one too many.
+            return
+        self._switching_to = mailbox.member_id
+
         async def enter() -> None:
-            while len(self.screen_stack) > 2:
-                await self.pop_screen()
-            if self.is_screen_installed("thread"):
-                self.uninstall_screen("thread")
-            self.mailbox = mailbox
-            self.undo_history = UndoHistory()
-            self.newest_news = None
-            await self.switch_screen(InboxScreen(mailbox, self.settings))
-            self.reload_settings()  # Focused Inbox is the inbox's own setting
-            if self.live:
-                self._watch(mailbox)
-            if notice:
-                self.notify(notice, severity="warning")
+            try:
+                while len(self.screen_stack) > 2:
+                    await self.pop_screen()
+                if self.is_screen_installed("thread"):
+                    self.uninstall_screen("thread")
+                self.mailbox = mailbox
+                self.undo_history = UndoHistory()
+                self.newest_news = None
+                await self.switch_screen(InboxScreen(mailbox, self.settings))
+                self.reload_settings()  # Focused Inbox is the inbox's own setting
+                if self.live:
+                    self._watch(mailbox)
+                if notice:
+                    self.notify(notice, severity="warning")
+            finally:
+                self._switching_to = None
 
         self.run_worker(enter(), group="switch-inbox", exclusive=True)
 

@@ -10,7 +10,7 @@ from test_palette import palette
 from textual.widgets import OptionList
 
 from app.core import members, messaging, team
-from app.store.models import Block
+from app.store.models import Block, ConversationState
 from app.ui.screens.inbox import InboxScreen
 from app.ui.screens.team_pickers import AssignPicker, InboxPicker
 from app.ui.screens.thread import ThreadScreen
@@ -188,6 +188,9 @@ async def test_removing_a_delegate_ends_their_access_at_once(support, drive):
         await drive.until(pilot, lambda: drive.titles(app)[-1:] == ["Ana Lima"])
         await pilot.press("enter")
         await drive.until(pilot, lambda: isinstance(app.screen, ThreadScreen))
+        # Opening it marked it read: done before the removal, so only the watch can tell him.
+        opened = app.screen.conversation_id
+        await drive.until(pilot, lambda: ConversationState.get(conversation=opened, member=acme.id).unread == 0, 5.0)
         write_elsewhere(lambda: team.remove_delegate(acme.id, "acme", "omar"))
         await drive.until(pilot, lambda: isinstance(app.screen, InboxScreen) and drive.titles(app) == ["Bob Stone"])
         assert app.acting.member_id == support["omar"].id
