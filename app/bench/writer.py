@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from app.core.delivery import body_hash
 from app.store.search import people_text
-from app.store.sqlite.search import FTS_TABLE, PEOPLE_INSERT, SET_FTS_SETTING, bulk_settings, end_bulk_load
+from app.store.sqlite.search import FTS_TABLE, PEOPLE_INSERT, end_bulk_load, start_bulk_load
 from app.store.words import SQL_FUNCTION, add_sql_function, index_text
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _message_writer(path: str, work: dict, rows_in) -> None:
     db.execute("BEGIN")
     for name in work["drop"]:
         db.execute(f'DROP INDEX "{name}"')
-    db.executemany(SET_FTS_SETTING, bulk_settings(True))
+    start_bulk_load(db)
     add_sql_function(db)
     plans, members, titles = work["people"]
     db.executemany(PEOPLE_INSERT, enumerate((_people(c, members, title) for c, title in zip(plans, titles)), start=1))

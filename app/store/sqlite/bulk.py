@@ -70,7 +70,7 @@ class MessageIndex(backend.MessageIndex):
     def __enter__(self) -> MessageIndex:
         db = database.obj
         # Kept in the index's own settings: set back before the transaction ends (or rolled back with it).
-        database.obj.cursor().executemany(search.SET_FTS_SETTING, search.bulk_settings(True))
+        search.start_bulk_load(db.connection())
         # Peewee keeps a connection per thread: the worker must use this one, inside this transaction.
         self._worker = threading.Thread(target=self._work, args=(db.connection(),), name="bulk-message-index",
                                         daemon=True)

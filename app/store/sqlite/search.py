@@ -74,8 +74,7 @@ def rebuild_index() -> None:
     for table in (FTS_TABLE, PEOPLE_TABLE):
         db.execute_sql(f"DROP TABLE IF EXISTS {table}")
     create_index()
-    cursor = db.cursor()
-    cursor.executemany(SET_FTS_SETTING, bulk_settings(True))
+    start_bulk_load(db.connection())
     add_sql_function(db.connection())
     last = db.execute_sql("SELECT max(id) FROM message").fetchone()[0] or 0
     for first in range(1, last + 1, REBUILT_AT_ONCE):
@@ -94,8 +93,7 @@ def rebuild_index() -> None:
 # - hashsize: new terms are gathered in memory and written out as a segment whenever
 #   this many bytes are pending; fewer, larger segments mean far less merging.
 # - automerge: how many segments of a size wait before they are merged into one; a load
-#   merges less often (a tenth less work), and the writes after it merge the rest a
-#   little at a time.
+#   merges less often (a tenth less work), and merges the rest as it ends (end_bulk_load).
 BULK_SETTINGS = {"hashsize": (32 << 20, 1 << 20), "automerge": (8, 4)}
 SET_FTS_SETTING = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES (?, ?)"
 # Up to this many pages of merging a step, and only where a level holds as many segments as the
@@ -103,11 +101,16 @@ SET_FTS_SETTING = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES (?, ?)"
 MERGE_STEP = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('merge', 2000)"
 
 
+def start_bulk_load(connection: sqlite3.Connection) -> None:
+    """The index's settings for a load, in the load's transaction (``end_bulk_load`` sets them back)."""
+    connection.executemany(SET_FTS_SETTING, _settings(bulk=True))
+
+
 def end_bulk_load(connection: sqlite3.Connection) -> None:
     """Set the index's settings back, and do now the merging they would have done during the
     load: left to the writes after it, the first write to find a level full merged it whole
     (a send rewrote some 30 MB of the index, 190 ms, after a 10,000,000-message load)."""
-    connection.executemany(SET_FTS_SETTING, bulk_settings(False))
+    connection.executemany(SET_FTS_SETTING, _settings(bulk=False))
     while True:
         before = connection.total_changes
         connection.execute(MERGE_STEP)
@@ -115,7 +118,7 @@ def end_bulk_load(connection: sqlite3.Connection) -> None:
             return
 
 
-def bulk_settings(bulk: bool) -> list[tuple[str, int]]:
+def _settings(*, bulk: bool) -> list[tuple[str, int]]:
     """(name, value) of each of BULK_SETTINGS: for a load, or back to the defaults."""
     return [(name, values[0] if bulk else values[1]) for name, values in BULK_SETTINGS.items()]
 
