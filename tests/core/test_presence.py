@@ -34,10 +34,29 @@ def team(store):
     return ids
 
 
-def _in_team(team, author: str, conversation: int | None = None) -> Presence:
-    """The author's open thread, with signals of its own as a process of its own would have."""
-    return Presence(conversation or team["conversation"], team[author], teammates_of(team["acme"], team[author]),
-                    backend.current().signals())
+class _Sides:
+    """What a test opens, each closed as the test ends, as the process holding it would."""
+
+    def __init__(self, team) -> None:
+        self.team, self.opened = team, []
+
+    def keep(self, thing):
+        self.opened.append(thing)
+        return thing
+
+    def __call__(self, author: str, conversation: int | None = None) -> Presence:
+        """The author's open thread, with signals of its own as a process of its own would have."""
+        team = self.team
+        return self.keep(Presence(conversation or team["conversation"], team[author],
+                                  teammates_of(team["acme"], team[author]), backend.current().signals()))
+
+
+@pytest.fixture
+def sides(team):
+    kept = _Sides(team)
+    yield kept
+    for thing in reversed(kept.opened):
+        thing.close()
 
 
 def _heard(viewer: Presence, within: float = 1.0) -> str | None:
@@ -47,6 +66,14 @@ def _heard(viewer: Presence, within: float = 1.0) -> str | None:
         seen = viewer.who()
         if seen:
             return seen
+        time.sleep(0.05)
+    return viewer.who()
+
+
+def _shows(viewer: Presence, line: str, within: float = 1.0) -> str | None:
+    """The viewer's line once it reads `line` (or as it reads after `within` seconds)."""
+    deadline = real_clock() + within
+    while viewer.who() != line and real_clock() < deadline:
         time.sleep(0.05)
     return viewer.who()
 
@@ -68,135 +95,91 @@ def fake_clock(monkeypatch):
     return clock
 
 
-def test_a_teammate_who_opens_the_conversation_shows_as_viewing(team):
-    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
-    try:
-        assert lena.who() is None
-        omar.open()
-        assert _heard(lena) == "Omar Haddad is viewing"
-    finally:
-        omar.close()
-        lena.close()
+def test_a_teammate_who_opens_the_conversation_shows_as_viewing(sides):
+    omar, lena = sides("omar"), sides("lena")
+    assert lena.who() is None
+    omar.open()
+    assert _heard(lena) == "Omar Haddad is viewing"
 
 
-def test_a_member_who_is_not_a_teammate_never_shows(team):
-    lena = _in_team(team, "lena")
-    outsider = Presence(team["conversation"], team["dana"], frozenset({team["acme"]}), backend.current().signals())
-    other_party = backend.current().signals()
-    try:
-        outsider.open()
-        other_party.send(presence.VIEWING, team["conversation"], team["vasilis"])
-        assert _heard(lena, within=0.6) is None
-    finally:
-        outsider.close()
-        other_party.close()
-        lena.close()
+def test_a_member_who_is_not_a_teammate_never_shows(team, sides):
+    lena = sides("lena")
+    outsider = sides.keep(Presence(team["conversation"], team["dana"], frozenset({team["acme"]}),
+                                   backend.current().signals()))
+    other_party = sides.keep(backend.current().signals())
+    outsider.open()
+    other_party.send(presence.VIEWING, team["conversation"], team["vasilis"])
+    assert _heard(lena, within=0.6) is None
 
 
-def test_the_other_party_never_sees_the_teammates(team):
+def test_the_other_party_never_sees_the_teammates(team, sides):
     """Βασίλης works in his own inbox alone: he has no teammates, so no line and no signal."""
     assert teammates_of(team["vasilis"], team["vasilis"]) == frozenset()
-    customer = Presence(team["conversation"], team["vasilis"], teammates_of(team["vasilis"], team["vasilis"]))
-    omar = _in_team(team, "omar")
-    try:
-        omar.open()
-        omar.reply(True)
-        time.sleep(0.3)
-        assert not customer.active
-        assert customer.who() is None
-    finally:
-        omar.close()
-        customer.close()
+    alone = teammates_of(team["vasilis"], team["vasilis"])
+    customer = sides.keep(Presence(team["conversation"], team["vasilis"], alone))
+    omar = sides("omar")
+    omar.open()
+    omar.reply(True)
+    time.sleep(0.3)
+    assert not customer.active
+    assert customer.who() is None
 
 
-def test_replying_replaces_viewing_and_ends_when_the_box_is_emptied(team):
-    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
-    try:
-        omar.open()
+def test_replying_replaces_viewing_and_ends_when_the_box_is_emptied(sides):
+    omar, lena = sides("omar"), sides("lena")
+    omar.open()
+    assert _heard(lena) == "Omar Haddad is viewing"
+    omar.reply(True)
+    assert _shows(lena, "Omar Haddad is replying…") == "Omar Haddad is replying…"
+    omar.reply(False)  # sent, or the box emptied
+    assert _shows(lena, "Omar Haddad is viewing") == "Omar Haddad is viewing"
+
+
+def test_several_teammates_are_named_in_order_of_name(sides):
+    omar, lena, owner = sides("omar"), sides("lena"), sides("acme")
+    omar.open()
+    owner.open()
+    owner.reply(True)
+    both = "Acme Support is replying… · Omar Haddad is viewing"
+    assert _shows(lena, both) == both
+    owner.reply(False)
+    assert _shows(lena, "Acme Support and Omar Haddad are viewing") == "Acme Support and Omar Haddad are viewing"
+
+
+def test_the_author_never_sees_themselves(sides):
+    omar = sides("omar")
+    omar.open()
+    omar.reply(True)
+    assert _heard(omar, within=0.5) is None
+
+
+def test_viewing_goes_five_seconds_after_the_last_heartbeat(sides, fake_clock):
+    omar, lena = sides("omar"), sides("lena")
+    omar.open()
+    assert _heard(lena) == "Omar Haddad is viewing"
+    fake_clock[0] += presence.SHOWN_FOR - 0.5
+    assert lena.who() == "Omar Haddad is viewing"
+    fake_clock[0] += 1.0  # the process died: no heartbeat came
+    assert lena.who() is None
+
+
+def test_a_heartbeat_keeps_viewing_shown_while_the_thread_stays_open(sides, fake_clock):
+    omar, lena = sides("omar"), sides("lena")
+    omar.open()
+    assert _heard(lena) == "Omar Haddad is viewing"
+    for _ in range(6):  # twelve seconds with the thread open, a poll every two
+        fake_clock[0] += presence.SIGNAL_EVERY
+        omar.beat()
         assert _heard(lena) == "Omar Haddad is viewing"
-        omar.reply(True)
-        deadline = real_clock() + 1.0
-        while lena.who() != "Omar Haddad is replying…" and real_clock() < deadline:
-            time.sleep(0.05)
-        assert lena.who() == "Omar Haddad is replying…"
-        omar.reply(False)  # sent, or the box emptied
-        deadline = real_clock() + 1.0
-        while lena.who() != "Omar Haddad is viewing" and real_clock() < deadline:
-            time.sleep(0.05)
-        assert lena.who() == "Omar Haddad is viewing"
-    finally:
-        omar.close()
-        lena.close()
 
 
-def test_several_teammates_are_named_in_order_of_name(team):
-    omar, lena, owner = _in_team(team, "omar"), _in_team(team, "lena"), _in_team(team, "acme")
-    try:
-        omar.open()
-        owner.open()
-        owner.reply(True)
-        deadline = real_clock() + 1.0
-        while lena.who() != "Acme Support is replying… · Omar Haddad is viewing" and real_clock() < deadline:
-            time.sleep(0.05)
-        assert lena.who() == "Acme Support is replying… · Omar Haddad is viewing"
-        owner.reply(False)
-        deadline = real_clock() + 1.0
-        while lena.who() != "Acme Support and Omar Haddad are viewing" and real_clock() < deadline:
-            time.sleep(0.05)
-        assert lena.who() == "Acme Support and Omar Haddad are viewing"
-    finally:
-        for side in (omar, lena, owner):
-            side.close()
-
-
-def test_the_author_never_sees_themselves(team):
-    omar = _in_team(team, "omar")
-    try:
-        omar.open()
-        omar.reply(True)
-        assert _heard(omar, within=0.5) is None
-    finally:
-        omar.close()
-
-
-def test_viewing_goes_five_seconds_after_the_last_heartbeat(team, fake_clock):
-    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
-    try:
-        omar.open()
-        assert _heard(lena) == "Omar Haddad is viewing"
-        fake_clock[0] += presence.SHOWN_FOR - 0.5
-        assert lena.who() == "Omar Haddad is viewing"
-        fake_clock[0] += 1.0  # the process died: no heartbeat came
-        assert lena.who() is None
-    finally:
-        omar.close()
-        lena.close()
-
-
-def test_a_heartbeat_keeps_viewing_shown_while_the_thread_stays_open(team, fake_clock):
-    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
-    try:
-        omar.open()
-        assert _heard(lena) == "Omar Haddad is viewing"
-        for _ in range(6):  # twelve seconds with the thread open, a poll every two
-            fake_clock[0] += presence.SIGNAL_EVERY
-            omar.beat()
-            assert _heard(lena) == "Omar Haddad is viewing"
-    finally:
-        omar.close()
-        lena.close()
-
-
-def test_leaving_the_thread_ends_viewing_at_once(team):
-    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
-    try:
-        omar.open()
-        omar.reply(True)
-        assert _heard(lena)
-        omar.close()
-        assert _gone(lena, within=1.0)
-    finally:
-        lena.close()
+def test_leaving_the_thread_ends_viewing_at_once(sides):
+    omar, lena = sides("omar"), sides("lena")
+    omar.open()
+    omar.reply(True)
+    assert _heard(lena)
+    omar.close()
+    assert _gone(lena, within=1.0)
 
 
 def test_keys_in_a_burst_send_one_replying_signal_every_two_seconds(team, fake_clock):
@@ -246,36 +229,27 @@ def test_an_inboxs_teammates_are_its_member_and_its_delegates_but_the_author(tea
     assert teammates_of(team["dana"], team["dana"]) == frozenset()
 
 
-def test_the_list_knows_which_conversations_a_teammate_has_open(team, fake_clock):
-    omar = _in_team(team, "omar")
-    outsider = Presence(team["other"], team["dana"], frozenset({team["acme"]}), backend.current().signals())
-    listening = backend.current().signals()
+def test_the_list_knows_which_conversations_a_teammate_has_open(team, sides, fake_clock):
+    omar = sides("omar")
+    outsider = sides.keep(Presence(team["other"], team["dana"], frozenset({team["acme"]}), backend.current().signals()))
+    listening = sides.keep(backend.current().signals())
     crew = frozenset({team["acme"], team["omar"]})
     shown = [team["conversation"], team["other"]]
-    try:
-        omar.open()
-        outsider.open()
-        deadline = real_clock() + 1.0
-        while not open_by_teammates(shown, crew, team["lena"], listening) and real_clock() < deadline:
-            time.sleep(0.05)
-        assert open_by_teammates(shown, crew, team["lena"], listening) == {team["conversation"]}
-        assert open_by_teammates(shown, crew, team["omar"], listening) == set()  # not your own
-        assert open_by_teammates([team["other"]], crew, team["lena"], listening) == set()
-        fake_clock[0] += presence.SHOWN_FOR + 1
-        assert open_by_teammates(shown, crew, team["lena"], listening) == set()
-    finally:
-        omar.close()
-        outsider.close()
-        listening.close()
+    omar.open()
+    outsider.open()
+    deadline = real_clock() + 1.0
+    while not open_by_teammates(shown, crew, team["lena"], listening) and real_clock() < deadline:
+        time.sleep(0.05)
+    assert open_by_teammates(shown, crew, team["lena"], listening) == {team["conversation"]}
+    assert open_by_teammates(shown, crew, team["omar"], listening) == set()  # not your own
+    assert open_by_teammates([team["other"]], crew, team["lena"], listening) == set()
+    fake_clock[0] += presence.SHOWN_FOR + 1
+    assert open_by_teammates(shown, crew, team["lena"], listening) == set()
 
 
-def test_a_teammates_name_is_read_once(team, monkeypatch):
-    omar, lena = _in_team(team, "omar"), _in_team(team, "lena")
-    try:
-        omar.open()
-        assert _heard(lena) == "Omar Haddad is viewing"
-        monkeypatch.setattr(presence, "tuples", lambda query: pytest.fail("a name read again"))
-        assert lena.who() == "Omar Haddad is viewing"
-    finally:
-        omar.close()
-        lena.close()
+def test_a_teammates_name_is_read_once(sides, monkeypatch):
+    omar, lena = sides("omar"), sides("lena")
+    omar.open()
+    assert _heard(lena) == "Omar Haddad is viewing"
+    monkeypatch.setattr(presence, "tuples", lambda query: pytest.fail("a name read again"))
+    assert lena.who() == "Omar Haddad is viewing"
